@@ -1,0 +1,112 @@
+// Admission and defaulting, as the API server applies them on create and update.
+import { AdmissionDenied, type AdmissionPlugin } from './store.js';
+import type { AnyObject, Deployment, Pod, PriorityClass, ReplicaSet, Toleration } from './types.js';
+
+// plugin/pkg/admission/defaulttolerationseconds/admission.go: flags
+// --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds, both 300.
+export const DEFAULT_NOT_READY_TOLERATION_SECONDS = 300;
+export const DEFAULT_UNREACHABLE_TOLERATION_SECONDS = 300;
+export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
+export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+/** DefaultTolerationSeconds: a pod that does not tolerate not-ready / unreachable NoExecute
+ *  taints gets a 300s toleration for each (on create and update). */
+export function defaultTolerationSeconds(
+  notReadySeconds = DEFAULT_NOT_READY_TOLERATION_SECONDS,
+  unreachableSeconds = DEFAULT_UNREACHABLE_TOLERATION_SECONDS,
+): AdmissionPlugin {
+  return (_op, obj) => {
+    if (obj.kind !== 'Pod') return obj;
+    const tolerations = obj.spec.tolerations ?? [];
+    const tolerates = (key: string) =>
+      tolerations.some((t) => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect));
+    const added: Toleration[] = [];
+    if (!tolerates(TAINT_NODE_NOT_READY)) added.push({ key: TAINT_NODE_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: notReadySeconds });
+    if (!tolerates(TAINT_NODE_UNREACHABLE)) added.push({ key: TAINT_NODE_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: unreachableSeconds });
+    if (added.length === 0) return obj;
+    return { ...obj, spec: { ...obj.spec, tolerations: [...tolerations, ...added] } };
+  };
+}
+
+// pkg/apis/scheduling/types.go: the two built-in system priority classes.
+export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+/** Priority admission (plugin/pkg/admission/priority/admission.go): resolves
+ *  priorityClassName to spec.priority and spec.preemptionPolicy; a pod without a class gets the
+ *  globalDefault class's value, or 0. A class that does not exist is Forbidden. */
+export const priorityAdmission: AdmissionPlugin = (op, obj, _old, store) => {
+  if (obj.kind !== 'Pod' || op !== 'CREATE') return obj;
+  const className = obj.spec.priorityClassName;
+  let value = 0;
+  let policy: PriorityClass['preemptionPolicy'] = 'PreemptLowerPriority';
+  if (className) {
+    const system = SYSTEM_PRIORITY_CLASSES[className];
+    const pc = store.get<PriorityClass>('PriorityClass', undefined, className);
+    if (system !== undefined) value = system;
+    else if (pc) {
+      value = pc.value;
+      policy = pc.preemptionPolicy ?? policy;
+    } else return forbidden(`pods "${obj.metadata.name}" is forbidden: no PriorityClass with name ${className} was found`);
+  } else {
+    const def = [...store.list<PriorityClass>('PriorityClass')].filter((p) => p.globalDefault).sort((a, b) => a.value - b.value)[0];
+    if (def) {
+      value = def.value;
+      policy = def.preemptionPolicy ?? policy;
+    }
+  }
+  if (obj.spec.priority !== undefined && obj.spec.priority !== value) {
+    return forbidden(`pods "${obj.metadata.name}" is forbidden: the integer value of priority (${obj.spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+  }
+  return { ...obj, spec: { ...obj.spec, priority: value, preemptionPolicy: obj.spec.preemptionPolicy ?? policy } };
+};
+
+function forbidden(message: string): AdmissionDenied {
+  return new AdmissionDenied('Forbidden', message);
+}
+
+/** Defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) for the fields the
+ *  model reads. */
+export const defaulting: AdmissionPlugin = (_op, obj) => {
+  switch (obj.kind) {
+    case 'Pod':
+      return defaultPod(obj);
+    case 'ReplicaSet':
+      return defaultReplicaSet(obj);
+    case 'Deployment':
+      return defaultDeployment(obj);
+    default:
+      return obj;
+  }
+};
+
+function defaultPod(pod: Pod): AnyObject {
+  const spec = {
+    ...pod.spec,
+    schedulerName: pod.spec.schedulerName ?? 'default-scheduler',
+    restartPolicy: pod.spec.restartPolicy ?? 'Always',
+    terminationGracePeriodSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,
+  };
+  const status = { ...(pod.status ?? {}), phase: pod.status?.phase ?? 'Pending' };
+  return { ...pod, spec, status };
+}
+
+function defaultReplicaSet(rs: ReplicaSet): AnyObject {
+  return { ...rs, spec: { ...rs.spec, replicas: rs.spec.replicas ?? 1 }, status: rs.status ?? { replicas: 0 } };
+}
+
+function defaultDeployment(d: Deployment): AnyObject {
+  const strategy = d.spec.strategy ?? {};
+  const type = strategy.type ?? 'RollingUpdate';
+  const rollingUpdate = type === 'RollingUpdate' ? { maxSurge: strategy.rollingUpdate?.maxSurge ?? '25%', maxUnavailable: strategy.rollingUpdate?.maxUnavailable ?? '25%' } : undefined;
+  const spec = {
+    ...d.spec,
+    replicas: d.spec.replicas ?? 1,
+    revisionHistoryLimit: d.spec.revisionHistoryLimit ?? 10,
+    strategy: rollingUpdate ? { type, rollingUpdate } : { type },
+  };
+  return { ...d, spec, status: d.status ?? {} };
+}

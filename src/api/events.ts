@@ -1,0 +1,59 @@
+// Event recording, after staging/src/k8s.io/client-go/tools/record (EventRecorder and the
+// EventCorrelator's aggregation): an identical event (same object, reason, message, source)
+// bumps `count` and `lastTimestamp` on the existing Event instead of creating another.
+// Every occurrence is also kept in order, so expectations can match "an event in a window".
+import type { Store } from './store.js';
+import type { Event, KubeObject, ObjectReference } from './types.js';
+
+export interface EventOccurrence {
+  timeMs: number;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  involvedObject: ObjectReference;
+  source: string;
+}
+
+export class EventRecorder {
+  readonly occurrences: EventOccurrence[] = [];
+  private readonly byKey = new Map<string, string>();
+  private seq = 0;
+
+  constructor(private readonly store: Store) {}
+
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: string): void {
+    const involvedObject: ObjectReference = {
+      kind: obj.kind,
+      name: obj.metadata.name,
+      ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+      ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
+      apiVersion: obj.apiVersion,
+    };
+    const now = this.store.nowMs;
+    this.occurrences.push({ timeMs: now, type, reason, message, involvedObject, source });
+    const namespace = obj.metadata.namespace ?? 'default';
+    const key = `${involvedObject.kind}/${namespace}/${involvedObject.name}/${involvedObject.uid ?? ''}/${type}/${reason}/${message}/${source}`;
+    const existingName = this.byKey.get(key);
+    const existing = existingName ? this.store.get<Event>('Event', namespace, existingName) : undefined;
+    if (existing) {
+      this.store.update<Event>({ ...existing, count: existing.count + 1, lastTimestamp: now }, source, 'event');
+      return;
+    }
+    const name = `${involvedObject.name}.${(++this.seq).toString(16).padStart(16, '0')}`;
+    const ev: Event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject,
+      reason,
+      message,
+      type,
+      source: { component: source },
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+    };
+    const r = this.store.create(ev, source, 'event');
+    if (r.ok) this.byKey.set(key, name);
+  }
+}

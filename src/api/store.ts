@@ -1,0 +1,228 @@
+// The API server and etcd, as one object store: objects by kind, a global resourceVersion,
+// admission on create and update, graceful deletion of pods, and watches delivered to each
+// component after the configured latency (one queue entry per write per watching component).
+// Synchronous observers see every write at the step that made it (the invariant library and
+// the trace use them; they never write).
+import type { Simulation } from '../engine/sim.js';
+import { type AnyObject, type Kind, type KubeObject, type Pod, KINDS, keyOf, objectKey, podIsTerminal } from './types.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export interface WatchEvent<T extends KubeObject = AnyObject> {
+  type: WatchEventType;
+  object: T;
+  /** The previous state, for MODIFIED and DELETED. */
+  old?: T;
+}
+
+export type ApiErrorReason = 'AlreadyExists' | 'NotFound' | 'Conflict' | 'Invalid' | 'Forbidden';
+export type WriteResult<T> = { ok: true; object: T } | { ok: false; reason: ApiErrorReason; message: string };
+
+/** What an admission plugin returns to reject a request. */
+export class AdmissionDenied {
+  constructor(
+    readonly reason: ApiErrorReason,
+    readonly message: string,
+  ) {}
+}
+
+export type AdmissionPlugin = (op: 'CREATE' | 'UPDATE', obj: AnyObject, old: AnyObject | undefined, store: Store) => AnyObject | AdmissionDenied;
+
+export type WriteObserver = (ev: WatchEvent, verb: string, actor: string) => void;
+type WatchHandler = (ev: WatchEvent) => void;
+
+interface Watcher {
+  component: string;
+  kinds: Set<Kind>;
+  handlers: Map<Kind, WatchHandler[]>;
+}
+
+export interface DeleteOptions {
+  /** Seconds; undefined means the object's own default (a pod's terminationGracePeriodSeconds). */
+  gracePeriodSeconds?: number;
+}
+
+export class Store {
+  private readonly objects = new Map<Kind, Map<string, AnyObject>>();
+  private resourceVersion = 0;
+  private uidCounter = 0;
+  private readonly admission: AdmissionPlugin[] = [];
+  private readonly observers: WriteObserver[] = [];
+  private readonly watchers = new Map<string, Watcher>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly watchLatencyMs: number,
+  ) {
+    for (const kind of Object.keys(KINDS) as Kind[]) this.objects.set(kind, new Map());
+  }
+
+  get nowMs(): number {
+    return this.sim.nowMs;
+  }
+
+  addAdmission(plugin: AdmissionPlugin): void {
+    this.admission.push(plugin);
+  }
+
+  observe(observer: WriteObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Registers a component's watch on a kind; events arrive `watchLatencyMs` after the write. */
+  watch<T extends AnyObject>(kind: T['kind'], component: string, handler: (ev: WatchEvent<T>) => void): void {
+    let w = this.watchers.get(component);
+    if (w === undefined) {
+      w = { component, kinds: new Set(), handlers: new Map() };
+      this.watchers.set(component, w);
+    }
+    w.kinds.add(kind);
+    const list = w.handlers.get(kind) ?? [];
+    list.push(handler as WatchHandler);
+    w.handlers.set(kind, list);
+  }
+
+  get<T extends AnyObject>(kind: T['kind'], namespace: string | undefined, name: string): T | undefined {
+    return this.objects.get(kind)!.get(objectKey(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
+  }
+
+  /** Objects of a kind in creation order (deterministic). */
+  list<T extends AnyObject>(kind: T['kind']): IterableIterator<T> {
+    return this.objects.get(kind)!.values() as IterableIterator<T>;
+  }
+
+  count(kind: Kind): number {
+    return this.objects.get(kind)!.size;
+  }
+
+  create<T extends AnyObject>(input: T, actor: string, verb = 'create'): WriteResult<T> {
+    const kind = input.kind as Kind;
+    const info = KINDS[kind];
+    if (info === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
+    let obj = this.normalizeMeta(input, info.namespaced);
+    if (!obj.metadata.name) return { ok: false, reason: 'Invalid', message: `${kind}: metadata.name or generateName is required` };
+    const table = this.objects.get(kind)!;
+    const key = keyOf(obj);
+    if (table.has(key)) return { ok: false, reason: 'AlreadyExists', message: `${kindPlural(kind)} "${obj.metadata.name}" already exists` };
+    const admitted = this.admit('CREATE', obj, undefined);
+    if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
+    obj = admitted as T;
+    obj = this.stamp(obj, { uid: this.nextUid(), creationTimestamp: this.sim.nowMs, generation: 'spec' in obj ? 1 : undefined });
+    table.set(key, obj);
+    this.emit({ type: 'ADDED', object: obj }, verb, actor);
+    return { ok: true, object: obj };
+  }
+
+  /** Replaces an object. With `expectedResourceVersion`, fails with Conflict if it moved on. */
+  update<T extends AnyObject>(input: T, actor: string, verb = 'update', expectedResourceVersion?: string): WriteResult<T> {
+    const kind = input.kind as Kind;
+    const table = this.objects.get(kind);
+    if (table === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
+    const key = keyOf(input);
+    const old = table.get(key) as T | undefined;
+    if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${input.metadata.name}" not found` };
+    if (expectedResourceVersion !== undefined && old.metadata.resourceVersion !== expectedResourceVersion) {
+      return { ok: false, reason: 'Conflict', message: `Operation cannot be fulfilled on ${kindPlural(kind)} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again` };
+    }
+    const admitted = this.admit('UPDATE', input, old);
+    if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
+    const specChanged = 'spec' in admitted && JSON.stringify((admitted as { spec: unknown }).spec) !== JSON.stringify((old as { spec?: unknown }).spec);
+    const obj = this.stamp(admitted as T, {
+      uid: old.metadata.uid,
+      creationTimestamp: old.metadata.creationTimestamp,
+      generation: old.metadata.generation === undefined ? undefined : old.metadata.generation + (specChanged ? 1 : 0),
+    });
+    table.set(key, obj);
+    this.emit({ type: 'MODIFIED', object: obj, old }, verb, actor);
+    return { ok: true, object: obj };
+  }
+
+  /**
+   * Deletes an object. A pod bound to a node and not terminal is deleted gracefully: it gets a
+   * deletionTimestamp and stays until its kubelet confirms (delete with grace 0), as
+   * pkg/registry/core/pod/strategy.go CheckGracefulDelete; other kinds go at once.
+   */
+  delete(kind: Kind, namespace: string | undefined, name: string, actor: string, options: DeleteOptions = {}): WriteResult<AnyObject> {
+    const table = this.objects.get(kind)!;
+    const key = objectKey(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name);
+    const old = table.get(key);
+    if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${name}" not found` };
+    if (old.kind === 'Pod') {
+      const graceS = podGracePeriodSeconds(old, options.gracePeriodSeconds);
+      if (graceS > 0) return this.markTerminating(old, graceS, actor);
+    }
+    table.delete(key);
+    const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.resourceVersion) } } as AnyObject;
+    this.emit({ type: 'DELETED', object: gone, old }, 'delete', actor);
+    return { ok: true, object: gone };
+  }
+
+  private markTerminating(pod: Pod, graceS: number, actor: string): WriteResult<AnyObject> {
+    const dueMs = this.sim.nowMs + graceS * 1000;
+    const current = pod.metadata.deletionTimestamp;
+    // A second delete may only shorten the grace period (registry/rest/delete.go BeforeDelete).
+    if (current !== undefined && current <= dueMs) return { ok: true, object: pod };
+    const next: Pod = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: dueMs, deletionGracePeriodSeconds: graceS } };
+    return this.update(next, actor, 'delete-graceful');
+  }
+
+  private admit(op: 'CREATE' | 'UPDATE', obj: AnyObject, old: AnyObject | undefined): AnyObject | AdmissionDenied {
+    let cur = obj;
+    for (const plugin of this.admission) {
+      const out = plugin(op, cur, old, this);
+      if (out instanceof AdmissionDenied) return out;
+      cur = out;
+    }
+    return cur;
+  }
+
+  private normalizeMeta<T extends AnyObject>(obj: T, namespaced: boolean): T {
+    const meta = { ...obj.metadata };
+    if (namespaced) meta.namespace = meta.namespace ?? 'default';
+    else delete meta.namespace;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + this.sim.stream('apiserver/names').nextU32().toString(36).slice(0, 5).padStart(5, '0');
+    return { ...obj, metadata: meta };
+  }
+
+  private stamp<T extends AnyObject>(obj: T, fixed: { uid: string | undefined; creationTimestamp: number | undefined; generation: number | undefined }): T {
+    const meta = { ...obj.metadata, resourceVersion: String(++this.resourceVersion) };
+    if (fixed.uid !== undefined) meta.uid = fixed.uid;
+    if (fixed.creationTimestamp !== undefined) meta.creationTimestamp = fixed.creationTimestamp;
+    if (fixed.generation !== undefined) meta.generation = fixed.generation;
+    else delete meta.generation;
+    return { ...obj, metadata: meta };
+  }
+
+  private nextUid(): string {
+    const n = (++this.uidCounter).toString(16).padStart(12, '0');
+    return `00000000-0000-4000-8000-${n}`;
+  }
+
+  private emit(ev: WatchEvent, verb: string, actor: string): void {
+    this.sim.record(actor, verb, keyOf(ev.object), ev.object.metadata.resourceVersion);
+    for (const o of this.observers) o(ev, verb, actor);
+    const kind = ev.object.kind as Kind;
+    for (const w of this.watchers.values()) {
+      const handlers = w.handlers.get(kind);
+      if (handlers === undefined) continue;
+      this.sim.after(this.watchLatencyMs, w.component, () => {
+        for (const h of handlers) h(ev);
+      });
+    }
+  }
+}
+
+/** The grace period a pod delete uses (pkg/registry/core/pod/strategy.go CheckGracefulDelete):
+ *  0 for a pod that never reached a node or has finished; else the request's, or the pod's
+ *  terminationGracePeriodSeconds (default 30). */
+export function podGracePeriodSeconds(pod: Pod, requested: number | undefined): number {
+  if (!pod.spec.nodeName || podIsTerminal(pod)) return 0;
+  if (requested !== undefined) return Math.max(0, requested);
+  return pod.spec.terminationGracePeriodSeconds ?? 30;
+}
+
+function kindPlural(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith('s')) return lower + 'es';
+  if (lower.endsWith('y')) return lower.slice(0, -1) + 'ies';
+  return lower + 's';
+}

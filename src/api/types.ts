@@ -1,0 +1,325 @@
+// Kubernetes object shapes (core/v1, apps/v1, coordination/v1, scheduling/v1, policy/v1,
+// events), as kubectl would show them, restricted to the fields kubedrill models.
+// Timestamps are virtual times in integer milliseconds (the simulation starts at 0).
+// Objects in the store are treated as immutable: a write replaces the object.
+import type { LabelSelector, NodeSelector, PreferredSchedulingTerm } from './selector.js';
+
+export type Quantityish = string | number;
+export type ResourceList = Record<string, Quantityish>;
+export type TimeMs = number;
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: TimeMs;
+  deletionTimestamp?: TimeMs;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+// ---- core/v1 Node -------------------------------------------------------------------------
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+  timeAdded?: TimeMs;
+}
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+export interface NodeCondition {
+  type: string;
+  status: ConditionStatus;
+  lastHeartbeatTime?: TimeMs;
+  lastTransitionTime?: TimeMs;
+  reason?: string;
+  message?: string;
+}
+
+export interface ContainerImage {
+  names: string[];
+  sizeBytes?: number;
+}
+
+export interface Node extends KubeObject {
+  kind: 'Node';
+  spec: { unschedulable?: boolean; taints?: Taint[]; podCIDR?: string; podCIDRs?: string[]; providerID?: string };
+  status: {
+    capacity?: ResourceList;
+    allocatable?: ResourceList;
+    conditions?: NodeCondition[];
+    images?: ContainerImage[];
+    addresses?: Array<{ type: string; address: string }>;
+  };
+}
+
+// ---- core/v1 Pod --------------------------------------------------------------------------
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: TaintEffect | '';
+  tolerationSeconds?: number;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  hostPort?: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  hostIP?: string;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  resources?: { requests?: ResourceList; limits?: ResourceList };
+  ports?: ContainerPort[];
+  restartPolicy?: string;
+}
+
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  namespaces?: string[];
+  namespaceSelector?: LabelSelector;
+  topologyKey: string;
+  matchLabelKeys?: string[];
+  mismatchLabelKeys?: string[];
+}
+export interface WeightedPodAffinityTerm {
+  weight: number;
+  podAffinityTerm: PodAffinityTerm;
+}
+export interface PodAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+}
+
+export interface Affinity {
+  nodeAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector;
+    preferredDuringSchedulingIgnoredDuringExecution?: PreferredSchedulingTerm[];
+  };
+  podAffinity?: PodAffinity;
+  podAntiAffinity?: PodAffinity;
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector?: LabelSelector;
+  minDomains?: number;
+  nodeAffinityPolicy?: 'Honor' | 'Ignore';
+  nodeTaintsPolicy?: 'Honor' | 'Ignore';
+  matchLabelKeys?: string[];
+}
+
+export interface PodSpec {
+  nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  affinity?: Affinity;
+  tolerations?: Toleration[];
+  schedulerName?: string;
+  priorityClassName?: string;
+  priority?: number;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  containers: Container[];
+  initContainers?: Container[];
+  overhead?: ResourceList;
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+  schedulingGates?: Array<{ name: string }>;
+  terminationGracePeriodSeconds?: number;
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  hostNetwork?: boolean;
+  volumes?: Array<Record<string, unknown>>;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+export interface PodCondition {
+  type: string;
+  status: ConditionStatus;
+  lastTransitionTime?: TimeMs;
+  reason?: string;
+  message?: string;
+}
+export interface ContainerStatus {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  image?: string;
+  started?: boolean;
+  state?: { running?: { startedAt: TimeMs }; waiting?: { reason: string }; terminated?: { exitCode: number; reason?: string } };
+}
+export interface PodStatus {
+  phase?: PodPhase;
+  conditions?: PodCondition[];
+  nominatedNodeName?: string;
+  hostIP?: string;
+  podIP?: string;
+  startTime?: TimeMs;
+  reason?: string;
+  message?: string;
+  containerStatuses?: ContainerStatus[];
+}
+
+export interface PodTemplateSpec {
+  metadata?: Partial<ObjectMeta>;
+  spec: PodSpec;
+}
+
+export interface Pod extends KubeObject {
+  kind: 'Pod';
+  spec: PodSpec;
+  status: PodStatus;
+}
+
+// ---- apps/v1 --------------------------------------------------------------------------------
+
+export interface ReplicaSet extends KubeObject {
+  kind: 'ReplicaSet';
+  spec: { replicas?: number; minReadySeconds?: number; selector: LabelSelector; template: PodTemplateSpec };
+  status: { replicas: number; readyReplicas?: number; availableReplicas?: number; fullyLabeledReplicas?: number; observedGeneration?: number };
+}
+
+export interface DeploymentStrategy {
+  type?: 'RollingUpdate' | 'Recreate';
+  rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+}
+
+export interface Deployment extends KubeObject {
+  kind: 'Deployment';
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy?: DeploymentStrategy;
+    minReadySeconds?: number;
+    revisionHistoryLimit?: number;
+    paused?: boolean;
+  };
+  status: {
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    observedGeneration?: number;
+    collisionCount?: number;
+  };
+}
+
+// ---- others -------------------------------------------------------------------------------
+
+export interface Namespace extends KubeObject {
+  kind: 'Namespace';
+  spec?: Record<string, never>;
+  status?: { phase?: 'Active' | 'Terminating' };
+}
+
+export interface Lease extends KubeObject {
+  kind: 'Lease';
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: TimeMs; acquireTime?: TimeMs };
+}
+
+export interface ObjectReference {
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+  apiVersion?: string;
+}
+
+export interface Event extends KubeObject {
+  kind: 'Event';
+  involvedObject: ObjectReference;
+  reason: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+  source: { component: string; host?: string };
+  count: number;
+  firstTimestamp: TimeMs;
+  lastTimestamp: TimeMs;
+}
+
+export interface PriorityClass extends KubeObject {
+  kind: 'PriorityClass';
+  value: number;
+  globalDefault?: boolean;
+  preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+  description?: string;
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  kind: 'PodDisruptionBudget';
+  spec: { minAvailable?: number | string; maxUnavailable?: number | string; selector?: LabelSelector };
+  status: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number; disruptedPods?: Record<string, TimeMs> };
+}
+
+export type AnyObject = Node | Pod | ReplicaSet | Deployment | Namespace | Lease | Event | PriorityClass | PodDisruptionBudget;
+
+/** Kinds the store accepts, with their apiVersion and whether they are namespaced. */
+export const KINDS = {
+  Namespace: { apiVersion: 'v1', namespaced: false },
+  Node: { apiVersion: 'v1', namespaced: false },
+  Pod: { apiVersion: 'v1', namespaced: true },
+  Event: { apiVersion: 'v1', namespaced: true },
+  ReplicaSet: { apiVersion: 'apps/v1', namespaced: true },
+  Deployment: { apiVersion: 'apps/v1', namespaced: true },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', namespaced: true },
+  PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false },
+  PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true },
+} as const;
+export type Kind = keyof typeof KINDS;
+
+export function isKind(kind: string): kind is Kind {
+  return Object.prototype.hasOwnProperty.call(KINDS, kind);
+}
+
+export function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+}
+
+export function keyOf(obj: KubeObject): string {
+  return objectKey(obj.kind, obj.metadata.namespace, obj.metadata.name);
+}
+
+export function podIsTerminal(pod: Pod): boolean {
+  return pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
+}
+
+export function isControlledBy(obj: KubeObject, ownerUid: string): boolean {
+  return (obj.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.uid === ownerUid);
+}
+
+export function controllerRef(obj: KubeObject): OwnerReference | undefined {
+  return (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+}
+
+export function getCondition<C extends { type: string }>(conds: readonly C[] | undefined, type: string): C | undefined {
+  return conds?.find((c) => c.type === type);
+}

@@ -1,0 +1,52 @@
+// The trace: one record per thing a component did, in the order it happened. Its digest
+// (SHA-256 over canonical JSON lines, prefixed with a format version) identifies a run: the
+// same scenario and seed give the same digest on any machine.
+import { createHash, type Hash } from 'node:crypto';
+
+export const TRACE_FORMAT = 'kubedrill-trace-v1';
+
+export interface TraceRecord {
+  readonly timeMs: number;
+  readonly component: string;
+  readonly action: string;
+  /** The object acted on, as `Kind/namespace/name` or `Kind/name`. */
+  readonly object: string;
+  readonly detail?: string;
+}
+
+export class Trace {
+  private hash: Hash = createHash('sha256').update(TRACE_FORMAT + '\n');
+  private readonly kept: TraceRecord[] = [];
+  private count = 0;
+  private digestValue: string | undefined;
+
+  /** keepRecords=false hashes records without keeping them (benchmarks, fuzzing). */
+  constructor(private readonly keepRecords = true) {}
+
+  record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
+    if (this.digestValue !== undefined) throw new Error('trace already sealed');
+    const rec: TraceRecord = detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail };
+    this.hash.update(canonicalLine(rec));
+    this.count++;
+    if (this.keepRecords) this.kept.push(rec);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get records(): readonly TraceRecord[] {
+    return this.kept;
+  }
+
+  /** Seals the trace and returns its hex digest (idempotent). */
+  digest(): string {
+    if (this.digestValue === undefined) this.digestValue = this.hash.digest('hex');
+    return this.digestValue;
+  }
+}
+
+export function canonicalLine(r: TraceRecord): string {
+  const base = `[${r.timeMs},${JSON.stringify(r.component)},${JSON.stringify(r.action)},${JSON.stringify(r.object)}`;
+  return (r.detail === undefined ? base : `${base},${JSON.stringify(r.detail)}`) + ']\n';
+}

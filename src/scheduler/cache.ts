@@ -1,0 +1,153 @@
+// The scheduler's cache of nodes and the pods on them, updated incrementally from watch events
+// and from assumed (just-scheduled) pods. There is one cycle at a time, so the cache is also the
+// snapshot a cycle reads; NodeInfo.generation marks changes for whoever wants to compare.
+// Node order follows pkg/scheduler/backend/cache/node_tree.go: zones in the order they first
+// appeared, nodes round-robin across zones, removals swap the last node of a zone into place.
+import type { Node, Pod } from '../api/types.js';
+import { NodeInfo, type NodeLister, PodInfo } from './framework/types.js';
+
+const LABEL_ZONE = 'topology.kubernetes.io/zone';
+const LABEL_REGION = 'topology.kubernetes.io/region';
+const LABEL_ZONE_BETA = 'failure-domain.beta.kubernetes.io/zone';
+const LABEL_REGION_BETA = 'failure-domain.beta.kubernetes.io/region';
+
+/** utilnode.GetZoneKey: region + ":\x00:" + zone, or "" when the node has neither label. */
+export function zoneKey(node: Node): string {
+  const labels = node.metadata.labels ?? {};
+  const zone = labels[LABEL_ZONE] ?? labels[LABEL_ZONE_BETA] ?? '';
+  const region = labels[LABEL_REGION] ?? labels[LABEL_REGION_BETA] ?? '';
+  if (zone === '' && region === '') return '';
+  return `${region}:\x00:${zone}`;
+}
+
+export class SchedulerCache implements NodeLister {
+  private readonly nodes = new Map<string, NodeInfo>();
+  private readonly zones: string[] = [];
+  private readonly tree = new Map<string, string[]>();
+  private readonly nodeZone = new Map<string, string>();
+  private listCache: NodeInfo[] | null = null;
+  /** Pods bound to nodes the cache has not seen (yet), by node name. */
+  private readonly orphans = new Map<string, Map<string, PodInfo>>();
+  /** pod key → node name, for every pod the cache accounts for. */
+  private readonly podNode = new Map<string, string>();
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  get(name: string): NodeInfo | undefined {
+    return this.nodes.get(name);
+  }
+
+  list(): readonly NodeInfo[] {
+    if (this.listCache === null) this.listCache = this.buildList();
+    return this.listCache;
+  }
+
+  havePodsWithAffinity(): readonly NodeInfo[] {
+    return this.list().filter((n) => n.podsWithAffinity > 0);
+  }
+
+  havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
+    return this.list().filter((n) => n.podsWithRequiredAntiAffinity > 0);
+  }
+
+  addOrUpdateNode(node: Node): void {
+    const name = node.metadata.name;
+    let info = this.nodes.get(name);
+    if (info === undefined) {
+      info = new NodeInfo(node);
+      this.nodes.set(name, info);
+      const waiting = this.orphans.get(name);
+      if (waiting) {
+        for (const p of waiting.values()) info.addPod(p);
+        this.orphans.delete(name);
+      }
+      this.addToTree(name, zoneKey(node));
+      return;
+    }
+    info.setNode(node);
+    const zone = zoneKey(node);
+    if (zone !== this.nodeZone.get(name)) {
+      this.removeFromTree(name);
+      this.addToTree(name, zone);
+    }
+  }
+
+  removeNode(name: string): void {
+    const info = this.nodes.get(name);
+    if (info === undefined) return;
+    this.nodes.delete(name);
+    this.removeFromTree(name);
+    // Pods still bound to it stay accounted (upstream keeps a "ghost" NodeInfo until they go).
+    if (info.pods.length > 0) this.orphans.set(name, new Map(info.pods.map((p) => [p.key, p])));
+  }
+
+  hasPod(key: string): boolean {
+    return this.podNode.has(key);
+  }
+
+  /** Adds or replaces a bound pod (assumed or observed). */
+  addPod(pod: Pod): void {
+    const info = PodInfo.of(pod);
+    this.removePod(info.key);
+    const nodeName = pod.spec.nodeName!;
+    this.podNode.set(info.key, nodeName);
+    const node = this.nodes.get(nodeName);
+    if (node) {
+      node.addPod(info);
+      return;
+    }
+    let waiting = this.orphans.get(nodeName);
+    if (!waiting) this.orphans.set(nodeName, (waiting = new Map()));
+    waiting.set(info.key, info);
+  }
+
+  removePod(key: string): void {
+    const nodeName = this.podNode.get(key);
+    if (nodeName === undefined) return;
+    this.podNode.delete(key);
+    const node = this.nodes.get(nodeName);
+    if (node) node.removePod(key);
+    else this.orphans.get(nodeName)?.delete(key);
+  }
+
+  private addToTree(name: string, zone: string): void {
+    let na = this.tree.get(zone);
+    if (na === undefined) {
+      na = [];
+      this.tree.set(zone, na);
+      this.zones.push(zone);
+    }
+    na.push(name);
+    this.nodeZone.set(name, zone);
+    this.listCache = null;
+  }
+
+  private removeFromTree(name: string): void {
+    const zone = this.nodeZone.get(name);
+    if (zone === undefined) return;
+    const na = this.tree.get(zone)!;
+    const i = na.indexOf(name);
+    na[i] = na[na.length - 1]!;
+    na.pop();
+    if (na.length === 0) {
+      this.tree.delete(zone);
+      this.zones.splice(this.zones.indexOf(zone), 1);
+    }
+    this.nodeZone.delete(name);
+    this.listCache = null;
+  }
+
+  private buildList(): NodeInfo[] {
+    const out: NodeInfo[] = [];
+    const total = this.nodes.size;
+    for (let nodeIndex = 0; out.length < total && nodeIndex <= total; nodeIndex++) {
+      for (const zone of this.zones) {
+        const na = this.tree.get(zone)!;
+        if (nodeIndex < na.length) out.push(this.nodes.get(na[nodeIndex]!)!);
+      }
+    }
+    return out;
+  }
+}

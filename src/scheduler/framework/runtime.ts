@@ -1,0 +1,298 @@
+// One scheduling profile's plugins at each extension point, and the code that runs them.
+// Follows pkg/scheduler/framework/runtime/framework.go (v1.35): MultiPoint expansion, the order
+// of extension points, first-failure Filter, Score → NormalizeScore → range check → × weight.
+import { Code, type MaybeStatus, Status, asError } from './status.js';
+import {
+  type AnyPlugin,
+  type BindPlugin,
+  type ClusterEvent,
+  type CycleState,
+  type FilterPlugin,
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  type NodeInfo,
+  type NodeScore,
+  type NodeToStatus,
+  type PermitPlugin,
+  type PodInfo,
+  type PostBindPlugin,
+  type PostFilterPlugin,
+  type PreBindPlugin,
+  type PreEnqueuePlugin,
+  type PreFilterPlugin,
+  type PreFilterResult,
+  type PreScorePlugin,
+  type QueueSortPlugin,
+  type QueuedPodInfo,
+  type ReservePlugin,
+  type ScorePlugin,
+} from './types.js';
+
+export const EXTENSION_POINTS = [
+  'preEnqueue',
+  'queueSort',
+  'preFilter',
+  'filter',
+  'postFilter',
+  'preScore',
+  'score',
+  'reserve',
+  'permit',
+  'preBind',
+  'bind',
+  'postBind',
+] as const;
+export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
+
+/** The method a plugin must have to sit at an extension point. */
+export const EXTENSION_METHOD: Record<ExtensionPoint, keyof AnyPlugin> = {
+  preEnqueue: 'preEnqueue',
+  queueSort: 'less',
+  preFilter: 'preFilter',
+  filter: 'filter',
+  postFilter: 'postFilter',
+  preScore: 'preScore',
+  score: 'score',
+  reserve: 'reserve',
+  permit: 'permit',
+  preBind: 'preBind',
+  bind: 'bind',
+  postBind: 'postBind',
+};
+
+/** A profile after MultiPoint expansion: plugin instances in order at each point. */
+export interface ExpandedProfile {
+  schedulerName: string;
+  percentageOfNodesToScore: number | undefined;
+  plugins: Map<string, AnyPlugin>;
+  points: Record<ExtensionPoint, string[]>;
+  /** Score weights by plugin name. */
+  weights: Map<string, number>;
+}
+
+/** One plugin's scores for the nodes of a cycle (for explain). */
+export interface PluginScores {
+  plugin: string;
+  weight: number;
+  raw: number[];
+  normalized: number[];
+}
+
+export class Framework {
+  readonly schedulerName: string;
+  readonly percentageOfNodesToScore: number | undefined;
+  readonly preEnqueuePlugins: PreEnqueuePlugin[];
+  readonly queueSort: QueueSortPlugin;
+  readonly preFilterPlugins: PreFilterPlugin[];
+  readonly filterPlugins: FilterPlugin[];
+  readonly postFilterPlugins: PostFilterPlugin[];
+  readonly preScorePlugins: PreScorePlugin[];
+  readonly scorePlugins: ScorePlugin[];
+  readonly scoreWeights: number[];
+  readonly reservePlugins: ReservePlugin[];
+  readonly permitPlugins: PermitPlugin[];
+  readonly preBindPlugins: PreBindPlugin[];
+  readonly bindPlugins: BindPlugin[];
+  readonly postBindPlugins: PostBindPlugin[];
+  readonly plugins: Map<string, AnyPlugin>;
+
+  constructor(profile: ExpandedProfile) {
+    this.schedulerName = profile.schedulerName;
+    this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
+    this.plugins = profile.plugins;
+    const at = <T>(point: ExtensionPoint): T[] => profile.points[point].map((n) => profile.plugins.get(n) as T);
+    this.preEnqueuePlugins = at('preEnqueue');
+    const sorts = at<QueueSortPlugin>('queueSort');
+    if (sorts.length !== 1) throw new Error(`profile ${profile.schedulerName}: exactly one queueSort plugin is required, got ${sorts.length}`);
+    this.queueSort = sorts[0]!;
+    this.preFilterPlugins = at('preFilter');
+    this.filterPlugins = at('filter');
+    this.postFilterPlugins = at('postFilter');
+    this.preScorePlugins = at('preScore');
+    this.scorePlugins = at('score');
+    this.scoreWeights = profile.points.score.map((n) => profile.weights.get(n) ?? 1);
+    this.reservePlugins = at('reserve');
+    this.permitPlugins = at('permit');
+    this.preBindPlugins = at('preBind');
+    this.bindPlugins = at('bind');
+    if (this.bindPlugins.length === 0) throw new Error(`profile ${profile.schedulerName}: at least one bind plugin is required`);
+    this.postBindPlugins = at('postBind');
+  }
+
+  /** Events each plugin registered, for moving unschedulable pods back (queueing). */
+  eventsByPlugin(): Map<string, readonly ClusterEvent[]> {
+    const m = new Map<string, readonly ClusterEvent[]>();
+    for (const [name, p] of this.plugins) if (p.eventsToRegister) m.set(name, p.eventsToRegister());
+    return m;
+  }
+
+  runPreEnqueue(pod: PodInfo): MaybeStatus {
+    for (const p of this.preEnqueuePlugins) {
+      const s = p.preEnqueue(pod);
+      if (s !== null && s.code !== Code.Success) return s.withPlugin(p.name);
+    }
+    return null;
+  }
+
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
+    return this.queueSort.less(a, b);
+  }
+
+  /**
+   * RunPreFilterPlugins: the intersection of the plugins' node sets; a plugin returning Skip has
+   * its Filter skipped; the first rejection ends the run.
+   */
+  runPreFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { result: PreFilterResult; status: MaybeStatus; narrowedBy: string[] } {
+    let nodeNames: Set<string> | undefined;
+    const pluginsWithNodes: string[] = [];
+    for (const p of this.preFilterPlugins) {
+      const { result, status } = p.preFilter(state, pod, nodes);
+      if (status !== null && status.code === Code.Skip) {
+        state.skipFilterPlugins.add(p.name);
+        continue;
+      }
+      if (status !== null && status.code !== Code.Success) {
+        if (status.isRejected()) return { result: {}, status: status.withPlugin(p.name), narrowedBy: pluginsWithNodes };
+        return { result: {}, status: asError(`running PreFilter plugin "${p.name}": ${status.message()}`).withPlugin(p.name), narrowedBy: pluginsWithNodes };
+      }
+      if (result?.nodeNames) {
+        pluginsWithNodes.push(p.name);
+        nodeNames = nodeNames === undefined ? new Set(result.nodeNames) : new Set([...nodeNames].filter((n) => result.nodeNames!.has(n)));
+        if (nodeNames.size === 0) {
+          const msg = `node(s) didn't satisfy plugin(s) [${pluginsWithNodes.join(' ')}] simultaneously`;
+          return { result: {}, status: new Status(Code.UnschedulableAndUnresolvable, msg).withPlugin(pluginsWithNodes.join(',')), narrowedBy: pluginsWithNodes };
+        }
+      }
+    }
+    return { result: nodeNames ? { nodeNames } : {}, status: null, narrowedBy: pluginsWithNodes };
+  }
+
+  /** RunFilterPlugins: the first plugin that does not return Success decides. */
+  runFilter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
+    const plugins = this.filterPlugins;
+    const skip = state.skipFilterPlugins;
+    for (let i = 0; i < plugins.length; i++) {
+      const p = plugins[i]!;
+      if (skip.size > 0 && skip.has(p.name)) continue;
+      const s = p.filter(state, pod, node);
+      if (s !== null && s.code !== Code.Success) {
+        if (!s.isRejected()) return asError(`running "${p.name}" filter plugin: ${s.message()}`).withPlugin(p.name);
+        return s.withPlugin(p.name);
+      }
+    }
+    return null;
+  }
+
+  /** Every filter's verdict on a node, without stopping at the first failure (explain). */
+  runAllFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Array<{ plugin: string; status: MaybeStatus; skipped: boolean }> {
+    return this.filterPlugins.map((p) => {
+      if (state.skipFilterPlugins.has(p.name)) return { plugin: p.name, status: null, skipped: true };
+      return { plugin: p.name, status: p.filter(state, pod, node), skipped: false };
+    });
+  }
+
+  runPostFilter(state: CycleState, pod: PodInfo, statuses: NodeToStatus): { nominatedNodeName?: string; status: MaybeStatus } {
+    const messages: string[] = [];
+    for (const p of this.postFilterPlugins) {
+      const { result, status } = p.postFilter(state, pod, statuses);
+      if (status === null || status.code === Code.Success) return { ...(result?.nominatedNodeName ? { nominatedNodeName: result.nominatedNodeName } : {}), status: null };
+      if (!status.isRejected()) return { status: status.withPlugin(p.name) };
+      messages.push(status.message());
+    }
+    return { status: messages.length ? new Status(Code.Unschedulable, ...messages) : new Status(Code.Unschedulable) };
+  }
+
+  hasPostFilter(): boolean {
+    return this.postFilterPlugins.length > 0;
+  }
+
+  runPreScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): MaybeStatus {
+    for (const p of this.preScorePlugins) {
+      const s = p.preScore(state, pod, nodes);
+      if (s === null || s.code === Code.Success) continue;
+      if (s.code === Code.Skip) {
+        state.skipScorePlugins.add(p.name);
+        continue;
+      }
+      return asError(`running PreScore plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
+    }
+    return null;
+  }
+
+  /**
+   * RunScorePlugins: per plugin, raw scores for every node, then NormalizeScore, then the range
+   * check and the weight. `totals[i]` is the weighted sum for nodes[i].
+   */
+  runScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], keepDetail = false): { totals: number[]; detail: PluginScores[]; status: MaybeStatus } {
+    const totals = new Array<number>(nodes.length).fill(0);
+    const detail: PluginScores[] = [];
+    const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
+    for (let pi = 0; pi < this.scorePlugins.length; pi++) {
+      const p = this.scorePlugins[pi]!;
+      if (state.skipScorePlugins.has(p.name)) continue;
+      for (let i = 0; i < nodes.length; i++) {
+        const r = p.score(state, pod, nodes[i]!);
+        if (typeof r !== 'number') return { totals, detail, status: asError(`running Score plugin "${p.name}": ${r.message()}`).withPlugin(p.name) };
+        scores[i]!.score = r;
+      }
+      const raw = keepDetail ? scores.map((s) => s.score) : [];
+      if (p.normalizeScore) {
+        const s = p.normalizeScore(state, pod, scores);
+        if (s !== null && s.code !== Code.Success) return { totals, detail, status: asError(`running Normalize on Score plugins: ${s.message()}`).withPlugin(p.name) };
+      }
+      const weight = this.scoreWeights[pi]!;
+      for (let i = 0; i < nodes.length; i++) {
+        const v = scores[i]!.score;
+        if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
+          return { totals, detail, status: asError(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`).withPlugin(p.name) };
+        }
+        totals[i]! += v * weight;
+      }
+      if (keepDetail) detail.push({ plugin: p.name, weight, raw, normalized: scores.map((s) => s.score) });
+    }
+    return { totals, detail, status: null };
+  }
+
+  runReserve(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
+    for (const p of this.reservePlugins) {
+      const s = p.reserve(state, pod, nodeName);
+      if (s !== null && s.code !== Code.Success) return s.withPlugin(p.name);
+    }
+    return null;
+  }
+
+  runUnreserve(state: CycleState, pod: PodInfo, nodeName: string): void {
+    for (let i = this.reservePlugins.length - 1; i >= 0; i--) this.reservePlugins[i]!.unreserve(state, pod, nodeName);
+  }
+
+  /** Permit: kubedrill has no waiting pods yet; Wait is treated as an error (see README). */
+  runPermit(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
+    for (const p of this.permitPlugins) {
+      const s = p.permit(state, pod, nodeName);
+      if (s !== null && s.code !== Code.Success) return s.withPlugin(p.name);
+    }
+    return null;
+  }
+
+  runPreBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
+    for (const p of this.preBindPlugins) {
+      const s = p.preBind(state, pod, nodeName);
+      if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) return s.withPlugin(p.name);
+    }
+    return null;
+  }
+
+  /** RunBindPlugins: the first plugin that does not Skip binds. */
+  runBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
+    for (const p of this.bindPlugins) {
+      const s = p.bind(state, pod, nodeName);
+      if (s !== null && s.code === Code.Skip) continue;
+      return s === null ? null : s.withPlugin(p.name);
+    }
+    return asError('all bind plugins skipped');
+  }
+
+  runPostBind(state: CycleState, pod: PodInfo, nodeName: string): void {
+    for (const p of this.postBindPlugins) p.postBind(state, pod, nodeName);
+  }
+}

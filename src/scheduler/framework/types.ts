@@ -1,0 +1,297 @@
+// The scheduler framework's data and plugin interfaces, after
+// staging/src/k8s.io/kube-scheduler/framework/interface.go and pkg/scheduler/framework/types.go:
+// PodInfo and NodeInfo (kept incrementally by the scheduler cache), CycleState, and one
+// interface per extension point. A custom plugin implements the same interfaces.
+import type { Node, Pod, Taint, Toleration } from '../../api/types.js';
+import type { Prng } from '../../engine/prng.js';
+import { Resource, podRequests } from './resource.js';
+import type { MaybeStatus, Status } from './status.js';
+
+export const MAX_NODE_SCORE = 100;
+export const MIN_NODE_SCORE = 0;
+
+/** A pod with what every plugin would otherwise recompute (requests, ports), cached per object. */
+export class PodInfo {
+  readonly requests: Resource;
+  /** cpu/memory with upstream's non-zero defaults for containers that omit them (scoring). */
+  readonly nonZeroMilliCPU: number;
+  readonly nonZeroMemory: number;
+  /** Plugins may memoise per-pod precomputations here (key: plugin name). */
+  readonly memo = new Map<string, unknown>();
+
+  private constructor(readonly pod: Pod) {
+    this.requests = podRequests(pod);
+    const nz = podRequests(pod, true);
+    this.nonZeroMilliCPU = nz.milliCPU;
+    this.nonZeroMemory = nz.memory;
+  }
+
+  private static readonly cache = new WeakMap<Pod, PodInfo>();
+  static of(pod: Pod): PodInfo {
+    let info = PodInfo.cache.get(pod);
+    if (info === undefined) {
+      info = new PodInfo(pod);
+      PodInfo.cache.set(pod, info);
+    }
+    return info;
+  }
+
+  get key(): string {
+    return `${this.pod.metadata.namespace ?? 'default'}/${this.pod.metadata.name}`;
+  }
+}
+
+export interface HostPort {
+  hostIP: string;
+  protocol: string;
+  port: number;
+}
+
+/** Per-node aggregate, updated incrementally as pods come and go (upstream NodeInfo). */
+export class NodeInfo {
+  node: Node;
+  readonly pods: PodInfo[] = [];
+  private readonly index = new Map<string, number>();
+  readonly requested = new Resource();
+  readonly nonZeroRequested = new Resource();
+  allocatable: Resource;
+  /** Bumped on every change, as upstream's generation (snapshots and explain read it). */
+  generation = 0;
+  readonly usedPorts: HostPort[] = [];
+  /** Pods with any (anti-)affinity; pods with required anti-affinity (InterPodAffinity reads these). */
+  podsWithAffinity = 0;
+  podsWithRequiredAntiAffinity = 0;
+
+  constructor(node: Node) {
+    this.node = node;
+    this.allocatable = Resource.fromList(node.status.allocatable ?? node.status.capacity);
+  }
+
+  get name(): string {
+    return this.node.metadata.name;
+  }
+
+  get labels(): Record<string, string> | undefined {
+    return this.node.metadata.labels;
+  }
+
+  get taints(): readonly Taint[] {
+    return this.node.spec.taints ?? NO_TAINTS;
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.allocatable = Resource.fromList(node.status.allocatable ?? node.status.capacity);
+    this.generation++;
+  }
+
+  has(podKey: string): boolean {
+    return this.index.has(podKey);
+  }
+
+  addPod(info: PodInfo): void {
+    this.index.set(info.key, this.pods.length);
+    this.pods.push(info);
+    this.account(info, 1);
+  }
+
+  removePod(podKey: string): PodInfo | undefined {
+    const i = this.index.get(podKey);
+    if (i === undefined) return undefined;
+    const info = this.pods[i]!;
+    const last = this.pods.pop()!;
+    if (last !== info) {
+      this.pods[i] = last;
+      this.index.set(last.key, i);
+    }
+    this.index.delete(podKey);
+    this.account(info, -1);
+    return info;
+  }
+
+  private account(info: PodInfo, sign: number): void {
+    this.requested.add(info.requests, sign);
+    this.nonZeroRequested.milliCPU += sign * info.nonZeroMilliCPU;
+    this.nonZeroRequested.memory += sign * info.nonZeroMemory;
+    const spec = info.pod.spec;
+    const aff = spec.affinity;
+    if (aff && (aff.podAffinity || aff.podAntiAffinity)) this.podsWithAffinity += sign;
+    if (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) this.podsWithRequiredAntiAffinity += sign;
+    for (const c of spec.containers) {
+      for (const p of c.ports ?? []) {
+        if (!p.hostPort) continue;
+        const port = { hostIP: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort };
+        if (sign > 0) this.usedPorts.push(port);
+        else {
+          const j = this.usedPorts.findIndex((u) => u.hostIP === port.hostIP && u.protocol === port.protocol && u.port === port.port);
+          if (j >= 0) this.usedPorts.splice(j, 1);
+        }
+      }
+    }
+    this.generation++;
+  }
+}
+
+const NO_TAINTS: readonly Taint[] = [];
+
+/** Data plugins share within one scheduling cycle (upstream CycleState). */
+export class CycleState {
+  private readonly data = new Map<string, unknown>();
+  /** Plugins whose PreScore returned Skip / whose PreFilter returned Skip. */
+  readonly skipFilterPlugins = new Set<string>();
+  readonly skipScorePlugins = new Set<string>();
+
+  read<T>(key: string): T | undefined {
+    return this.data.get(key) as T | undefined;
+  }
+
+  write(key: string, value: unknown): void {
+    this.data.set(key, value);
+  }
+}
+
+/** The node list a cycle sees (upstream Snapshot's NodeInfoLister), in a stable order. */
+export interface NodeLister {
+  list(): readonly NodeInfo[];
+  get(name: string): NodeInfo | undefined;
+  /** Nodes that hold at least one pod with (anti-)affinity / required anti-affinity. */
+  havePodsWithAffinity(): readonly NodeInfo[];
+  havePodsWithRequiredAntiAffinity(): readonly NodeInfo[];
+}
+
+/** What plugins may use beyond their arguments (upstream framework.Handle). */
+export interface Handle {
+  readonly nodes: NodeLister;
+  /** Binds a pod (the pods/binding subresource); returns an error message or null. */
+  bind(pod: Pod, nodeName: string): string | null;
+  /** The scheduler's seeded random stream. */
+  readonly rng: Prng;
+  /** Namespace labels, for namespaceSelector in affinity terms. */
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
+  /** Virtual time now, in milliseconds. */
+  nowMs(): number;
+}
+
+export interface Plugin {
+  readonly name: string;
+}
+
+export interface PreFilterResult {
+  /** A set of node names the pod may only go to; undefined means all nodes. */
+  nodeNames?: Set<string>;
+}
+
+export interface PreFilterPlugin extends Plugin {
+  preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { result?: PreFilterResult; status: MaybeStatus };
+  /** AddPod/RemovePod: update the PreFilter state as if a pod were added / removed (preemption). */
+  addPod?(state: CycleState, pod: PodInfo, added: PodInfo, node: NodeInfo): MaybeStatus;
+  removePod?(state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo): MaybeStatus;
+}
+
+export interface FilterPlugin extends Plugin {
+  filter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus;
+}
+
+export interface PostFilterResult {
+  nominatedNodeName?: string;
+}
+
+/** Per-node filter verdicts of a failed cycle. */
+export type NodeToStatus = Map<string, Status>;
+
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: PodInfo, statuses: NodeToStatus): { result?: PostFilterResult; status: MaybeStatus };
+}
+
+export interface PreScorePlugin extends Plugin {
+  preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): MaybeStatus;
+}
+
+export interface NodeScore {
+  name: string;
+  score: number;
+}
+
+export interface ScorePlugin extends Plugin {
+  /** The node's raw score; a Status for an error. */
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number | Status;
+  normalizeScore?(state: CycleState, pod: PodInfo, scores: NodeScore[]): MaybeStatus;
+}
+
+export interface ReservePlugin extends Plugin {
+  reserve(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
+  unreserve(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+export interface PermitPlugin extends Plugin {
+  permit(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
+}
+
+export interface PreBindPlugin extends Plugin {
+  preBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
+}
+
+export interface BindPlugin extends Plugin {
+  bind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
+}
+
+export interface PostBindPlugin extends Plugin {
+  postBind(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+
+/** A pod waiting in the scheduling queue (upstream QueuedPodInfo). */
+export interface QueuedPodInfo {
+  podInfo: PodInfo;
+  /** When it was last added to activeQ (ms). */
+  timestampMs: number;
+  initialAttemptTimestampMs: number | undefined;
+  attempts: number;
+  /** Plugins that rejected it in its last attempt. */
+  unschedulablePlugins: Set<string>;
+  /** Attempts that failed because of an internal error back off the same way. */
+  backoffExpiryMs: number;
+}
+
+export interface QueueSortPlugin extends Plugin {
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
+}
+
+export interface PreEnqueuePlugin extends Plugin {
+  preEnqueue(pod: PodInfo): MaybeStatus;
+}
+
+/** Cluster events that may make an unschedulable pod schedulable (upstream ClusterEvent). */
+export type ClusterEventResource = 'Pod' | 'AssignedPod' | 'UnscheduledPod' | 'Node' | 'Namespace' | 'PersistentVolume' | 'PersistentVolumeClaim' | 'StorageClass' | 'CSINode';
+export type ActionType = 'Add' | 'Delete' | 'UpdateNodeAllocatable' | 'UpdateNodeLabel' | 'UpdateNodeTaint' | 'UpdateNodeCondition' | 'UpdateNodeAnnotation' | 'UpdatePodLabel' | 'UpdatePodScaleDown' | 'UpdatePodToleration' | 'UpdatePodSchedulingGatesEliminated' | 'Update' | 'All';
+export interface ClusterEvent {
+  resource: ClusterEventResource;
+  actions: readonly ActionType[];
+}
+
+export interface EnqueueExtensions {
+  eventsToRegister(): readonly ClusterEvent[];
+}
+
+export type AnyPlugin = Plugin &
+  Partial<
+    PreEnqueuePlugin &
+      QueueSortPlugin &
+      PreFilterPlugin &
+      FilterPlugin &
+      PostFilterPlugin &
+      PreScorePlugin &
+      ScorePlugin &
+      ReservePlugin &
+      PermitPlugin &
+      PreBindPlugin &
+      BindPlugin &
+      PostBindPlugin &
+      EnqueueExtensions
+  >;
+
+/** Builds a plugin from its pluginConfig args (already validated by the config loader). */
+export type PluginFactory = (args: Record<string, unknown> | undefined, handle: Handle) => AnyPlugin;
+
+export function tolerationsOf(pod: Pod): readonly Toleration[] {
+  return pod.spec.tolerations ?? [];
+}

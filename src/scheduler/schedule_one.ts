@@ -1,0 +1,171 @@
+// One scheduling cycle's host selection, after pkg/scheduler/schedule_one.go (v1.35):
+// findNodesThatFitPod (PreFilter, sampling with percentageOfNodesToScore from a rotating start
+// index, first-failure Filter), prioritizeNodes, selectHost, and FitError's message.
+// Deliberate difference: upstream filters nodes in parallel and breaks score ties with
+// math/rand; kubedrill filters in order and draws the tie from the scheduler's seeded stream.
+import type { Prng } from '../engine/prng.js';
+import type { Framework } from './framework/runtime.js';
+import { Code, Status } from './framework/status.js';
+import type { CycleState, NodeInfo, NodeToStatus, PodInfo } from './framework/types.js';
+
+// pkg/scheduler/schedule_one.go
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+export const ERR_NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
+export interface Diagnosis {
+  nodeToStatus: NodeToStatus;
+  /** Status for nodes not in nodeToStatus (set when PreFilter rejects or narrows the node set). */
+  absentNodesStatus: Status | null;
+  unschedulablePlugins: Set<string>;
+  preFilterMsg: string;
+  postFilterMsg: string;
+}
+
+export type ScheduleResult =
+  | { kind: 'scheduled'; host: string; evaluatedNodes: number; feasibleNodes: number }
+  | { kind: 'fit-error'; numAllNodes: number; diagnosis: Diagnosis }
+  | { kind: 'error'; message: string; plugins: Set<string> };
+
+export interface HostSelector {
+  /** Rotating start index for the node scan (sched.nextStartNodeIndex). */
+  nextStartNodeIndex: number;
+  percentageOfNodesToScore: number;
+  rng: Prng;
+}
+
+export function newDiagnosis(): Diagnosis {
+  return { nodeToStatus: new Map(), absentNodesStatus: null, unschedulablePlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
+}
+
+function addPluginStatus(d: Diagnosis, s: Status): void {
+  if (s.plugin === '') return;
+  if (s.isRejected()) for (const p of s.plugin.split(',')) d.unschedulablePlugins.add(p);
+}
+
+/** numFeasibleNodesToFind: all nodes below 100; else the (adaptive) percentage, at least 100. */
+export function numFeasibleNodesToFind(percentage: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let pct = percentage;
+  if (pct === 0) {
+    pct = 50 - Math.trunc(numAllNodes / 125);
+    if (pct < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) pct = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  if (pct >= 100) return numAllNodes;
+  const n = Math.trunc((numAllNodes * pct) / 100);
+  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
+
+export function schedulePod(fwk: Framework, sel: HostSelector, state: CycleState, pod: PodInfo, allNodes: readonly NodeInfo[]): ScheduleResult {
+  if (allNodes.length === 0) return { kind: 'error', message: ERR_NO_NODES_AVAILABLE, plugins: new Set() };
+  const fit = findNodesThatFitPod(fwk, sel, state, pod, allNodes);
+  if ('error' in fit) return { kind: 'error', message: fit.error, plugins: fit.plugins };
+  const { feasible, diagnosis } = fit;
+  if (feasible.length === 0) return { kind: 'fit-error', numAllNodes: allNodes.length, diagnosis };
+  const evaluatedNodes = feasible.length + diagnosis.nodeToStatus.size;
+  if (feasible.length === 1) return { kind: 'scheduled', host: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1 };
+  const scored = prioritizeNodes(fwk, state, pod, feasible);
+  if ('error' in scored) return { kind: 'error', message: scored.error, plugins: new Set() };
+  return { kind: 'scheduled', host: selectHost(feasible, scored.totals, sel.rng), evaluatedNodes, feasibleNodes: feasible.length };
+}
+
+type FitResult = { feasible: NodeInfo[]; diagnosis: Diagnosis } | { error: string; plugins: Set<string> };
+
+export function findNodesThatFitPod(fwk: Framework, sel: HostSelector, state: CycleState, pod: PodInfo, allNodes: readonly NodeInfo[]): FitResult {
+  const diagnosis = newDiagnosis();
+  const pre = fwk.runPreFilter(state, pod, allNodes);
+  if (pre.status !== null) {
+    if (!pre.status.isRejected()) return { error: pre.status.message(), plugins: new Set() };
+    diagnosis.absentNodesStatus = pre.status;
+    diagnosis.preFilterMsg = pre.status.message();
+    addPluginStatus(diagnosis, pre.status);
+    return { feasible: [], diagnosis };
+  }
+  let nodes = allNodes;
+  const only = pre.result.nodeNames;
+  if (only !== undefined) {
+    nodes = allNodes.filter((n) => only.has(n.name));
+    const plugins = [...pre.narrowedBy].sort().join(' ');
+    diagnosis.absentNodesStatus = new Status(Code.UnschedulableAndUnresolvable, `node(s) didn't satisfy plugin(s) [${plugins}]`);
+  }
+  const feasible = findNodesThatPassFilters(fwk, sel, state, pod, diagnosis, nodes);
+  if ('error' in feasible) return feasible;
+  const processed = feasible.length + diagnosis.nodeToStatus.size;
+  sel.nextStartNodeIndex = (sel.nextStartNodeIndex + processed) % allNodes.length;
+  return { feasible, diagnosis };
+}
+
+function findNodesThatPassFilters(
+  fwk: Framework,
+  sel: HostSelector,
+  state: CycleState,
+  pod: PodInfo,
+  diagnosis: Diagnosis,
+  nodes: readonly NodeInfo[],
+): NodeInfo[] | { error: string; plugins: Set<string> } {
+  const numAll = nodes.length;
+  const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? sel.percentageOfNodesToScore, numAll);
+  const feasible: NodeInfo[] = [];
+  const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
+  for (let i = 0; i < numAll && feasible.length < toFind; i++) {
+    const node = nodes[(start + i) % numAll]!;
+    const s = fwk.runFilter(state, pod, node);
+    if (s === null) {
+      feasible.push(node);
+      continue;
+    }
+    if (s.code === Code.Error) return { error: s.message(), plugins: new Set([s.plugin]) };
+    diagnosis.nodeToStatus.set(node.name, s);
+    addPluginStatus(diagnosis, s);
+  }
+  return feasible;
+}
+
+/** prioritizeNodes: every node scores 1 when the profile has no score plugins. */
+export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { totals: number[] } | { error: string } {
+  if (fwk.scorePlugins.length === 0) return { totals: nodes.map(() => 1) };
+  const pre = fwk.runPreScore(state, pod, nodes);
+  if (pre !== null) return { error: pre.message() };
+  const { totals, status } = fwk.runScore(state, pod, nodes);
+  if (status !== null) return { error: status.message() };
+  return { totals };
+}
+
+/** selectHost: uniform among the top-scored nodes by reservoir sampling, drawn from the seeded
+ *  stream in node-scan order (upstream draws from math/rand). */
+export function selectHost(nodes: readonly NodeInfo[], totals: readonly number[], rng: Prng): string {
+  let best = 0;
+  let count = 1;
+  for (let i = 1; i < nodes.length; i++) {
+    const s = totals[i]!;
+    if (s > totals[best]!) {
+      best = i;
+      count = 1;
+    } else if (s === totals[best]!) {
+      count++;
+      if (rng.intn(count) === 0) best = i;
+    }
+  }
+  return nodes[best]!.name;
+}
+
+/** FitError.Error(): "0/N nodes are available: <prefilter>. <sorted reason histogram>. <postfilter>" */
+export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
+  let msg = `0/${numAllNodes} nodes are available:`;
+  if (d.preFilterMsg !== '') msg += ` ${d.preFilterMsg}.`;
+  else {
+    const reasons = new Map<string, number>();
+    for (const s of d.nodeToStatus.values()) for (const r of s.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    const absent = numAllNodes - d.nodeToStatus.size;
+    if (absent > 0 && d.absentNodesStatus) for (const r of d.absentNodesStatus.reasons) reasons.set(r, (reasons.get(r) ?? 0) + absent);
+    const parts = [...reasons].map(([r, n]) => `${n} ${r}`).sort(goStringLess);
+    if (parts.length > 0) msg += ` ${parts.join(', ')}.`;
+  }
+  if (d.postFilterMsg !== '') msg += ` ${d.postFilterMsg}`;
+  return msg;
+}
+
+/** Go's sort.Strings compares bytes; for the ASCII messages here that is UTF-16 code-unit order. */
+function goStringLess(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,248 @@
+// kube-scheduler as a component: watches pods and nodes, keeps its cache and queue, runs one
+// scheduling cycle per queue entry, binds, and reports failures as upstream does (a
+// FailedScheduling event, the PodScheduled=False condition, nominatedNodeName).
+// Follows pkg/scheduler/schedule_one.go and eventhandlers.go (v1.35). The binding cycle runs
+// right after the scheduling cycle, at the same instant (upstream runs it asynchronously).
+import type { EventRecorder } from '../api/events.js';
+import type { Store, WatchEvent } from '../api/store.js';
+import { type Namespace, type Node, type Pod, type PodCondition, podIsTerminal } from '../api/types.js';
+import type { Simulation } from '../engine/sim.js';
+import type { Framework } from './framework/runtime.js';
+import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
+import { SchedulerCache } from './cache.js';
+import { DEFAULT_SCHEDULER_NAME, type ProfileConfig, buildFramework } from './profile.js';
+import { SchedulingQueue } from './queue.js';
+import { type Diagnosis, type HostSelector, type ScheduleResult, fitErrorMessage, schedulePod } from './schedule_one.js';
+import type { ActionType } from './framework/types.js';
+
+export const COMPONENT = 'default-scheduler';
+
+export interface SchedulerOptions {
+  profiles: ProfileConfig[];
+  registry: ReadonlyMap<string, PluginFactory>;
+  /** KubeSchedulerConfiguration.percentageOfNodesToScore (0 = adaptive). */
+  percentageOfNodesToScore: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  maxInUnschedulableMs: number;
+}
+
+/** What one scheduling attempt saw and decided; `explain` and tests read these. */
+export interface AttemptObserver {
+  (attempt: { timeMs: number; fwk: Framework; state: CycleState; pod: PodInfo; result: ScheduleResult; nodes: readonly import('./framework/types.js').NodeInfo[] }): void;
+}
+
+// pkg/api/v1/pod: v1.PodReasonUnschedulable, v1.PodReasonSchedulerError
+const REASON_UNSCHEDULABLE = 'Unschedulable';
+const REASON_SCHEDULER_ERROR = 'SchedulerError';
+// staging/src/k8s.io/apimachinery/pkg/api/validation: NoteLengthLimit
+const NOTE_LENGTH_LIMIT = 1024;
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  readonly frameworks = new Map<string, Framework>();
+  readonly queue: SchedulingQueue;
+  private readonly selector: HostSelector;
+  private stepPending = false;
+  private readonly observers: AttemptObserver[] = [];
+  /** Bind counts, for the invariant library and reports. */
+  scheduledCount = 0;
+  failedAttempts = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: Store,
+    private readonly events: EventRecorder,
+    options: SchedulerOptions,
+  ) {
+    const handle: Handle = {
+      nodes: this.cache,
+      bind: (pod, nodeName) => this.bindPod(pod, nodeName),
+      rng: sim.stream('scheduler/plugins'),
+      namespaceLabels: (ns) => store.get<Namespace>('Namespace', undefined, ns)?.metadata.labels,
+      nowMs: () => sim.nowMs,
+    };
+    const profiles = options.profiles.length ? options.profiles : [{ schedulerName: DEFAULT_SCHEDULER_NAME }];
+    for (const p of profiles) this.frameworks.set(p.schedulerName ?? DEFAULT_SCHEDULER_NAME, buildFramework(p, options.registry, handle));
+    const first = this.frameworks.values().next().value as Framework;
+    const eventsByPlugin = new Map<string, readonly import('./framework/types.js').ClusterEvent[]>();
+    for (const f of this.frameworks.values()) for (const [k, v] of f.eventsByPlugin()) eventsByPlugin.set(k, v);
+    this.queue = new SchedulingQueue(
+      (a, b) => first.less(a, b),
+      { nowMs: () => sim.nowMs, at: (t, fn) => sim.at(t, COMPONENT, fn) },
+      { initialBackoffMs: options.initialBackoffMs, maxBackoffMs: options.maxBackoffMs, maxInUnschedulableMs: options.maxInUnschedulableMs },
+      eventsByPlugin,
+    );
+    this.queue.onActive = () => this.wake();
+    this.selector = { nextStartNodeIndex: 0, percentageOfNodesToScore: options.percentageOfNodesToScore, rng: sim.stream('scheduler/select-host') };
+  }
+
+  start(): void {
+    this.store.watch<Node>('Node', COMPONENT, (ev) => this.onNode(ev));
+    this.store.watch<Pod>('Pod', COMPONENT, (ev) => this.onPod(ev));
+  }
+
+  observe(o: AttemptObserver): void {
+    this.observers.push(o);
+  }
+
+  private wake(): void {
+    if (this.stepPending) return;
+    this.stepPending = true;
+    this.sim.after(0, COMPONENT, () => {
+      this.stepPending = false;
+      this.scheduleOne();
+      if (this.queue.activeCount > 0) this.wake();
+    });
+  }
+
+  // ---- event handlers (pkg/scheduler/eventhandlers.go) -------------------------------------
+
+  private onNode(ev: WatchEvent<Node>): void {
+    if (ev.type === 'DELETED') {
+      this.cache.removeNode(ev.object.metadata.name);
+      return;
+    }
+    this.cache.addOrUpdateNode(ev.object);
+    if (ev.type === 'ADDED') this.queue.onClusterEvent('Node', 'Add');
+    else for (const action of nodeUpdateActions(ev.old!, ev.object)) this.queue.onClusterEvent('Node', action);
+  }
+
+  private onPod(ev: WatchEvent<Pod>): void {
+    const pod = ev.object;
+    const info = PodInfo.of(pod);
+    const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
+    const assigned = !!pod.spec.nodeName && !podIsTerminal(pod) && ev.type !== 'DELETED';
+    if (assigned) {
+      this.queue.delete(info.key);
+      this.cache.addPod(pod);
+      if (!wasAssigned) this.queue.onClusterEvent('AssignedPod', 'Add');
+      else if (JSON.stringify(ev.old!.metadata.labels) !== JSON.stringify(pod.metadata.labels)) this.queue.onClusterEvent('AssignedPod', 'UpdatePodLabel');
+      return;
+    }
+    if (wasAssigned || this.cache.hasPod(info.key)) {
+      this.cache.removePod(info.key);
+      this.queue.onClusterEvent('AssignedPod', 'Delete');
+      return;
+    }
+    if (ev.type === 'DELETED' || podIsTerminal(pod) || pod.spec.nodeName) {
+      this.queue.delete(info.key);
+      return;
+    }
+    const fwk = this.frameworks.get(pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME);
+    if (!fwk || pod.metadata.deletionTimestamp !== undefined) return;
+    const gated = fwk.runPreEnqueue(info) !== null;
+    if (ev.type === 'ADDED') this.queue.add(info, gated);
+    else this.queue.update(info, gated);
+  }
+
+  // ---- the scheduling cycle ------------------------------------------------------------------
+
+  private scheduleOne(): void {
+    const q = this.queue.pop();
+    if (q === undefined) return;
+    const current = this.store.get<Pod>('Pod', q.podInfo.pod.metadata.namespace, q.podInfo.pod.metadata.name);
+    // skipPodSchedule: deleted, being deleted, or already bound.
+    if (!current || current.metadata.uid !== q.podInfo.pod.metadata.uid || current.metadata.deletionTimestamp !== undefined || current.spec.nodeName) return;
+    const podInfo = PodInfo.of(current);
+    q.podInfo = podInfo;
+    const fwk = this.frameworks.get(current.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME)!;
+    const state = new CycleState();
+    const nodes = this.cache.list();
+    const result = schedulePod(fwk, this.selector, state, podInfo, nodes);
+    for (const o of this.observers) o({ timeMs: this.sim.nowMs, fwk, state, pod: podInfo, result, nodes });
+    if (result.kind === 'scheduled') this.assumeAndBind(fwk, state, q, result.host);
+    else if (result.kind === 'fit-error') this.handleFitError(fwk, state, q, result.numAllNodes, result.diagnosis);
+    else this.handleFailure(q, REASON_SCHEDULER_ERROR, result.message, result.plugins, true, undefined);
+  }
+
+  private handleFitError(fwk: Framework, state: CycleState, q: QueuedPodInfo, numAllNodes: number, diagnosis: Diagnosis): void {
+    let nominated: string | undefined;
+    if (fwk.hasPostFilter()) {
+      const pf = fwk.runPostFilter(state, q.podInfo, diagnosis.nodeToStatus);
+      if (pf.status !== null) diagnosis.postFilterMsg = pf.status.message();
+      nominated = pf.nominatedNodeName;
+    }
+    this.handleFailure(q, REASON_UNSCHEDULABLE, fitErrorMessage(numAllNodes, diagnosis), diagnosis.unschedulablePlugins, false, nominated);
+  }
+
+  private assumeAndBind(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string): void {
+    const pod = q.podInfo.pod;
+    const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: host } };
+    this.cache.addPod(assumed);
+    const fail = (s: { message(): string; plugin: string }) => {
+      fwk.runUnreserve(state, q.podInfo, host);
+      this.cache.removePod(q.podInfo.key);
+      this.handleFailure(q, REASON_SCHEDULER_ERROR, s.message(), new Set([s.plugin]), true, undefined);
+    };
+    const reserve = fwk.runReserve(state, q.podInfo, host);
+    if (reserve !== null) return fail(reserve);
+    const permit = fwk.runPermit(state, q.podInfo, host);
+    if (permit !== null) return fail(permit);
+    const preBind = fwk.runPreBind(state, q.podInfo, host);
+    if (preBind !== null) return fail(preBind);
+    const bind = fwk.runBind(state, q.podInfo, host);
+    if (bind !== null) return fail(bind);
+    this.scheduledCount++;
+    const ns = pod.metadata.namespace ?? 'default';
+    this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${host}`, COMPONENT);
+    fwk.runPostBind(state, q.podInfo, host);
+  }
+
+  /** The pods/binding subresource: sets spec.nodeName and PodScheduled=True. */
+  private bindPod(pod: Pod, nodeName: string): string | null {
+    const current = this.store.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
+    if (!current || current.metadata.uid !== pod.metadata.uid) return `pods "${pod.metadata.name}" not found`;
+    if (current.spec.nodeName) return `pod ${pod.metadata.name} is already assigned to node "${current.spec.nodeName}"`;
+    const conditions = setCondition(current.status.conditions, { type: 'PodScheduled', status: 'True' }, this.sim.nowMs);
+    const bound: Pod = { ...current, spec: { ...current.spec, nodeName }, status: { ...current.status, conditions } };
+    const r = this.store.update(bound, COMPONENT, 'bind');
+    return r.ok ? null : r.message;
+  }
+
+  /** handleSchedulingFailure: event, condition, nomination, requeue. */
+  private handleFailure(q: QueuedPodInfo, reason: string, message: string, plugins: Set<string>, isError: boolean, nominated: string | undefined): void {
+    this.failedAttempts++;
+    const msg = truncateMessage(message);
+    this.queue.addUnschedulable(q, plugins, isError);
+    const current = this.store.get<Pod>('Pod', q.podInfo.pod.metadata.namespace, q.podInfo.pod.metadata.name);
+    if (!current || current.spec.nodeName) return;
+    this.events.record(current, 'Warning', 'FailedScheduling', msg, COMPONENT);
+    const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason, message: msg };
+    const prev = current.status.conditions?.find((c) => c.type === 'PodScheduled');
+    const conditionChanged = !prev || prev.status !== cond.status || prev.reason !== cond.reason || prev.message !== cond.message;
+    const nominationChanged = nominated !== undefined && nominated !== current.status.nominatedNodeName;
+    if (!conditionChanged && !nominationChanged) return;
+    const status = { ...current.status, conditions: setCondition(current.status.conditions, cond, this.sim.nowMs) };
+    if (nominated !== undefined) status.nominatedNodeName = nominated;
+    this.store.update<Pod>({ ...current, status }, COMPONENT, 'status');
+  }
+}
+
+function truncateMessage(message: string): string {
+  if (message.length <= NOTE_LENGTH_LIMIT) return message;
+  const suffix = ' ...';
+  return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
+}
+
+/** Sets a condition; lastTransitionTime moves only when the status changes (podutil.UpdatePodCondition). */
+export function setCondition(conds: readonly PodCondition[] | undefined, cond: PodCondition, nowMs: number): PodCondition[] {
+  const list = [...(conds ?? [])];
+  const i = list.findIndex((c) => c.type === cond.type);
+  if (i < 0) return [...list, { ...cond, lastTransitionTime: nowMs }];
+  const prev = list[i]!;
+  list[i] = { ...cond, lastTransitionTime: prev.status === cond.status ? prev.lastTransitionTime ?? nowMs : nowMs };
+  return list;
+}
+
+/** The node update's ActionTypes (pkg/scheduler/framework/events.go NodeSchedulingPropertiesChange). */
+export function nodeUpdateActions(old: Node, cur: Node): ActionType[] {
+  const out: ActionType[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (old.spec.unschedulable !== cur.spec.unschedulable || !same(old.spec.taints, cur.spec.taints)) out.push('UpdateNodeTaint');
+  if (!same(old.status.allocatable, cur.status.allocatable)) out.push('UpdateNodeAllocatable');
+  if (!same(old.metadata.labels, cur.metadata.labels)) out.push('UpdateNodeLabel');
+  if (!same(old.status.conditions?.map((c) => [c.type, c.status]), cur.status.conditions?.map((c) => [c.type, c.status]))) out.push('UpdateNodeCondition');
+  if (!same(old.metadata.annotations, cur.metadata.annotations)) out.push('UpdateNodeAnnotation');
+  return out;
+}
