@@ -323,3 +323,14 @@ export function controllerRef(obj: KubeObject): OwnerReference | undefined {
 export function getCondition<C extends { type: string }>(conds: readonly C[] | undefined, type: string): C | undefined {
   return conds?.find((c) => c.type === type);
 }
+
+/** Sets a condition; lastTransitionTime moves only when the status changes (podutil.UpdatePodCondition). */
+export function setCondition(conds: readonly PodCondition[] | undefined, cond: PodCondition, nowMs: number): PodCondition[] {
+  const list = [...(conds ?? [])];
+  const i = list.findIndex((c) => c.type === cond.type);
+  if (i < 0) return [...list, { ...cond, lastTransitionTime: nowMs }];
+  const prev = list[i]!;
+  list[i] = { ...cond, lastTransitionTime: prev.status === cond.status ? prev.lastTransitionTime ?? nowMs : nowMs };
+  return list;
+}
+

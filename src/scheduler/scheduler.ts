@@ -5,7 +5,7 @@
 // right after the scheduling cycle, at the same instant (upstream runs it asynchronously).
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import { type Namespace, type Node, type Pod, type PodCondition, podIsTerminal } from '../api/types.js';
+import { type Namespace, type Node, type Pod, type PodCondition, podIsTerminal, setCondition } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
@@ -223,16 +223,6 @@ function truncateMessage(message: string): string {
   if (message.length <= NOTE_LENGTH_LIMIT) return message;
   const suffix = ' ...';
   return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
-}
-
-/** Sets a condition; lastTransitionTime moves only when the status changes (podutil.UpdatePodCondition). */
-export function setCondition(conds: readonly PodCondition[] | undefined, cond: PodCondition, nowMs: number): PodCondition[] {
-  const list = [...(conds ?? [])];
-  const i = list.findIndex((c) => c.type === cond.type);
-  if (i < 0) return [...list, { ...cond, lastTransitionTime: nowMs }];
-  const prev = list[i]!;
-  list[i] = { ...cond, lastTransitionTime: prev.status === cond.status ? prev.lastTransitionTime ?? nowMs : nowMs };
-  return list;
 }
 
 /** The node update's ActionTypes (pkg/scheduler/framework/events.go NodeSchedulingPropertiesChange). */

@@ -1,0 +1,104 @@
+// TaintToleration: a pod fits a node only if it tolerates the node's NoSchedule and NoExecute
+// taints; among the nodes that fit, those with fewer untolerated PreferNoSchedule taints score
+// higher.
+// Follows pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go (v1.35). The stored
+// upstream copy read while writing this is the v1.35 one (it already carries the fixed filter
+// reason of PR #134740 and the TaintTolerationComparisonOperators gate). Not modelled:
+//   - the TaintTolerationComparisonOperators feature gate (alpha, off by default in v1.35):
+//     tolerations with operator Gt/Lt never tolerate, as upstream with the gate off;
+//   - the queueing hints (isSchedulableAfterNodeChange / isSchedulableAfterPodTolerationChange):
+//     eventsToRegister lists the events; the queue decides without the hint functions;
+//   - SignPod (opportunistic batching signatures).
+import type { Taint, Toleration } from '../../api/types.js';
+import { type MaybeStatus, type Status, asError, unresolvable } from '../framework/status.js';
+import { type AnyPlugin, type ClusterEvent, type CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, type PodInfo } from '../framework/types.js';
+import { findMatchingUntoleratedTaint, tolerationsTolerateTaint } from './helper/taints.js';
+import { defaultNormalizeScore } from './helper/normalize_score.js';
+import * as names from './names.js';
+
+export const NAME = names.TaintToleration;
+/** Filter reason. Since PR #134740 (v1.35) it is fixed text, without the taint's key and value. */
+export const ERR_REASON_NOT_MATCH = 'node(s) had untolerated taint(s)';
+/** Key in CycleState of the PreScore data (upstream preScoreStateKey). */
+export const PRE_SCORE_STATE_KEY = 'PreScore' + NAME;
+
+const NO_TOLERATIONS: readonly Toleration[] = [];
+
+/** helper.DoNotScheduleTaintsFilterFunc: the filter looks at NoSchedule and NoExecute taints only. */
+export function doNotScheduleTaint(t: Taint): boolean {
+  return t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+}
+
+/** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate, if any. */
+export function untoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[]): Taint | undefined {
+  return findMatchingUntoleratedTaint(taints, tolerations, doNotScheduleTaint);
+}
+
+/** getAllTolerationPreferNoSchedule: tolerations with an empty effect (all effects) or PreferNoSchedule. */
+export function tolerationsPreferNoSchedule(tolerations: readonly Toleration[]): readonly Toleration[] {
+  const out: Toleration[] = [];
+  for (const t of tolerations) if (!t.effect || t.effect === 'PreferNoSchedule') out.push(t);
+  return out.length === 0 ? NO_TOLERATIONS : out;
+}
+
+/** countIntolerableTaintsPreferNoSchedule: PreferNoSchedule taints none of the tolerations tolerates. */
+export function countIntolerableTaintsPreferNoSchedule(taints: readonly Taint[], tolerations: readonly Toleration[]): number {
+  let n = 0;
+  for (let i = 0; i < taints.length; i++) {
+    const taint = taints[i]!;
+    if (taint.effect !== 'PreferNoSchedule') continue;
+    if (!tolerationsTolerateTaint(tolerations, taint)) n++;
+  }
+  return n;
+}
+
+/** PreScore state: the pod's tolerations that can tolerate a PreferNoSchedule taint. */
+interface PreScoreState {
+  readonly tolerationsPreferNoSchedule: readonly Toleration[];
+}
+
+/** Per pod (PodInfo.memo), so repeated cycles of the same pod object reuse it. */
+function preScoreStateOf(pod: PodInfo): PreScoreState {
+  let s = pod.memo.get(NAME) as PreScoreState | undefined;
+  if (s === undefined) {
+    s = { tolerationsPreferNoSchedule: tolerationsPreferNoSchedule(pod.pod.spec.tolerations ?? NO_TOLERATIONS) };
+    pod.memo.set(NAME, s);
+  }
+  return s;
+}
+
+export class TaintToleration implements AnyPlugin {
+  readonly name = NAME;
+
+  /** With queueing hints on (the v1.35 default): Node Add|UpdateNodeTaint and Pod UpdatePodToleration. */
+  eventsToRegister(): readonly ClusterEvent[] {
+    return [
+      { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'] },
+      { resource: 'Pod', actions: ['UpdatePodToleration'] },
+    ];
+  }
+
+  filter(_state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
+    const taint = untoleratedTaint(node.taints, pod.pod.spec.tolerations ?? NO_TOLERATIONS);
+    return taint === undefined ? null : unresolvable(ERR_REASON_NOT_MATCH);
+  }
+
+  preScore(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): MaybeStatus {
+    state.write(PRE_SCORE_STATE_KEY, preScoreStateOf(pod));
+    return null;
+  }
+
+  score(state: CycleState, _pod: PodInfo, node: NodeInfo): number | Status {
+    const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+    // Upstream: fwk.AsStatus(fmt.Errorf("failed to read %q from cycleState: %w", key, fwk.ErrNotFound)).
+    if (s === undefined) return asError(`failed to read ${JSON.stringify(PRE_SCORE_STATE_KEY)} from cycleState: not found`);
+    return countIntolerableTaintsPreferNoSchedule(node.taints, s.tolerationsPreferNoSchedule);
+  }
+
+  /** Fewer intolerable taints is better: reversed normalisation. */
+  normalizeScore(_state: CycleState, _pod: PodInfo, scores: NodeScore[]): MaybeStatus {
+    return defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
+  }
+}
+
+export const newTaintToleration = (): AnyPlugin => new TaintToleration();
