@@ -105,16 +105,23 @@ export class Resource {
   }
 }
 
-// pkg/scheduler/util/utils.go IsScalarResourceName: extended resources (domain-prefixed, not
-// kubernetes.io/), hugepages-*, attachable-volumes-*, and native kubernetes.io/ resources with a prefix.
+// pkg/scheduler/util/utils.go IsScalarResourceName: extended, hugepages, prefixed native
+// (kubernetes.io/...) and attachable-volumes resources (pkg/apis/core/v1/helper/helpers.go).
 export function isScalarResourceName(name: string): boolean {
-  return isExtendedResourceName(name) || name.startsWith('hugepages-') || name.startsWith('attachable-volumes-') || name.startsWith('requests.hugepages-');
+  return isExtendedResourceName(name) || name.startsWith('hugepages-') || isPrefixedNativeResource(name) || name.startsWith('attachable-volumes-');
+}
+
+/** IsNativeResource: no domain, or a kubernetes.io/ domain. */
+export function isNativeResource(name: string): boolean {
+  return !name.includes('/') || name.includes('kubernetes.io/');
+}
+
+export function isPrefixedNativeResource(name: string): boolean {
+  return name.includes('/') && isNativeResource(name);
 }
 
 export function isExtendedResourceName(name: string): boolean {
-  if (!name.includes('/') || name.startsWith('requests.')) return false;
-  const domain = name.slice(0, name.indexOf('/'));
-  return domain !== 'kubernetes.io' && !domain.endsWith('.kubernetes.io');
+  return !isNativeResource(name) && !name.startsWith('requests.');
 }
 
 const milliCache = new Map<string | number, number>();
