@@ -198,7 +198,7 @@ export class Store {
   }
 
   private emit(ev: WatchEvent, verb: string, actor: string): void {
-    this.sim.record(actor, verb, keyOf(ev.object), ev.object.metadata.resourceVersion);
+    this.sim.record(actor, verb, keyOf(ev.object), traceDetail(ev));
     for (const o of this.observers) o(ev, verb, actor);
     const kind = ev.object.kind as Kind;
     for (const w of this.watchers.values()) {
@@ -209,6 +209,14 @@ export class Store {
       });
     }
   }
+}
+
+/** What the trace keeps of a write: the resourceVersion, and for pods where they are and how. */
+function traceDetail(ev: WatchEvent): string {
+  const rv = ev.object.metadata.resourceVersion ?? '';
+  if (ev.object.kind !== 'Pod') return rv;
+  const p = ev.object;
+  return `${rv} ${p.spec.nodeName ?? '-'} ${p.status?.phase ?? '-'}${p.metadata.deletionTimestamp !== undefined ? ' terminating' : ''}`;
 }
 
 /** The grace period a pod delete uses (pkg/registry/core/pod/strategy.go CheckGracefulDelete):
