@@ -5,7 +5,7 @@
 // right after the scheduling cycle, at the same instant (upstream runs it asynchronously).
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import { type Namespace, type Node, type Pod, type PodCondition, podIsTerminal, setCondition } from '../api/types.js';
+import { type Namespace, type Node, type Pod, type PodCondition, isKind, podIsTerminal, setCondition } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
@@ -60,6 +60,8 @@ export class Scheduler {
       bind: (pod, nodeName) => this.bindPod(pod, nodeName),
       rng: sim.stream('scheduler/plugins'),
       namespaceLabels: (ns) => store.get<Namespace>('Namespace', undefined, ns)?.metadata.labels,
+      getObject: (kind, ns, name) => (isKind(kind) ? store.get(kind, ns, name) : undefined),
+      listObjects: (kind) => (isKind(kind) ? [...store.list(kind)] : []),
       nowMs: () => sim.nowMs,
     };
     const profiles = options.profiles.length ? options.profiles : [{ schedulerName: DEFAULT_SCHEDULER_NAME }];

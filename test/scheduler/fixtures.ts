@@ -1,7 +1,7 @@
 // Builders for scheduler unit tests: pods and nodes as upstream's st.MakePod()/st.MakeNode()
 // tests write them, and runners for one extension point at a time.
 import { Prng } from '../../src/engine/prng.js';
-import type { Container, Node, Pod, PodSpec, ResourceList } from '../../src/api/types.js';
+import type { AnyObject, Container, Node, Pod, PodSpec, ResourceList } from '../../src/api/types.js';
 import { Code, type MaybeStatus, type Status } from '../../src/scheduler/framework/status.js';
 import { type AnyPlugin, CycleState, type Handle, NodeInfo, type NodeLister, type NodeScore, PodInfo } from '../../src/scheduler/framework/types.js';
 
@@ -48,12 +48,14 @@ export function lister(nodes: NodeInfo[]): NodeLister {
   };
 }
 
-export function fakeHandle(nodes: NodeInfo[], namespaces: Record<string, Record<string, string>> = {}): Handle {
+export function fakeHandle(nodes: NodeInfo[], namespaces: Record<string, Record<string, string>> = {}, objects: AnyObject[] = []): Handle {
   return {
     nodes: lister(nodes),
     bind: () => null,
     rng: new Prng(0, 'test'),
     namespaceLabels: (ns) => namespaces[ns],
+    getObject: (kind, ns, name) => objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? undefined) === (ns ?? undefined)),
+    listObjects: (kind) => objects.filter((o) => o.kind === kind),
     nowMs: () => 0,
   };
 }

@@ -2,7 +2,7 @@
 // staging/src/k8s.io/kube-scheduler/framework/interface.go and pkg/scheduler/framework/types.go:
 // PodInfo and NodeInfo (kept incrementally by the scheduler cache), CycleState, and one
 // interface per extension point. A custom plugin implements the same interfaces.
-import type { Node, Pod, Taint, Toleration } from '../../api/types.js';
+import type { AnyObject, Node, Pod, Taint, Toleration } from '../../api/types.js';
 import type { Prng } from '../../engine/prng.js';
 import { Resource, podRequests } from './resource.js';
 import type { MaybeStatus, Status } from './status.js';
@@ -168,6 +168,10 @@ export interface Handle {
   readonly rng: Prng;
   /** Namespace labels, for namespaceSelector in affinity terms. */
   namespaceLabels(namespace: string): Record<string, string> | undefined;
+  /** Reads an API object, as plugins read their informers' listers (e.g. a pod's ReplicaSet). */
+  getObject(kind: string, namespace: string | undefined, name: string): AnyObject | undefined;
+  /** Lists API objects of a kind (PodDisruptionBudgets for preemption, say). */
+  listObjects(kind: string): readonly AnyObject[];
   /** Virtual time now, in milliseconds. */
   nowMs(): number;
 }
