@@ -117,9 +117,12 @@ export class NodeInfo {
     const aff = spec.affinity;
     if (aff && (aff.podAffinity || aff.podAntiAffinity)) this.podsWithAffinity += sign;
     if (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) this.podsWithRequiredAntiAffinity += sign;
-    for (const c of spec.containers) {
+    // Host ports of containers and of sidecar (restartPolicy: Always) init containers; ports ≤ 0
+    // are ignored (pkg/scheduler/framework/types.go NodeInfo.updateUsedPorts).
+    const containers = spec.initContainers?.some((c) => c.restartPolicy === 'Always') ? [...spec.initContainers.filter((c) => c.restartPolicy === 'Always'), ...spec.containers] : spec.containers;
+    for (const c of containers) {
       for (const p of c.ports ?? []) {
-        if (!p.hostPort) continue;
+        if (!p.hostPort || p.hostPort <= 0) continue;
         const port = { hostIP: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort };
         if (sign > 0) this.usedPorts.push(port);
         else {
