@@ -3,7 +3,7 @@
 // machines would; invariants observe every write.
 import { defaultTolerationSeconds, defaulting, priorityAdmission } from '../api/admission.js';
 import { EventRecorder } from '../api/events.js';
-import { labelSelectorAsSelector } from '../api/selector.js';
+import { disruptionsAllowed, pdbCovers } from '../api/pdb.js';
 import { Store, type WriteResult } from '../api/store.js';
 import { type AnyObject, type Kind, type Node, type Pod, type PodDisruptionBudget, KINDS, isKind, podIsTerminal } from '../api/types.js';
 import { DeploymentController } from '../controllers/deployment.js';
@@ -193,10 +193,8 @@ export class Cluster {
     const current = this.store.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
     if (!current || current.metadata.uid !== pod.metadata.uid) return true;
     for (const pdb of this.store.list<PodDisruptionBudget>('PodDisruptionBudget')) {
-      if (pdb.metadata.namespace !== current.metadata.namespace) continue;
-      const sel = labelSelectorAsSelector(pdb.spec.selector);
-      if (!sel.ok || sel.selector.empty() || !sel.selector.matches(current.metadata.labels)) continue;
-      if (disruptionsAllowed(pdb, this.store) <= 0) {
+      if (!pdbCovers(pdb, current)) continue;
+      if (disruptionsAllowed(pdb, this.store.list<Pod>('Pod')) <= 0) {
         this.events.record(current, 'Warning', 'EvictionBlocked', 'Cannot evict pod as it would violate the pod\'s disruption budget.', KUBECTL);
         return false;
       }
@@ -204,22 +202,6 @@ export class Cluster {
     this.store.delete('Pod', current.metadata.namespace, current.metadata.name, KUBECTL, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds });
     return true;
   }
-}
-
-/** disruptionsAllowed as the disruption controller computes it: healthy (Ready, not
- *  terminating) matching pods minus desiredHealthy. */
-export function disruptionsAllowed(pdb: PodDisruptionBudget, store: Store): number {
-  const sel = labelSelectorAsSelector(pdb.spec.selector);
-  if (!sel.ok) return 0;
-  const pods = [...store.list<Pod>('Pod')].filter((p) => p.metadata.namespace === pdb.metadata.namespace && sel.selector.matches(p.metadata.labels) && !podIsTerminal(p));
-  const healthy = pods.filter((p) => p.metadata.deletionTimestamp === undefined && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-  const expected = pods.length;
-  const resolve = (v: number | string) => (typeof v === 'number' ? v : Math.ceil((expected * parseInt(v, 10)) / 100));
-  let desired: number;
-  if (pdb.spec.minAvailable !== undefined) desired = resolve(pdb.spec.minAvailable);
-  else if (pdb.spec.maxUnavailable !== undefined) desired = Math.max(0, expected - resolve(pdb.spec.maxUnavailable));
-  else desired = expected;
-  return Math.max(0, healthy - desired);
 }
 
 function withoutStatus(obj: AnyObject): Partial<AnyObject> {

@@ -32,6 +32,8 @@ export interface HostSelector {
   nextStartNodeIndex: number;
   percentageOfNodesToScore: number;
   rng: Prng;
+  /** Pods nominated to a node; filtering takes those of higher or equal priority into account. */
+  nominated: { readonly size: number; forNode(nodeName: string): readonly PodInfo[] };
 }
 
 export function newDiagnosis(): Diagnosis {
@@ -109,7 +111,7 @@ function findNodesThatPassFilters(
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
   for (let i = 0; i < numAll && feasible.length < toFind; i++) {
     const node = nodes[(start + i) % numAll]!;
-    const s = fwk.runFilter(state, pod, node);
+    const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
     if (s === null) {
       feasible.push(node);
       continue;

@@ -11,6 +11,7 @@ import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
 import { SchedulerCache } from './cache.js';
 import { DEFAULT_SCHEDULER_NAME, type ProfileConfig, buildFramework } from './profile.js';
+import { Nominator } from './nominator.js';
 import { SchedulingQueue } from './queue.js';
 import { type Diagnosis, type HostSelector, type ScheduleResult, fitErrorMessage, schedulePod } from './schedule_one.js';
 import type { ActionType } from './framework/types.js';
@@ -42,6 +43,7 @@ export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly frameworks = new Map<string, Framework>();
   readonly queue: SchedulingQueue;
+  readonly nominator = new Nominator();
   private readonly selector: HostSelector;
   private stepPending = false;
   private readonly observers: AttemptObserver[] = [];
@@ -55,17 +57,13 @@ export class Scheduler {
     private readonly events: EventRecorder,
     options: SchedulerOptions,
   ) {
-    const handle: Handle = {
-      nodes: this.cache,
-      bind: (pod, nodeName) => this.bindPod(pod, nodeName),
-      rng: sim.stream('scheduler/plugins'),
-      namespaceLabels: (ns) => store.get<Namespace>('Namespace', undefined, ns)?.metadata.labels,
-      getObject: (kind, ns, name) => (isKind(kind) ? store.get(kind, ns, name) : undefined),
-      listObjects: (kind) => (isKind(kind) ? [...store.list(kind)] : []),
-      nowMs: () => sim.nowMs,
-    };
     const profiles = options.profiles.length ? options.profiles : [{ schedulerName: DEFAULT_SCHEDULER_NAME }];
-    for (const p of profiles) this.frameworks.set(p.schedulerName ?? DEFAULT_SCHEDULER_NAME, buildFramework(p, options.registry, handle));
+    for (const p of profiles) {
+      const name = p.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+      const ref: { fwk?: Framework } = {};
+      ref.fwk = buildFramework(p, options.registry, this.makeHandle(name, () => ref.fwk!));
+      this.frameworks.set(name, ref.fwk);
+    }
     const first = this.frameworks.values().next().value as Framework;
     const eventsByPlugin = new Map<string, readonly import('./framework/types.js').ClusterEvent[]>();
     for (const f of this.frameworks.values()) for (const [k, v] of f.eventsByPlugin()) eventsByPlugin.set(k, v);
@@ -76,7 +74,49 @@ export class Scheduler {
       eventsByPlugin,
     );
     this.queue.onActive = () => this.wake();
-    this.selector = { nextStartNodeIndex: 0, percentageOfNodesToScore: options.percentageOfNodesToScore, rng: sim.stream('scheduler/select-host') };
+    this.selector = { nextStartNodeIndex: 0, percentageOfNodesToScore: options.percentageOfNodesToScore, rng: sim.stream('scheduler/select-host'), nominated: this.nominator };
+  }
+
+  /** One profile's framework.Handle; `fwk` is bound once the profile's framework exists. */
+  private makeHandle(schedulerName: string, fwk: () => Framework): Handle {
+    const { sim, store } = this;
+    return {
+      schedulerName,
+      nodes: this.cache,
+      bind: (pod, nodeName) => this.bindPod(pod, nodeName),
+      rng: sim.stream('scheduler/plugins'),
+      namespaceLabels: (ns) => store.get<Namespace>('Namespace', undefined, ns)?.metadata.labels,
+      getObject: (kind, ns, name) => (isKind(kind) ? store.get(kind, ns, name) : undefined),
+      listObjects: (kind) => (isKind(kind) ? [...store.list(kind)] : []),
+      nowMs: () => sim.nowMs,
+      runFilterWithNominatedPods: (state, pod, node) => fwk().runFilterWithNominatedPods(state, pod, node, this.nominator.forNode(node.name)),
+      runPreFilterExtensionAddPod: (state, pod, added, node) => fwk().runPreFilterAddPod(state, pod, added, node),
+      runPreFilterExtensionRemovePod: (state, pod, removed, node) => fwk().runPreFilterRemovePod(state, pod, removed, node),
+      nominatedPodsForNode: (nodeName) => this.nominator.forNode(nodeName),
+      preemptPod: (preemptor, victim, nodeName) => this.preemptPod(preemptor, victim, nodeName),
+      clearNominatedNodeName: (pod) => this.clearNomination(pod),
+    };
+  }
+
+  /** Evaluator.PreemptPod: DisruptionTarget condition, delete (graceful), Preempted event. */
+  private preemptPod(preemptor: Pod, victim: Pod, nodeName: string): string | null {
+    const current = this.store.get<Pod>('Pod', victim.metadata.namespace, victim.metadata.name);
+    if (!current || current.metadata.uid !== victim.metadata.uid) return null;
+    const conditions = setCondition(current.status.conditions, { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${preemptor.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod` }, this.sim.nowMs);
+    const patched = this.store.update<Pod>({ ...current, status: { ...current.status, conditions } }, COMPONENT, 'status');
+    const latest = patched.ok ? patched.object : current;
+    const r = this.store.delete('Pod', latest.metadata.namespace, latest.metadata.name, COMPONENT);
+    if (!r.ok && r.reason !== 'NotFound') return r.message;
+    this.events.record(current, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`, COMPONENT);
+    return null;
+  }
+
+  private clearNomination(pod: Pod): void {
+    const current = this.store.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
+    this.nominator.delete(PodInfo.of(pod).key);
+    if (!current || !current.status.nominatedNodeName) return;
+    const { nominatedNodeName: _n, ...status } = current.status;
+    this.store.update<Pod>({ ...current, status }, COMPONENT, 'status');
   }
 
   start(): void {
@@ -113,6 +153,9 @@ export class Scheduler {
   private onPod(ev: WatchEvent<Pod>): void {
     const pod = ev.object;
     const info = PodInfo.of(pod);
+    const nominated = ev.type !== 'DELETED' && !pod.spec.nodeName && !podIsTerminal(pod) ? pod.status.nominatedNodeName : undefined;
+    if (nominated) this.nominator.set(info, nominated);
+    else this.nominator.delete(info.key);
     const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
     const assigned = !!pod.spec.nodeName && !podIsTerminal(pod) && ev.type !== 'DELETED';
     if (assigned) {
@@ -161,7 +204,10 @@ export class Scheduler {
   private handleFitError(fwk: Framework, state: CycleState, q: QueuedPodInfo, numAllNodes: number, diagnosis: Diagnosis): void {
     let nominated: string | undefined;
     if (fwk.hasPostFilter()) {
-      const pf = fwk.runPostFilter(state, q.podInfo, diagnosis.nodeToStatus);
+      // PostFilter reads every node's status: nodes the cycle did not evaluate get the absent status.
+      const statuses = new Map(diagnosis.nodeToStatus);
+      if (diagnosis.absentNodesStatus) for (const n of this.cache.list()) if (!statuses.has(n.name)) statuses.set(n.name, diagnosis.absentNodesStatus);
+      const pf = fwk.runPostFilter(state, q.podInfo, statuses);
       if (pf.status !== null) diagnosis.postFilterMsg = pf.status.message();
       nominated = pf.nominatedNodeName;
     }
@@ -206,6 +252,7 @@ export class Scheduler {
   private handleFailure(q: QueuedPodInfo, reason: string, message: string, plugins: Set<string>, isError: boolean, nominated: string | undefined): void {
     this.failedAttempts++;
     const msg = truncateMessage(message);
+    if (nominated !== undefined) this.nominator.set(q.podInfo, nominated || undefined);
     this.queue.addUnschedulable(q, plugins, isError);
     const current = this.store.get<Pod>('Pod', q.podInfo.pod.metadata.namespace, q.podInfo.pod.metadata.name);
     if (!current || current.spec.nodeName) return;
@@ -213,10 +260,13 @@ export class Scheduler {
     const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason, message: msg };
     const prev = current.status.conditions?.find((c) => c.type === 'PodScheduled');
     const conditionChanged = !prev || prev.status !== cond.status || prev.reason !== cond.reason || prev.message !== cond.message;
-    const nominationChanged = nominated !== undefined && nominated !== current.status.nominatedNodeName;
+    const nominationChanged = nominated !== undefined && nominated !== (current.status.nominatedNodeName ?? '');
     if (!conditionChanged && !nominationChanged) return;
     const status = { ...current.status, conditions: setCondition(current.status.conditions, cond, this.sim.nowMs) };
-    if (nominated !== undefined) status.nominatedNodeName = nominated;
+    if (nominated !== undefined) {
+      if (nominated) status.nominatedNodeName = nominated;
+      else delete status.nominatedNodeName;
+    }
     this.store.update<Pod>({ ...current, status }, COMPONENT, 'status');
   }
 }

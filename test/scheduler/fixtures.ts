@@ -57,7 +57,18 @@ export function fakeHandle(nodes: NodeInfo[], namespaces: Record<string, Record<
     getObject: (kind, ns, name) => objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? undefined) === (ns ?? undefined)),
     listObjects: (kind) => objects.filter((o) => o.kind === kind),
     nowMs: () => 0,
+    schedulerName: 'default-scheduler',
+    runFilterWithNominatedPods: unavailable,
+    runPreFilterExtensionAddPod: unavailable,
+    runPreFilterExtensionRemovePod: unavailable,
+    nominatedPodsForNode: () => [],
+    preemptPod: unavailable,
+    clearNominatedNodeName: unavailable,
   };
+}
+
+function unavailable(): never {
+  throw new Error('not available in this fake handle: build a Framework (see preemption tests)');
 }
 
 /** Runs PreFilter (if any) then Filter on one node; returns the first non-success status. */

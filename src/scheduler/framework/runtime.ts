@@ -183,6 +183,45 @@ export class Framework {
     return null;
   }
 
+  /**
+   * RunFilterPluginsWithNominatedPods: when pods of equal or higher priority are nominated to the
+   * node, filter once with them added (to state and node copies) and, if that passes, once
+   * without them, so the pod fits both with and without them.
+   */
+  runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo, nominated: readonly PodInfo[]): MaybeStatus {
+    const priority = pod.pod.spec.priority ?? 0;
+    const extra = nominated.filter((p) => p.key !== pod.key && (p.pod.spec.priority ?? 0) >= priority);
+    if (extra.length === 0) return this.runFilter(state, pod, node);
+    const stateWith = state.clone();
+    const nodeWith = node.clone();
+    for (const p of extra) {
+      nodeWith.addPod(p);
+      const s = this.runPreFilterAddPod(stateWith, pod, p, nodeWith);
+      if (s !== null) return s;
+    }
+    const first = this.runFilter(stateWith, pod, nodeWith);
+    if (first !== null) return first;
+    return this.runFilter(state, pod, node);
+  }
+
+  runPreFilterAddPod(state: CycleState, pod: PodInfo, added: PodInfo, node: NodeInfo): MaybeStatus {
+    for (const p of this.preFilterPlugins) {
+      if (!p.addPod || state.skipFilterPlugins.has(p.name)) continue;
+      const s = p.addPod(state, pod, added, node);
+      if (s !== null && s.code !== Code.Success) return asError(`running AddPod on PreFilter plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
+    }
+    return null;
+  }
+
+  runPreFilterRemovePod(state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo): MaybeStatus {
+    for (const p of this.preFilterPlugins) {
+      if (!p.removePod || state.skipFilterPlugins.has(p.name)) continue;
+      const s = p.removePod(state, pod, removed, node);
+      if (s !== null && s.code !== Code.Success) return asError(`running RemovePod on PreFilter plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
+    }
+    return null;
+  }
+
   /** Every filter's verdict on a node, without stopping at the first failure (explain). */
   runAllFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Array<{ plugin: string; status: MaybeStatus; skipped: boolean }> {
     return this.filterPlugins.map((p) => {
@@ -191,15 +230,23 @@ export class Framework {
     });
   }
 
+  /** RunPostFilterPlugins: the first success wins; a nominatedNodeName of "" clears the pod's
+   *  nomination (preemption found no candidate). */
   runPostFilter(state: CycleState, pod: PodInfo, statuses: NodeToStatus): { nominatedNodeName?: string; status: MaybeStatus } {
-    const messages: string[] = [];
+    const reasons: string[] = [];
+    let nominated: string | undefined;
+    let rejector = '';
     for (const p of this.postFilterPlugins) {
       const { result, status } = p.postFilter(state, pod, statuses);
-      if (status === null || status.code === Code.Success) return { ...(result?.nominatedNodeName ? { nominatedNodeName: result.nominatedNodeName } : {}), status: null };
-      if (!status.isRejected()) return { status: status.withPlugin(p.name) };
-      messages.push(status.message());
+      const nom = result?.nominatedNodeName;
+      if (status === null || status.code === Code.Success) return { ...(nom !== undefined ? { nominatedNodeName: nom } : {}), status: null };
+      if (status.code === Code.UnschedulableAndUnresolvable) return { ...(nom !== undefined ? { nominatedNodeName: nom } : {}), status: status.withPlugin(p.name) };
+      if (!status.isRejected()) return { status: asError(`running PostFilter plugin "${p.name}": ${status.message()}`).withPlugin(p.name) };
+      if (nom !== undefined) nominated = nom;
+      reasons.push(...status.reasons);
+      if (rejector === '') rejector = p.name;
     }
-    return { status: messages.length ? new Status(Code.Unschedulable, ...messages) : new Status(Code.Unschedulable) };
+    return { ...(nominated !== undefined ? { nominatedNodeName: nominated } : {}), status: new Status(Code.Unschedulable, ...reasons).withPlugin(rejector) };
   }
 
   hasPostFilter(): boolean {

@@ -71,6 +71,14 @@ export class NodeInfo {
     return this.node.metadata.name;
   }
 
+  /** A copy whose pod list and sums can change without touching this one (upstream Snapshot()). */
+  clone(): NodeInfo {
+    const c = new NodeInfo(this.node);
+    for (const p of this.pods) c.addPod(p);
+    c.generation = this.generation;
+    return c;
+  }
+
   get labels(): Record<string, string> | undefined {
     return this.node.metadata.labels;
   }
@@ -148,6 +156,17 @@ export class CycleState {
     return this.data.get(key) as T | undefined;
   }
 
+  /** A copy for preemption's dry runs (upstream CycleState.Clone): values with a `clone()`
+   *  method are cloned; others are shared, so state a plugin mutates in AddPod/RemovePod must
+   *  implement clone(). */
+  clone(): CycleState {
+    const c = new CycleState();
+    for (const [k, v] of this.data) c.data.set(k, v !== null && typeof v === 'object' && typeof (v as { clone?: unknown }).clone === 'function' ? (v as { clone(): unknown }).clone() : v);
+    for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
+    for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
+    return c;
+  }
+
   write(key: string, value: unknown): void {
     this.data.set(key, value);
   }
@@ -177,6 +196,21 @@ export interface Handle {
   listObjects(kind: string): readonly AnyObject[];
   /** Virtual time now, in milliseconds. */
   nowMs(): number;
+
+  // ---- what preemption needs (upstream framework.Handle) ----
+  /** RunFilterPluginsWithNominatedPods of this profile. */
+  runFilterWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus;
+  runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, added: PodInfo, node: NodeInfo): MaybeStatus;
+  runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, removed: PodInfo, node: NodeInfo): MaybeStatus;
+  /** Pods nominated to run on a node (upstream PodNominator). */
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** Preempts a victim: DisruptionTarget condition, graceful delete, Preempted event. Returns an
+   *  error message or null. */
+  preemptPod(preemptor: Pod, victim: Pod, nodeName: string): string | null;
+  /** Clears a pod's status.nominatedNodeName. */
+  clearNominatedNodeName(pod: Pod): void;
+  /** The scheduler name of the profile this handle belongs to. */
+  readonly schedulerName: string;
 }
 
 export interface Plugin {

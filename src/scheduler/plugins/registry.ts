@@ -1,7 +1,9 @@
 // The in-tree plugin registry (pkg/scheduler/framework/plugins/registry.go): name → factory.
 import type { PluginFactory } from '../framework/types.js';
 import { newDefaultBinder } from './default_binder.js';
+import { newDefaultPreemption } from './default_preemption.js';
 import { newImageLocality } from './image_locality.js';
+import { newInterPodAffinity } from './inter_pod_affinity.js';
 import * as names from './names.js';
 import { newNodeAffinity } from './node_affinity.js';
 import { newNodeName } from './node_name.js';
@@ -24,6 +26,8 @@ export function inTreeRegistry(): Map<string, PluginFactory> {
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
+    [names.InterPodAffinity, newInterPodAffinity],
+    [names.DefaultPreemption, newDefaultPreemption],
     [names.ImageLocality, newImageLocality],
     [names.DefaultBinder, newDefaultBinder],
   ]);
