@@ -44,12 +44,42 @@ export class SchedulerCache implements NodeLister {
     return this.listCache;
   }
 
+  /** Nodes holding pods with (anti-)affinity, in list order; rebuilt only after such a pod
+   *  came or went (upstream keeps these lists in the snapshot for the same reason). */
   havePodsWithAffinity(): readonly NodeInfo[] {
-    return this.list().filter((n) => n.podsWithAffinity > 0);
+    this.refreshAffinityLists();
+    return this.affinityList!;
   }
 
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
-    return this.list().filter((n) => n.podsWithRequiredAntiAffinity > 0);
+    this.refreshAffinityLists();
+    return this.antiAffinityList!;
+  }
+
+  private affinityList: NodeInfo[] | null = null;
+  private antiAffinityList: NodeInfo[] | null = null;
+  private affinityListsFor: readonly NodeInfo[] | null = null;
+  /** Pods with any affinity in the cache; when 0 the lists are trivially empty. */
+  private affinityPods = 0;
+
+  private refreshAffinityLists(): void {
+    const list = this.list();
+    if (this.affinityList !== null && this.affinityListsFor === list) return;
+    this.affinityListsFor = list;
+    if (this.affinityPods === 0) {
+      this.affinityList = [];
+      this.antiAffinityList = [];
+      return;
+    }
+    this.affinityList = list.filter((n) => n.podsWithAffinity > 0);
+    this.antiAffinityList = list.filter((n) => n.podsWithRequiredAntiAffinity > 0);
+  }
+
+  private noteAffinity(info: PodInfo, sign: number): void {
+    const aff = info.pod.spec.affinity;
+    if (!aff || (!aff.podAffinity && !aff.podAntiAffinity)) return;
+    this.affinityPods += sign;
+    this.affinityList = null;
   }
 
   addOrUpdateNode(node: Node): void {
@@ -93,6 +123,7 @@ export class SchedulerCache implements NodeLister {
     this.removePod(info.key);
     const nodeName = pod.spec.nodeName!;
     this.podNode.set(info.key, nodeName);
+    this.noteAffinity(info, 1);
     const node = this.nodes.get(nodeName);
     if (node) {
       node.addPod(info);
@@ -108,8 +139,9 @@ export class SchedulerCache implements NodeLister {
     if (nodeName === undefined) return;
     this.podNode.delete(key);
     const node = this.nodes.get(nodeName);
-    if (node) node.removePod(key);
-    else this.orphans.get(nodeName)?.delete(key);
+    const removed = node ? node.removePod(key) : this.orphans.get(nodeName)?.get(key);
+    if (!node) this.orphans.get(nodeName)?.delete(key);
+    if (removed) this.noteAffinity(removed, -1);
   }
 
   private addToTree(name: string, zone: string): void {

@@ -78,6 +78,15 @@ export interface PluginScores {
   normalized: number[];
 }
 
+let nextScoreSlot = 0;
+
+function growMemo(node: NodeInfo, minLength: number): Float64Array {
+  const grown = new Float64Array(Math.max(minLength, node.scoreMemo.length * 2)).fill(NaN);
+  grown.set(node.scoreMemo);
+  node.scoreMemo = grown;
+  return grown;
+}
+
 export class Framework {
   readonly schedulerName: string;
   readonly percentageOfNodesToScore: number | undefined;
@@ -89,6 +98,8 @@ export class Framework {
   readonly preScorePlugins: PreScorePlugin[];
   readonly scorePlugins: ScorePlugin[];
   readonly scoreWeights: number[];
+  /** Each score plugin's slot in NodeInfo's raw-score memo (unique across frameworks). */
+  private readonly scoreSlots: number[];
   readonly reservePlugins: ReservePlugin[];
   readonly permitPlugins: PermitPlugin[];
   readonly preBindPlugins: PreBindPlugin[];
@@ -111,6 +122,7 @@ export class Framework {
     this.preScorePlugins = at('preScore');
     this.scorePlugins = at('score');
     this.scoreWeights = profile.points.score.map((n) => profile.weights.get(n) ?? 1);
+    this.scoreSlots = this.scorePlugins.map(() => nextScoreSlot++);
     this.reservePlugins = at('reserve');
     this.permitPlugins = at('permit');
     this.preBindPlugins = at('preBind');
@@ -169,11 +181,9 @@ export class Framework {
 
   /** RunFilterPlugins: the first plugin that does not return Success decides. */
   runFilter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
-    const plugins = this.filterPlugins;
-    const skip = state.skipFilterPlugins;
+    const plugins = this.activeFilters(state);
     for (let i = 0; i < plugins.length; i++) {
       const p = plugins[i]!;
-      if (skip.size > 0 && skip.has(p.name)) continue;
       const s = p.filter(state, pod, node);
       if (s !== null && s.code !== Code.Success) {
         if (!s.isRejected()) return asError(`running "${p.name}" filter plugin: ${s.message()}`).withPlugin(p.name);
@@ -220,6 +230,15 @@ export class Framework {
       if (s !== null && s.code !== Code.Success) return asError(`running RemovePod on PreFilter plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
     }
     return null;
+  }
+
+  /** The filter plugins PreFilter did not skip, computed once per cycle. */
+  private activeFilters(state: CycleState): readonly FilterPlugin[] {
+    if (state.activeFilters === undefined) {
+      const skip = state.skipFilterPlugins;
+      state.activeFilters = skip.size === 0 ? this.filterPlugins : this.filterPlugins.filter((p) => !skip.has(p.name));
+    }
+    return state.activeFilters as readonly FilterPlugin[];
   }
 
   /** Every filter's verdict on a node, without stopping at the first failure (explain). */
@@ -277,10 +296,24 @@ export class Framework {
     for (let pi = 0; pi < this.scorePlugins.length; pi++) {
       const p = this.scorePlugins[pi]!;
       if (state.skipScorePlugins.has(p.name)) continue;
+      const base = this.scoreSlots[pi]! * 3;
+      const sig = this.signatureId(pi, p.scoreSignature?.(state, pod));
       for (let i = 0; i < nodes.length; i++) {
-        const r = p.score(state, pod, nodes[i]!);
+        const node = nodes[i]!;
+        let memo = node.scoreMemo;
+        if (sig !== 0 && memo[base] === node.generation && memo[base + 1] === sig) {
+          scores[i]!.score = memo[base + 2]!;
+          continue;
+        }
+        const r = p.score(state, pod, node);
         if (typeof r !== 'number') return { totals, detail, status: asError(`running Score plugin "${p.name}": ${r.message()}`).withPlugin(p.name) };
         scores[i]!.score = r;
+        if (sig !== 0) {
+          if (memo.length <= base + 2) memo = growMemo(node, base + 3);
+          memo[base] = node.generation;
+          memo[base + 1] = sig;
+          memo[base + 2] = r;
+        }
       }
       const raw = keepDetail ? scores.map((s) => s.score) : [];
       if (p.normalizeScore) {
@@ -298,6 +331,18 @@ export class Framework {
       if (keepDetail) detail.push({ plugin: p.name, weight, raw, normalized: scores.map((s) => s.score) });
     }
     return { totals, detail, status: null };
+  }
+
+  private readonly signatureIds: Array<Map<string, number>> = [];
+
+  /** Interns a score signature as a small positive number (0: no signature, no memo). */
+  private signatureId(pluginIndex: number, sig: string | undefined): number {
+    if (sig === undefined) return 0;
+    let ids = this.signatureIds[pluginIndex];
+    if (ids === undefined) this.signatureIds[pluginIndex] = ids = new Map();
+    let id = ids.get(sig);
+    if (id === undefined) ids.set(sig, (id = ids.size + 1));
+    return id;
   }
 
   runReserve(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {

@@ -58,18 +58,21 @@ export class NodeInfo {
   /** Bumped on every change, as upstream's generation (snapshots and explain read it). */
   generation = 0;
   readonly usedPorts: HostPort[] = [];
+  /** Raw scores kept per score-plugin slot, as [generation, signature id, score] triples (see
+   *  ScorePlugin.scoreSignature). NaN never matches, so a fresh memo never hits. */
+  scoreMemo: Float64Array = new Float64Array(24).fill(NaN);
   /** Pods with any (anti-)affinity; pods with required anti-affinity (InterPodAffinity reads these). */
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
 
   constructor(node: Node) {
     this.node = node;
+    this.name = node.metadata.name;
     this.allocatable = Resource.fromList(node.status.allocatable ?? node.status.capacity);
   }
 
-  get name(): string {
-    return this.node.metadata.name;
-  }
+  /** The node's name (a node is never renamed). */
+  readonly name: string;
 
   /** A copy whose pod list and sums can change without touching this one (upstream Snapshot()). */
   clone(): NodeInfo {
@@ -151,6 +154,8 @@ export class CycleState {
   /** Plugins whose PreScore returned Skip / whose PreFilter returned Skip. */
   readonly skipFilterPlugins = new Set<string>();
   readonly skipScorePlugins = new Set<string>();
+  /** The framework's per-cycle list of filter plugins not skipped (set after PreFilter). */
+  activeFilters: readonly Plugin[] | undefined = undefined;
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -164,6 +169,7 @@ export class CycleState {
     for (const [k, v] of this.data) c.data.set(k, v !== null && typeof v === 'object' && typeof (v as { clone?: unknown }).clone === 'function' ? (v as { clone(): unknown }).clone() : v);
     for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
+    c.activeFilters = this.activeFilters;
     return c;
   }
 
@@ -256,6 +262,13 @@ export interface NodeScore {
 export interface ScorePlugin extends Plugin {
   /** The node's raw score; a Status for an error. */
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number | Status;
+  /**
+   * Optional, called after PreScore: a key such that the raw score depends only on the node (its
+   * generation) and this key. The framework then reuses a node's last raw score while neither
+   * changed — the incremental work upstream gets from its generation-stamped snapshot. Return
+   * undefined when the score also depends on other nodes.
+   */
+  scoreSignature?(state: CycleState, pod: PodInfo): string | undefined;
   normalizeScore?(state: CycleState, pod: PodInfo, scores: NodeScore[]): MaybeStatus;
 }
 

@@ -78,12 +78,17 @@ function imagesOf(node: NodeInfo): Map<string, number> | undefined {
 interface ImageSpread {
   readonly totalNumNodes: number;
   readonly numNodes: ReadonlyMap<string, number>;
+  /** Bumped whenever the spread is recomputed (a key for the framework's score memo). */
+  readonly version: number;
 }
+
+let spreadVersion = 0;
 
 /** The pod's image names, normalised, init containers first (per pod object, PodInfo.memo). */
 interface PodImages {
   readonly names: readonly string[];
   readonly numContainers: number;
+  readonly key: string;
 }
 
 function podImagesOf(pod: PodInfo): PodImages {
@@ -94,7 +99,7 @@ function podImagesOf(pod: PodInfo): PodImages {
     const names: string[] = [];
     for (const c of init) names.push(normalizedImageName(c.image ?? ''));
     for (const c of spec.containers) names.push(normalizedImageName(c.image ?? ''));
-    m = { names, numContainers: init.length + spec.containers.length };
+    m = { names, numContainers: init.length + spec.containers.length, key: names.join(' ') };
     pod.memo.set(NAME, m);
   }
   return m;
@@ -138,9 +143,17 @@ export class ImageLocality implements AnyPlugin {
       const index = imagesOf(node);
       if (index !== undefined) for (const name of index.keys()) numNodes.set(name, (numNodes.get(name) ?? 0) + 1);
     }
-    const spread: ImageSpread = { totalNumNodes: list.length, numNodes };
+    const spread: ImageSpread = { totalNumNodes: list.length, numNodes, version: ++spreadVersion };
     this.cached = { list, images, spread };
     return spread;
+  }
+
+  /** The raw score depends on the node (its generation), the pod's images and the spread. */
+  scoreSignature(state: CycleState, pod: PodInfo): string {
+    const images = podImagesOf(pod);
+    const spread = this.spread(state);
+    // With no image anywhere every node scores calculatePriority(0, n): the spread is irrelevant.
+    return spread.numNodes.size === 0 ? `none ${images.numContainers}` : `${spread.version} ${images.numContainers} ${images.key}`;
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {

@@ -409,6 +409,12 @@ export class NodeResourcesFit implements AnyPlugin {
     return null;
   }
 
+  /** The raw score depends only on the node and the pod's requests for the scored resources. */
+  scoreSignature(state: CycleState): string | undefined {
+    const reqs = state === this.scoreState ? this.scoreRequests : state.read<Float64Array>(PRE_SCORE_STATE_KEY);
+    return reqs ? reqs.join(',') : undefined;
+  }
+
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number | Status {
     let reqs = state === this.scoreState ? this.scoreRequests : null;
     if (reqs === null) {

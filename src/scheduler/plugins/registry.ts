@@ -11,6 +11,7 @@ import { newNodePorts } from './node_ports.js';
 import { newNodeResourcesBalancedAllocation } from './node_resources_balanced_allocation.js';
 import { newNodeResourcesFit } from './node_resources_fit.js';
 import { newNodeUnschedulable } from './node_unschedulable.js';
+import { newPodTopologySpread } from './pod_topology_spread.js';
 import { newPrioritySort } from './priority_sort.js';
 import { newSchedulingGates } from './scheduling_gates.js';
 import { newTaintToleration } from './taint_toleration.js';
@@ -26,6 +27,7 @@ export function inTreeRegistry(): Map<string, PluginFactory> {
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
+    [names.PodTopologySpread, newPodTopologySpread],
     [names.InterPodAffinity, newInterPodAffinity],
     [names.DefaultPreemption, newDefaultPreemption],
     [names.ImageLocality, newImageLocality],

@@ -55,13 +55,16 @@ export function countIntolerableTaintsPreferNoSchedule(taints: readonly Taint[],
 /** PreScore state: the pod's tolerations that can tolerate a PreferNoSchedule taint. */
 interface PreScoreState {
   readonly tolerationsPreferNoSchedule: readonly Toleration[];
+  /** The tolerations as a key for the framework's score memo. */
+  readonly signature: string;
 }
 
 /** Per pod (PodInfo.memo), so repeated cycles of the same pod object reuse it. */
 function preScoreStateOf(pod: PodInfo): PreScoreState {
   let s = pod.memo.get(NAME) as PreScoreState | undefined;
   if (s === undefined) {
-    s = { tolerationsPreferNoSchedule: tolerationsPreferNoSchedule(pod.pod.spec.tolerations ?? NO_TOLERATIONS) };
+    const tolerations = tolerationsPreferNoSchedule(pod.pod.spec.tolerations ?? NO_TOLERATIONS);
+    s = { tolerationsPreferNoSchedule: tolerations, signature: JSON.stringify(tolerations) };
     pod.memo.set(NAME, s);
   }
   return s;
@@ -86,6 +89,11 @@ export class TaintToleration implements AnyPlugin {
   preScore(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): MaybeStatus {
     state.write(PRE_SCORE_STATE_KEY, preScoreStateOf(pod));
     return null;
+  }
+
+  /** The raw score depends only on the node's taints and these tolerations. */
+  scoreSignature(state: CycleState): string | undefined {
+    return state.read<PreScoreState>(PRE_SCORE_STATE_KEY)?.signature;
   }
 
   score(state: CycleState, _pod: PodInfo, node: NodeInfo): number | Status {
