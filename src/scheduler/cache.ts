@@ -31,6 +31,9 @@ export class SchedulerCache implements NodeLister {
   /** pod key → node name, for every pod the cache accounts for. */
   private readonly podNode = new Map<string, string>();
 
+  /** See NodeLister.nodesVersion. */
+  nodesVersion = 0;
+
   get size(): number {
     return this.nodes.size;
   }
@@ -83,6 +86,7 @@ export class SchedulerCache implements NodeLister {
   }
 
   addOrUpdateNode(node: Node): void {
+    this.nodesVersion++;
     const name = node.metadata.name;
     let info = this.nodes.get(name);
     if (info === undefined) {
@@ -107,6 +111,7 @@ export class SchedulerCache implements NodeLister {
   removeNode(name: string): void {
     const info = this.nodes.get(name);
     if (info === undefined) return;
+    this.nodesVersion++;
     this.nodes.delete(name);
     this.removeFromTree(name);
     // Pods still bound to it stay accounted (upstream keeps a "ghost" NodeInfo until they go).

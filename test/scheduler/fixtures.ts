@@ -45,6 +45,9 @@ export function lister(nodes: NodeInfo[]): NodeLister {
     get: (name) => byName.get(name),
     havePodsWithAffinity: () => nodes.filter((n) => n.podsWithAffinity > 0),
     havePodsWithRequiredAntiAffinity: () => nodes.filter((n) => n.podsWithRequiredAntiAffinity > 0),
+    get nodesVersion() {
+      return nodes.reduce((v, n) => v + n.generation, nodes.length);
+    },
   };
 }
 

@@ -78,13 +78,34 @@ export interface PluginScores {
   normalized: number[];
 }
 
-let nextScoreSlot = 0;
+/** Raw scores by node id, valid while the node's generation and the pod's signature id match. */
+class ScoreMemo {
+  gen = new Float64Array(0);
+  sig = new Float64Array(0);
+  val = new Float64Array(0);
 
-function growMemo(node: NodeInfo, minLength: number): Float64Array {
-  const grown = new Float64Array(Math.max(minLength, node.scoreMemo.length * 2)).fill(NaN);
-  grown.set(node.scoreMemo);
-  node.scoreMemo = grown;
-  return grown;
+  get size(): number {
+    return this.gen.length;
+  }
+
+  set(id: number, generation: number, sig: number, value: number): void {
+    if (id >= this.gen.length) this.grow(id + 1);
+    this.gen[id] = generation;
+    this.sig[id] = sig;
+    this.val[id] = value;
+  }
+
+  private grow(min: number): void {
+    const n = Math.max(min, this.gen.length * 2, 64);
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(n).fill(NaN);
+      b.set(a);
+      return b;
+    };
+    this.gen = grow(this.gen);
+    this.sig = grow(this.sig);
+    this.val = grow(this.val);
+  }
 }
 
 export class Framework {
@@ -98,8 +119,8 @@ export class Framework {
   readonly preScorePlugins: PreScorePlugin[];
   readonly scorePlugins: ScorePlugin[];
   readonly scoreWeights: number[];
-  /** Each score plugin's slot in NodeInfo's raw-score memo (unique across frameworks). */
-  private readonly scoreSlots: number[];
+  /** Each score plugin's raw scores by node id (see ScorePlugin.scoreSignature). */
+  private readonly scoreMemos: ScoreMemo[];
   readonly reservePlugins: ReservePlugin[];
   readonly permitPlugins: PermitPlugin[];
   readonly preBindPlugins: PreBindPlugin[];
@@ -122,7 +143,7 @@ export class Framework {
     this.preScorePlugins = at('preScore');
     this.scorePlugins = at('score');
     this.scoreWeights = profile.points.score.map((n) => profile.weights.get(n) ?? 1);
-    this.scoreSlots = this.scorePlugins.map(() => nextScoreSlot++);
+    this.scoreMemos = this.scorePlugins.map(() => new ScoreMemo());
     this.reservePlugins = at('reserve');
     this.permitPlugins = at('permit');
     this.preBindPlugins = at('preBind');
@@ -292,28 +313,23 @@ export class Framework {
   runScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], keepDetail = false): { totals: number[]; detail: PluginScores[]; status: MaybeStatus } {
     const totals = new Array<number>(nodes.length).fill(0);
     const detail: PluginScores[] = [];
-    const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
+    const scores = this.scratchScores(nodes);
     for (let pi = 0; pi < this.scorePlugins.length; pi++) {
       const p = this.scorePlugins[pi]!;
       if (state.skipScorePlugins.has(p.name)) continue;
-      const base = this.scoreSlots[pi]! * 3;
+      const memo = this.scoreMemos[pi]!;
       const sig = this.signatureId(pi, p.scoreSignature?.(state, pod));
       for (let i = 0; i < nodes.length; i++) {
         const node = nodes[i]!;
-        let memo = node.scoreMemo;
-        if (sig !== 0 && memo[base] === node.generation && memo[base + 1] === sig) {
-          scores[i]!.score = memo[base + 2]!;
+        const id = node.id;
+        if (sig !== 0 && id < memo.size && memo.gen[id] === node.generation && memo.sig[id] === sig) {
+          scores[i]!.score = memo.val[id]!;
           continue;
         }
         const r = p.score(state, pod, node);
         if (typeof r !== 'number') return { totals, detail, status: asError(`running Score plugin "${p.name}": ${r.message()}`).withPlugin(p.name) };
         scores[i]!.score = r;
-        if (sig !== 0) {
-          if (memo.length <= base + 2) memo = growMemo(node, base + 3);
-          memo[base] = node.generation;
-          memo[base + 1] = sig;
-          memo[base + 2] = r;
-        }
+        if (sig !== 0) memo.set(id, node.generation, sig, r);
       }
       const raw = keepDetail ? scores.map((s) => s.score) : [];
       if (p.normalizeScore) {
@@ -334,6 +350,19 @@ export class Framework {
   }
 
   private readonly signatureIds: Array<Map<string, number>> = [];
+  private readonly scratch: NodeScore[] = [];
+
+  /** NodeScore objects reused from cycle to cycle (NormalizeScore works on them in place). */
+  private scratchScores(nodes: readonly NodeInfo[]): NodeScore[] {
+    const pool = this.scratch;
+    while (pool.length < nodes.length) pool.push({ name: '', score: 0 });
+    const out = pool.length === nodes.length ? pool : pool.slice(0, nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      out[i]!.name = nodes[i]!.name;
+      out[i]!.score = 0;
+    }
+    return out;
+  }
 
   /** Interns a score signature as a small positive number (0: no signature, no memo). */
   private signatureId(pluginIndex: number, sig: string | undefined): number {

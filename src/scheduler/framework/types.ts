@@ -47,6 +47,13 @@ export interface HostPort {
   port: number;
 }
 
+let generationCounter = 0;
+let nextNodeId = 0;
+
+export function nextGeneration(): number {
+  return ++generationCounter;
+}
+
 /** Per-node aggregate, updated incrementally as pods come and go (upstream NodeInfo). */
 export class NodeInfo {
   node: Node;
@@ -55,12 +62,12 @@ export class NodeInfo {
   readonly requested = new Resource();
   readonly nonZeroRequested = new Resource();
   allocatable: Resource;
-  /** Bumped on every change, as upstream's generation (snapshots and explain read it). */
-  generation = 0;
+  /** A number no other NodeInfo state ever had: set from a global counter on every change, as
+   *  upstream's nextGeneration(), so a memo keyed by it is never fooled by a copy. */
+  generation = nextGeneration();
+  /** Stable per node (copies share it): the index of the frameworks' score memos. */
+  id: number;
   readonly usedPorts: HostPort[] = [];
-  /** Raw scores kept per score-plugin slot, as [generation, signature id, score] triples (see
-   *  ScorePlugin.scoreSignature). NaN never matches, so a fresh memo never hits. */
-  scoreMemo: Float64Array = new Float64Array(24).fill(NaN);
   /** Pods with any (anti-)affinity; pods with required anti-affinity (InterPodAffinity reads these). */
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
@@ -68,6 +75,7 @@ export class NodeInfo {
   constructor(node: Node) {
     this.node = node;
     this.name = node.metadata.name;
+    this.id = nextNodeId++;
     this.allocatable = Resource.fromList(node.status.allocatable ?? node.status.capacity);
   }
 
@@ -78,6 +86,7 @@ export class NodeInfo {
   clone(): NodeInfo {
     const c = new NodeInfo(this.node);
     for (const p of this.pods) c.addPod(p);
+    c.id = this.id;
     c.generation = this.generation;
     return c;
   }
@@ -93,7 +102,7 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     this.allocatable = Resource.fromList(node.status.allocatable ?? node.status.capacity);
-    this.generation++;
+    this.generation = nextGeneration();
   }
 
   has(podKey: string): boolean {
@@ -142,7 +151,7 @@ export class NodeInfo {
         }
       }
     }
-    this.generation++;
+    this.generation = nextGeneration();
   }
 }
 
@@ -185,6 +194,8 @@ export interface NodeLister {
   /** Nodes that hold at least one pod with (anti-)affinity / required anti-affinity. */
   havePodsWithAffinity(): readonly NodeInfo[];
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[];
+  /** Changes whenever a node is added, updated or removed (not when pods come and go). */
+  readonly nodesVersion: number;
 }
 
 /** What plugins may use beyond their arguments (upstream framework.Handle). */

@@ -108,7 +108,7 @@ function podImagesOf(pod: PodInfo): PodImages {
 export class ImageLocality implements AnyPlugin {
   readonly name = NAME;
   /** The spread last computed, and what it was computed from (to reuse it across cycles). */
-  private cached: { list: readonly NodeInfo[]; images: Array<readonly ContainerImage[] | undefined>; spread: ImageSpread } | null = null;
+  private cached: { version: number; list: readonly NodeInfo[]; images: Array<readonly ContainerImage[] | undefined>; spread: ImageSpread } | null = null;
 
   constructor(private readonly handle: Handle) {}
 
@@ -125,6 +125,7 @@ export class ImageLocality implements AnyPlugin {
   private computeSpread(): ImageSpread {
     const list = this.handle.nodes.list();
     const c = this.cached;
+    if (c !== null && c.version === this.handle.nodes.nodesVersion) return c.spread;
     if (c !== null && c.list === list && c.images.length === list.length) {
       let same = true;
       for (let i = 0; i < list.length; i++) {
@@ -133,7 +134,10 @@ export class ImageLocality implements AnyPlugin {
           break;
         }
       }
-      if (same) return c.spread;
+      if (same) {
+        c.version = this.handle.nodes.nodesVersion;
+        return c.spread;
+      }
     }
     const numNodes = new Map<string, number>();
     const images: Array<readonly ContainerImage[] | undefined> = [];
@@ -144,7 +148,7 @@ export class ImageLocality implements AnyPlugin {
       if (index !== undefined) for (const name of index.keys()) numNodes.set(name, (numNodes.get(name) ?? 0) + 1);
     }
     const spread: ImageSpread = { totalNumNodes: list.length, numNodes, version: ++spreadVersion };
-    this.cached = { list, images, spread };
+    this.cached = { version: this.handle.nodes.nodesVersion, list, images, spread };
     return spread;
   }
 
