@@ -4,6 +4,7 @@
 // interface per extension point. A custom plugin implements the same interfaces.
 import type { AnyObject, Node, Pod, Taint, Toleration } from '../../api/types.js';
 import type { Prng } from '../../engine/prng.js';
+import { RequiredNodeAffinity } from '../../api/selector.js';
 import { Resource, podRequests } from './resource.js';
 import type { MaybeStatus, Status } from './status.js';
 
@@ -38,6 +39,13 @@ export class PodInfo {
 
   get key(): string {
     return `${this.pod.metadata.namespace ?? 'default'}/${this.pod.metadata.name}`;
+  }
+
+  private required: RequiredNodeAffinity | undefined;
+
+  /** nodeaffinity.GetRequiredNodeAffinity: nodeSelector and required node affinity, parsed once. */
+  get requiredAffinity(): RequiredNodeAffinity {
+    return (this.required ??= RequiredNodeAffinity.fromPod(this.pod));
   }
 }
 

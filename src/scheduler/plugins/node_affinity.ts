@@ -61,7 +61,6 @@ interface PreScoreState {
 
 /** What NodeAffinity derives from a pod, once per pod object (PodInfo.memo). */
 interface PodMemo {
-  required?: RequiredNodeAffinity;
   preScore?: PreScoreState;
 }
 
@@ -74,11 +73,6 @@ function memoOf(pod: PodInfo): PodMemo {
   return m;
 }
 
-/** nodeaffinity.GetRequiredNodeAffinity, memoised per pod. */
-function requiredOf(pod: PodInfo): RequiredNodeAffinity {
-  const m = memoOf(pod);
-  return (m.required ??= RequiredNodeAffinity.fromPod(pod.pod));
-}
 
 /** getPodPreferredNodeAffinity, memoised per pod: null when the pod has no preferred list at all
  *  (an empty list still counts, as a non-nil Go slice does). */
@@ -150,7 +144,7 @@ export class NodeAffinity implements AnyPlugin {
       // NodeAffinity Filter has nothing to do with the pod.
       return { status: SKIP };
     }
-    state.write(PRE_FILTER_STATE_KEY, requiredOf(pod));
+    state.write(PRE_FILTER_STATE_KEY, pod.requiredAffinity);
 
     const nodeNames = requiredNodeNames(pod.pod);
     if (nodeNames === undefined) return { status: null };
@@ -162,7 +156,7 @@ export class NodeAffinity implements AnyPlugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
     if (this.addedNodeSelector !== null && !this.addedNodeSelector.matches(node)) return unresolvable(ERR_REASON_ENFORCED);
     // Without PreFilter state (PreFilter disabled), compute it here, as upstream falls back.
-    const required = state.read<RequiredNodeAffinity>(PRE_FILTER_STATE_KEY) ?? requiredOf(pod);
+    const required = state.read<RequiredNodeAffinity>(PRE_FILTER_STATE_KEY) ?? pod.requiredAffinity;
     // Parse errors of the pod's terms are ignored (those terms never match), as upstream.
     return required.match(node) ? null : unresolvable(ERR_REASON_POD);
   }

@@ -11,7 +11,7 @@
 // in v1.35), in-place resize, SignPod.
 import { type MaybeStatus, SKIP, type Status, asError } from '../framework/status.js';
 import { type AnyPlugin, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../framework/types.js';
-import { Decoder, ERR_RESOURCES_NOT_FOUND, ResourceKind, type ResourceSpec, decodeResources, defaultResourceSpec, goQuote, podRequestList, resourceKind } from './node_resources_fit.js';
+import { Decoder, ERR_RESOURCES_NOT_FOUND, ResourceKind, type ResourceSpec, decodeResources, defaultResourceSpec, goQuote, nodeAllocatable, nodeRequested, podRequestList, resourceKind } from './node_resources_fit.js';
 import * as names from './names.js';
 
 export const NAME = names.NodeResourcesBalancedAllocation;
@@ -130,40 +130,17 @@ export class NodeResourcesBalancedAllocation implements AnyPlugin {
   private scoreNode(podRequests: Float64Array, node: NodeInfo): number | Status {
     const n = this.kinds.length;
     if (n === 0) return this.resourcesNotFound;
-    const alloc = node.allocatable;
-    const used = node.requested;
     const fractions = this.fractions;
     let count = 0;
     let totalFraction = 0;
     for (let i = 0; i < n; i++) {
       const podRequest = podRequests[i]!;
-      let capacity: number;
-      let requested: number;
-      switch (this.kinds[i]) {
-        case ResourceKind.Cpu:
-          capacity = alloc.milliCPU;
-          requested = used.milliCPU + podRequest;
-          break;
-        case ResourceKind.Memory:
-          capacity = alloc.memory;
-          requested = used.memory + podRequest;
-          break;
-        case ResourceKind.EphemeralStorage:
-          capacity = alloc.ephemeralStorage;
-          requested = used.ephemeralStorage + podRequest;
-          break;
-        case ResourceKind.Scalar: {
-          // An extended resource the pod does not request is left out.
-          if (podRequest === 0) continue;
-          const c = alloc.scalar?.get(this.names[i]!);
-          if (c === undefined) continue;
-          capacity = c;
-          requested = used.getScalar(this.names[i]!) + podRequest;
-          break;
-        }
-        default:
-          continue;
-      }
+      const kind = this.kinds[i]!;
+      // An extended resource the pod does not request is left out.
+      if (kind === ResourceKind.Scalar && podRequest === 0) continue;
+      const capacity = nodeAllocatable(kind, this.names[i]!, node);
+      if (capacity === undefined) continue;
+      const requested = nodeRequested(kind, this.names[i]!, node, false) + podRequest;
       if (capacity === 0) continue;
       let fraction = requested / capacity;
       if (fraction > 1) fraction = 1;

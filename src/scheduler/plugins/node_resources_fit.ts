@@ -290,6 +290,41 @@ export function resourceKind(name: string): ResourceKind {
 }
 
 /**
+ * The node's allocatable for a configured resource, or undefined when the node has none of it
+ * (a scalar it does not advertise, or a kind that is never scored).
+ */
+export function nodeAllocatable(kind: ResourceKind, name: string, node: NodeInfo): number | undefined {
+  const alloc = node.allocatable;
+  switch (kind) {
+    case ResourceKind.Cpu:
+      return alloc.milliCPU;
+    case ResourceKind.Memory:
+      return alloc.memory;
+    case ResourceKind.EphemeralStorage:
+      return alloc.ephemeralStorage;
+    case ResourceKind.Scalar:
+      return alloc.scalar?.get(name);
+    default:
+      return undefined;
+  }
+}
+
+/** What the node's pods request of a resource: cpu and memory from NonZeroRequested when
+ *  `nonZero` (the scorers' view, resource_allocation.go useRequested=false), else Requested. */
+export function nodeRequested(kind: ResourceKind, name: string, node: NodeInfo, nonZero: boolean): number {
+  switch (kind) {
+    case ResourceKind.Cpu:
+      return (nonZero ? node.nonZeroRequested : node.requested).milliCPU;
+    case ResourceKind.Memory:
+      return (nonZero ? node.nonZeroRequested : node.requested).memory;
+    case ResourceKind.EphemeralStorage:
+      return node.requested.ephemeralStorage;
+    default:
+      return node.requested.getScalar(name);
+  }
+}
+
+/**
  * calculatePodResourceRequestList: the pod's request per configured resource. `nonZero` is the
  * scorers' view (!useRequested): containers without a cpu/memory request count 100m / 200Mi.
  */
@@ -430,41 +465,16 @@ export class NodeResourcesFit implements AnyPlugin {
   private scoreNode(podRequests: Float64Array, node: NodeInfo): number | Status {
     const n = this.kinds.length;
     if (n === 0) return this.resourcesNotFound;
-    const alloc = node.allocatable;
-    const nonZero = node.nonZeroRequested;
-    const used = node.requested;
     let nodeScore = 0;
     let weightSum = 0;
     for (let i = 0; i < n; i++) {
       const podRequest = podRequests[i]!;
-      let capacity: number;
-      let requested: number;
-      switch (this.kinds[i]) {
-        case ResourceKind.Cpu:
-          capacity = alloc.milliCPU;
-          requested = nonZero.milliCPU + podRequest;
-          break;
-        case ResourceKind.Memory:
-          capacity = alloc.memory;
-          requested = nonZero.memory + podRequest;
-          break;
-        case ResourceKind.EphemeralStorage:
-          capacity = alloc.ephemeralStorage;
-          requested = used.ephemeralStorage + podRequest;
-          break;
-        case ResourceKind.Scalar: {
-          // An extended resource the pod does not request is left out of the score.
-          if (podRequest === 0) continue;
-          const c = alloc.scalar?.get(this.names[i]!);
-          if (c === undefined) continue;
-          capacity = c;
-          requested = used.getScalar(this.names[i]!) + podRequest;
-          break;
-        }
-        default:
-          continue;
-      }
-      if (capacity === 0) continue;
+      const kind = this.kinds[i]!;
+      // An extended resource the pod does not request is left out of the score.
+      if (kind === ResourceKind.Scalar && podRequest === 0) continue;
+      const capacity = nodeAllocatable(kind, this.names[i]!, node);
+      if (capacity === undefined || capacity === 0) continue;
+      const requested = nodeRequested(kind, this.names[i]!, node, true) + podRequest;
       const weight = this.weights[i]!;
       switch (this.strategy) {
         case Strategy.Least:

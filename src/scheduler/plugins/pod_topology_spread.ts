@@ -335,7 +335,6 @@ type Parsed = { ok: true; constraints: SpreadConstraint[] } | { ok: false; messa
 
 /** What the plugin derives from a pod object once (PodInfo.memo): its own constraints, parsed. */
 interface PodMemo {
-  required?: RequiredNodeAffinity;
   hard?: Parsed;
   soft?: Parsed;
 }
@@ -349,10 +348,6 @@ function memoOf(pod: PodInfo): PodMemo {
   return m;
 }
 
-function requiredOf(pod: PodInfo): RequiredNodeAffinity {
-  const m = memoOf(pod);
-  return (m.required ??= RequiredNodeAffinity.fromPod(pod.pod));
-}
 
 function ownConstraints(pod: PodInfo, action: Action): Parsed {
   const m = memoOf(pod);
@@ -415,7 +410,7 @@ export class PodTopologySpread implements AnyPlugin {
       return { status: asError(`get constraints from pod: ${what}: ${parsed.message}`) };
     }
     if (parsed.constraints.length === 0) return { status: SKIP };
-    state.write(PRE_FILTER_STATE_KEY, calPreFilterState(parsed.constraints, pod, requiredOf(pod), nodes));
+    state.write(PRE_FILTER_STATE_KEY, calPreFilterState(parsed.constraints, pod, pod.requiredAffinity, nodes));
     return { status: null };
   }
 
@@ -432,7 +427,7 @@ export class PodTopologySpread implements AnyPlugin {
     if (s === undefined) return asError(`reading ${goQuote(PRE_FILTER_STATE_KEY)} from cycleState: ${NOT_FOUND}`);
     if (namespaceOf(updated.pod) !== namespaceOf(preemptor.pod)) return null;
     if (!nodeLabelsMatchSpreadConstraints(node.labels, s.constraints)) return null;
-    const required = requiredOf(preemptor);
+    const required = preemptor.requiredAffinity;
     const podLabels = updated.pod.metadata.labels;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i]!;
@@ -476,7 +471,7 @@ export class PodTopologySpread implements AnyPlugin {
     // without a zone label still get hostname spreading.
     const requireAllTopologies = (pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !this.systemDefaulted;
     const s = initPreScoreState(parsed.constraints, filteredNodes, requireAllTopologies);
-    countDomainPods(s, pod, requiredOf(pod), allNodes, requireAllTopologies);
+    countDomainPods(s, pod, pod.requiredAffinity, allNodes, requireAllTopologies);
     state.write(PRE_SCORE_STATE_KEY, s);
     return null;
   }
