@@ -246,14 +246,18 @@ export class Kubelet {
     runtime.running = false;
     const policy = pod.spec.restartPolicy ?? 'Always';
     const restart = policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+    const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' };
+    const statuses = (state: ContainerStatus['state']): ContainerStatus[] =>
+      pod.spec.containers.map((c) => ({ name: c.name, ready: false, started: false, restartCount: runtime.restartCount, ...(c.image ? { image: c.image } : {}), state }));
     if (!restart) {
-      this.writePodStatus(pod, { phase: exitCode === 0 ? 'Succeeded' : 'Failed', conditions: podConditions(pod.status.conditions, false, this.sim.nowMs) });
+      this.writePodStatus(pod, { phase: exitCode === 0 ? 'Succeeded' : 'Failed', conditions: podConditions(pod.status.conditions, false, this.sim.nowMs), containerStatuses: statuses({ terminated }) });
       return;
     }
-    runtime.restartCount++;
+    // The restart count moves when the container starts again; meanwhile it waits in
     // CrashLoopBackOff: 10s doubling to 5m (pkg/kubelet/kubelet.go backOffPeriod / MaxContainerBackOff).
-    const backoffMs = Math.min(10_000 * 2 ** (runtime.restartCount - 1), 300_000);
-    this.writePodStatus(pod, { conditions: podConditions(pod.status.conditions, false, this.sim.nowMs) });
+    const backoffMs = Math.min(10_000 * 2 ** runtime.restartCount, 300_000);
+    this.writePodStatus(pod, { conditions: podConditions(pod.status.conditions, false, this.sim.nowMs), containerStatuses: statuses({ waiting: { reason: 'CrashLoopBackOff' } }) });
+    runtime.restartCount++;
     runtime.timers.push(this.sim.after(backoffMs, this.component, () => this.containersStarted(runtime.uid, pod)));
   }
 

@@ -1,0 +1,88 @@
+// The kubelet model: start-up delay annotations, graceful stop, scripted exits and
+// CrashLoopBackOff (10s doubling), predicate admission, restart after a machine failure.
+import t from 'tap';
+import type { Pod } from '../../src/api/types.js';
+import type { Cluster } from '../../src/cluster/cluster.js';
+import { loadText } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run.js';
+
+function run(yaml: string, watch?: (c: Cluster) => void) {
+  const loaded = loadText(yaml, 'inline.yaml');
+  if (loaded.errors.length) throw new Error(loaded.errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('\n'));
+  let cluster: Cluster | undefined;
+  const result = runScenario(loaded.scenarios[0]!, { onCluster: (c) => ((cluster = c), watch?.(c)) });
+  return { result, cluster: cluster! };
+}
+
+function phases(c: Cluster, name: string, into: Array<[number, string, number]>) {
+  c.store.observe((ev) => {
+    if (ev.object.kind !== 'Pod' || ev.object.metadata.name !== name || ev.type === 'DELETED') return;
+    const p = ev.object as Pod;
+    const ready = p.status.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? 'ready' : (p.status.phase ?? 'Pending');
+    const restarts = p.status.containerStatuses?.[0]?.restartCount ?? 0;
+    const last = into[into.length - 1];
+    if (!last || last[1] !== ready || last[2] !== restarts) into.push([c.sim.nowMs, ready, restarts]);
+  });
+}
+
+const node = `  nodes: [{name: node-1, capacity: {cpu: "2", memory: 4Gi, pods: 3}}]`;
+
+t.test('start-up delay annotation, then Running and Ready', async (t) => {
+  const seen: Array<[number, string, number]> = [];
+  run(`name: t\nuntil: 1m\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p, annotations: {kubedrill.io/startup-delay: 7s}}, spec: {containers: [{name: c, image: x}]}}\n`, (c) => phases(c, 'p', seen));
+  t.same(seen, [
+    [0, 'Pending', 0],
+    [7_000, 'ready', 0],
+  ]);
+});
+
+t.test('scripted exit with restartPolicy Always: CrashLoopBackOff 10s, 20s, 40s', async (t) => {
+  const seen: Array<[number, string, number]> = [];
+  run(
+    `name: t\nuntil: 3m\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p, annotations: {kubedrill.io/run-for: 5s, kubedrill.io/exit-code: "1"}}, spec: {containers: [{name: c, image: x}]}}\n`,
+    (c) => phases(c, 'p', seen),
+  );
+  // Running at 1s; exits at 6s; restarted 10s later (16s, restartCount 1), exits at 21s;
+  // restarted 20s later (41s, restartCount 2) ...
+  t.same(seen.slice(0, 6), [
+    [0, 'Pending', 0],
+    [1_000, 'ready', 0],
+    [6_000, 'Running', 0],
+    [16_000, 'ready', 1],
+    [21_000, 'Running', 1],
+    [41_000, 'ready', 2],
+  ]);
+});
+
+t.test('restartPolicy Never: exit 0 Succeeded, exit 3 Failed', async (t) => {
+  const yaml = (code: string) =>
+    `name: t\nuntil: 1m\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p, annotations: {kubedrill.io/run-for: 5s, kubedrill.io/exit-code: "${code}"}}, spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}\n`;
+  t.equal(run(yaml('0')).cluster.store.get<Pod>('Pod', 'default', 'p')!.status.phase, 'Succeeded');
+  t.equal(run(yaml('3')).cluster.store.get<Pod>('Pod', 'default', 'p')!.status.phase, 'Failed');
+});
+
+t.test('graceful delete: the pod is Terminating for its stop delay, then gone', async (t) => {
+  const gone: number[] = [];
+  run(
+    `name: t\nuntil: 2m\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p, annotations: {kubedrill.io/stop-delay: 12s}}, spec: {containers: [{name: c, image: x}]}}\nevents:\n  - {at: 30s, delete: {kind: Pod, name: p}}\n`,
+    (c) => c.store.observe((ev) => ev.type === 'DELETED' && ev.object.kind === 'Pod' && gone.push(c.sim.nowMs)),
+  );
+  t.same(gone, [42_000]);
+});
+
+t.test('predicate admission: a pod pinned past allocatable fails with OutOfcpu', async (t) => {
+  const { cluster } = run(
+    `name: t\nuntil: 1m\ninvariants: none\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: big}, spec: {nodeName: node-1, containers: [{name: c, image: x, resources: {requests: {cpu: "3"}}}]}}\n`,
+  );
+  const p = cluster.store.get<Pod>('Pod', 'default', 'big')!;
+  t.equal(p.status.phase, 'Failed');
+  t.equal(p.status.reason, 'OutOfcpu');
+  t.equal(p.status.message, "Pod was rejected: Node didn't have enough resource: cpu, requested: 3000, used: 0, capacity: 2000");
+});
+
+t.test('after a machine failure and recovery the containers restart (restartCount + 1)', async (t) => {
+  const seen: Array<[number, string, number]> = [];
+  run(`name: t\nuntil: 3m\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: x}]}}\nevents:\n  - {at: 1m, failNode: node-1}\n  - {at: 2m, recoverNode: node-1}\n`, (c) => phases(c, 'p', seen));
+  t.same(seen.at(-1), [121_000, 'ready', 1]);
+  t.ok(seen.some(([tm, s]) => tm === 105_000 && s === 'Running'), 'marked not Ready by the node controller at 1m45s');
+});
