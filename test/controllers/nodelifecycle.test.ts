@@ -129,7 +129,7 @@ events:
 t.test('PodGC force-deletes pods bound to a removed node after the 40s quarantine', async (t) => {
   const gone: Array<[number, string]> = [];
   run(base(`events:\n  - {at: 1m, removeNode: node-1}\n`), (c) =>
-    c.store.observe((ev, verb, actor) => {
+    c.store.observe((ev, _verb, actor) => {
       if (ev.object.kind === 'Pod' && ev.type === 'DELETED' && actor === 'pod-garbage-collector') gone.push([c.sim.nowMs, ev.object.metadata.name]);
     }),
   );
