@@ -149,10 +149,14 @@ export class DefaultPreemption implements AnyPlugin {
   private preempt(state: CycleState, podInfo: PodInfo, statuses: NodeToStatus): { result?: PostFilterResult; status: MaybeStatus } {
     const h = this.handle;
     const pod = (h.getObject('Pod', podInfo.pod.metadata.namespace, podInfo.pod.metadata.name) as Pod | undefined) ?? podInfo.pod;
-    const eligible = this.podEligibleToPreemptOthers(pod, statuses.get(pod.status.nominatedNodeName ?? ''));
+    // NodeToStatus.Get: a node without an entry reads as UnschedulableAndUnresolvable.
+    const nominatedStatus = statuses.get(pod.status.nominatedNodeName ?? '') ?? new Status(Code.UnschedulableAndUnresolvable);
+    const eligible = this.podEligibleToPreemptOthers(pod, nominatedStatus);
     if (eligible !== null) return { status: new Status(Code.Unschedulable, eligible) };
     const allNodes = h.nodes.list();
-    const { candidates, nodeStatuses } = this.findCandidates(state, podInfo, allNodes, statuses);
+    if (allNodes.length === 0) return { status: asError('no nodes available') };
+    const { candidates, nodeStatuses, errors } = this.findCandidates(state, podInfo, allNodes, statuses);
+    if (candidates.length === 0 && errors.length > 0) return { status: asError(errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`) };
     if (candidates.length === 0) {
       return { result: { nominatedNodeName: '' }, status: new Status(Code.Unschedulable, fitErrorText(allNodes.length, nodeStatuses)) };
     }
@@ -177,11 +181,12 @@ export class DefaultPreemption implements AnyPlugin {
     return null;
   }
 
-  private findCandidates(state: CycleState, pod: PodInfo, allNodes: readonly NodeInfo[], statuses: NodeToStatus): { candidates: Candidate[]; nodeStatuses: NodeToStatus } {
+  private findCandidates(state: CycleState, pod: PodInfo, allNodes: readonly NodeInfo[], statuses: NodeToStatus): { candidates: Candidate[]; nodeStatuses: NodeToStatus; errors: string[] } {
     const nodeStatuses: NodeToStatus = new Map();
+    const errors: string[] = [];
     // NodesForStatusCode(Unschedulable), in node-list order.
     const potential = allNodes.filter((n) => statuses.get(n.name)?.code === Code.Unschedulable);
-    if (potential.length === 0) return { candidates: [], nodeStatuses };
+    if (potential.length === 0) return { candidates: [], nodeStatuses, errors };
     const pdbs = (this.handle.listObjects('PodDisruptionBudget') as PodDisruptionBudget[]).map((pdb) => ({ pdb, allowed: this.pdbAllowed(pdb) }));
     const offset = this.handle.rng.intn(potential.length);
     const want = numCandidates(this.args, potential.length);
@@ -196,9 +201,11 @@ export class DefaultPreemption implements AnyPlugin {
         if (nonViolating.length > 0 && nonViolating.length + violating.length >= want) break;
         continue;
       }
-      nodeStatuses.set(node.name, 'status' in r ? r.status : asError(`expected at least one victim pod on node "${node.name}"`));
+      const status = 'status' in r ? r.status : asError(`expected at least one victim pod on node "${node.name}"`);
+      if (status.code === Code.Error) errors.push(status.message());
+      nodeStatuses.set(node.name, status);
     }
-    return { candidates: [...nonViolating, ...violating], nodeStatuses };
+    return { candidates: [...nonViolating, ...violating], nodeStatuses, errors };
   }
 
   private pdbAllowed(pdb: PodDisruptionBudget): number {
