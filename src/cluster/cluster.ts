@@ -20,7 +20,7 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import type { ProfileConfig } from '../scheduler/profile.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { ControlPlaneConfig } from './config.js';
-import { INVARIANTS, type Invariant, type InvariantViolation } from './invariants.js';
+import { INVARIANTS, type Invariant, type InvariantViolation, watchInstantEnds } from './invariants.js';
 
 export const KUBECTL = 'kubectl';
 
@@ -86,9 +86,10 @@ export class Cluster {
 
   private watchInvariants(invariants: readonly Invariant[]): void {
     if (invariants.length === 0) return;
-    this.store.observe((ev, verb) => {
+    watchInstantEnds(this.sim, this.store, invariants, this.violations);
+    this.store.observe((ev, verb, actor) => {
       for (const inv of invariants) {
-        const v = inv.check(ev, verb, this.store);
+        const v = inv.check(ev, verb, this.store, actor);
         if (!v) continue;
         this.violations.push({ invariant: inv.name, timeMs: this.sim.nowMs, ...v });
         this.sim.stop(`invariant ${inv.name} broken: ${v.message}`);

@@ -310,7 +310,7 @@ export function podAffinityFailure(pod: Pod, node: Node, store: Store): { reason
     const v = labelOf(labels, t.topologyKey);
     if (v === undefined) continue;
     const hit = placed.find((p) => domain(t.topologyKey, nodes.get(p.spec.nodeName!)) === v && ownTermMatches(t, p, store));
-    if (hit) return { reason: `already has ${podRef(hit)} in ${t.topologyKey}=${v}, which its required pod anti-affinity (${describeTerm(t)}) excludes`, others: [hit] };
+    if (hit) return { reason: `already has ${podRef(hit)} in ${t.topologyKey}=${v}, excluded by the pod's required pod anti-affinity (${describeTerm(t)})`, others: [hit] };
   }
   for (const other of placed) {
     for (const t of requiredTerms(other).antiAffinity) {
@@ -628,6 +628,9 @@ function deploymentSurgeBound(pod: Pod, rs: ReplicaSet, store: Store): Violation
   if (ref?.kind !== 'Deployment') return undefined;
   const d = store.get<Deployment>('Deployment', rs.metadata.namespace, ref.name);
   if (!d || d.metadata.uid !== ref.uid || (d.spec.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate') return undefined;
+  // Until the Deployment controller has seen the latest spec (a scale-down, say), the ReplicaSets
+  // legitimately follow the previous one.
+  if ((d.status.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) return undefined;
   const replicas = d.spec.replicas ?? 1;
   const surge = surgeOf(d, replicas);
   const owned = new Set<string>();
@@ -643,7 +646,7 @@ function deploymentSurgeBound(pod: Pod, rs: ReplicaSet, store: Store): Violation
 export const workloadWithinBounds: Invariant = {
   name: 'workload-within-bounds',
   kind: 'safety',
-  description: "after each pod the ReplicaSet controller creates, the ReplicaSet has at most spec.replicas active pods, and a RollingUpdate Deployment's ReplicaSets together at most spec.replicas + maxSurge (a percentage rounded up)",
+  description: "after each pod the ReplicaSet controller creates, the ReplicaSet has at most spec.replicas active pods, and a RollingUpdate Deployment's ReplicaSets together at most spec.replicas + maxSurge (a percentage rounded up), once the Deployment controller has observed that spec",
   upstream: 'pkg/controller/replicaset/replica_set.go (manageReplicas); pkg/controller/deployment/util/deployment_util.go (NewRSNewReplicas, ResolveFenceposts)',
   check(ev, verb, store, actor) {
     if (ev.type !== 'ADDED' || ev.object.kind !== 'Pod' || verb !== 'create') return undefined;

@@ -155,7 +155,19 @@ export class Kubelet {
   /** After a start or a heal: act on the current state of every pod bound here. */
   private resyncPods(): void {
     const mine = [...this.store.list<Pod>('Pod')].filter((p) => p.spec.nodeName === this.nodeName);
-    for (const p of mine) this.onPod(p, p.metadata.uid!);
+    for (const p of mine) {
+      this.onPod(p, p.metadata.uid!);
+      this.reportRunning(p);
+    }
+  }
+
+  /** After a partition heals, the status manager posts what its containers really are: a pod
+   *  the node controller marked not Ready while it kept running is Ready again. */
+  private reportRunning(pod: Pod): void {
+    const rt = this.pods.get(pod.metadata.uid!);
+    if (!rt?.running || rt.killing || pod.metadata.deletionTimestamp !== undefined) return;
+    if (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+    this.writePodStatus(pod, { conditions: podConditions(pod.status.conditions, true, this.sim.nowMs) });
   }
 
   private admit(pod: Pod): void {

@@ -33,6 +33,7 @@ interface RawScenario {
   description?: string;
   seed?: number;
   until?: string | number;
+  settle?: string | number;
   cluster?: {
     scheduler?: string | Record<string, unknown>;
     nodes?: NodeShorthand[];
@@ -201,6 +202,7 @@ function buildScenario(raw: RawScenario, doc: ParsedDocument, file: string, opti
     loc: locator.locate([]),
     seed: options.seed ?? raw.seed ?? 0,
     untilMs,
+    ...(raw.settle !== undefined ? { settleMs: durationMs(raw.settle) } : {}),
     cluster: { scheduler: scheduler.spec, nodes: nodes.located, objects: allObjects, controlPlane: buildControlPlane(cluster.controlPlane) },
     events,
     expect,

@@ -1,9 +1,12 @@
 // Runs one scenario: builds the cluster, schedules the scenario's events, checks expectations at
 // the instants they name (after the instant has settled), and returns a result that carries
-// what is needed to replay it (seed, digest).
+// what is needed to replay it (seed, digest). With `settle`, the run goes on for that long after
+// `until` with no scenario events, and the liveness invariants are checked at its end; safety
+// invariants are checked throughout.
 import type { Node } from '../api/types.js';
 import { Cluster, type SchedulerSetup } from '../cluster/cluster.js';
-import { INVARIANTS, type InvariantViolation } from '../cluster/invariants.js';
+import { INVARIANTS, type Invariant, type InvariantViolation } from '../cluster/invariants.js';
+import { LIVENESS_INVARIANTS, type LivenessInvariant, checkLiveness } from '../cluster/liveness.js';
 import type { RunOutcome } from '../engine/sim.js';
 import { formatDuration } from '../engine/time.js';
 import { type MatchOutcome, matchEvents, matchObject, matchPods } from './match.js';
@@ -43,7 +46,7 @@ export interface RunOptions {
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioResult {
   const seed = options.seed ?? scenario.seed;
-  const invariants = selectInvariants(scenario);
+  const invariants = selectInvariants(scenario, INVARIANTS);
   const cluster = new Cluster({
     seed,
     controlPlane: scenario.cluster.controlPlane,
@@ -55,10 +58,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const failures: Failure[] = [];
   scheduleSetup(cluster, scenario, failures);
   const checker = new ExpectationChecker(cluster, scenario, failures);
-  const outcome = cluster.run({ untilMs: scenario.untilMs, maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS, ...(options.wallClockExceeded ? { wallClockExceeded: options.wallClockExceeded } : {}) });
+  const endMs = scenario.untilMs + (scenario.settleMs ?? 0);
+  const outcome = cluster.run({ untilMs: endMs, maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS, ...(options.wallClockExceeded ? { wallClockExceeded: options.wallClockExceeded } : {}) });
   for (const v of cluster.violations) failures.push({ kind: 'invariant', violation: v });
   if (outcome.kind === 'budget') failures.push({ kind: 'budget', message: budgetMessage(outcome) });
-  if (outcome.kind === 'completed') checker.finish();
+  if (outcome.kind === 'completed') {
+    checker.finish();
+    if (scenario.settleMs !== undefined) {
+      for (const v of checkLiveness(cluster, selectInvariants(scenario, LIVENESS_INVARIANTS))) failures.push({ kind: 'invariant', violation: v });
+    }
+  }
   return {
     name: scenario.name,
     file: scenario.file,
@@ -73,11 +82,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   };
 }
 
-function selectInvariants(s: Scenario) {
+function selectInvariants<I extends Invariant | LivenessInvariant>(s: Scenario, library: readonly I[]): readonly I[] {
   if (s.invariants.kind === 'none') return [];
-  if (s.invariants.kind === 'all') return INVARIANTS;
+  if (s.invariants.kind === 'all') return library;
   const names = new Set(s.invariants.names);
-  return INVARIANTS.filter((i) => names.has(i.name));
+  return library.filter((i) => names.has(i.name));
 }
 
 function budgetMessage(o: Extract<RunOutcome, { kind: 'budget' }>): string {

@@ -121,6 +121,9 @@ export interface Scenario {
   loc: SourceLocation;
   seed: number;
   untilMs: number;
+  /** `settle`: how long the run goes on after `until` with no scenario events; liveness
+   *  invariants are checked at its end, and only when it is given. */
+  settleMs?: number;
   cluster: {
     scheduler: SchedulerSpec;
     /** Nodes from the shorthand, in file order, as Node objects a kubelet would register. */

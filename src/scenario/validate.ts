@@ -14,6 +14,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit,
 import { parseQuantityValue, type Quantity } from '../api/quantity.js';
 import { compileNodeSelectorTerm, labelSelectorAsSelector, type LabelSelectorRequirement, type NodeSelectorTerm } from '../api/selector.js';
 import { KINDS, isKind } from '../api/types.js';
+import { allInvariantNames } from '../cluster/liveness.js';
 import { parseDuration } from '../engine/time.js';
 import { expandNodeNames } from './nodes.js';
 import type { LoadError, SourceLocation } from './types.js';
@@ -415,6 +416,16 @@ function textMatcherFindings(v: unknown): Finding[] {
 
 export const SUPPORTED_KINDS: readonly string[] = Object.keys(KINDS);
 
+const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** A kebab-case name that no invariant has (other spellings are the schema pattern's to report). */
+function invariantNameFindings(v: unknown): Finding[] {
+  if (typeof v !== 'string' || !KEBAB_CASE.test(v)) return ok;
+  const names = allInvariantNames();
+  if (names.includes(v)) return ok;
+  return [{ message: `unknown invariant ${JSON.stringify(v)}${didYouMean(v, names)}; invariants: ${names.join(', ')}` }];
+}
+
 export function unsupportedKindMessage(kind: string): string {
   return `unsupported kind ${JSON.stringify(kind)}${didYouMean(kind, SUPPORTED_KINDS)}; supported kinds: ${SUPPORTED_KINDS.join(', ')}`;
 }
@@ -580,6 +591,7 @@ const CHECKS: Record<string, Check> = {
   'pods-count': podsFindings,
   scheduler: schedulerFindings,
   'partial-manifest': partialManifestFindings,
+  'invariant-name': invariantNameFindings,
 };
 
 /** The names a schema may use as `x-kubedrill-check` values. */

@@ -63,7 +63,7 @@ t.test('defaults', async (t) => {
   t.equal(one('name: s\nseed: 42\n').seed, 42);
   t.equal(loadText('name: s\nseed: 42\n', FILE, { seed: 7 }).scenarios[0]!.seed, 7, '--seed overrides the file');
   t.same(one('name: s\ninvariants: none\n').invariants, { kind: 'none' });
-  t.same(one('name: s\ninvariants: [no-overcommit, single-binding]\n').invariants, { kind: 'list', names: ['no-overcommit', 'single-binding'] });
+  t.same(one('name: s\ninvariants: [no-node-over-allocatable, no-double-binding]\n').invariants, { kind: 'list', names: ['no-node-over-allocatable', 'no-double-binding'] });
   t.matchOnly(messages('name: s\ninvariants: some\n'), [/must be "all" or "none" or a list \(got "some"\)/]);
   t.matchOnly(messages('name: s\ninvariants: [NoOvercommit]\n'), [/must match the pattern/]);
   t.matchOnly(messages('description: no name\n'), ['missing required field "name"']);

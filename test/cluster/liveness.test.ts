@@ -1,0 +1,320 @@
+// The liveness invariants, checked once on a settled cluster; and the `settle` phase that
+// runScenario adds after `until`. Clusters are real Clusters; pending pods are left unscheduled
+// by never running the simulation, so each invariant judges a state built by hand.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import type { Store } from '../../src/api/store.js';
+import type { Deployment, Node, Pod, PodSpec, ReplicaSet } from '../../src/api/types.js';
+import { Cluster } from '../../src/cluster/cluster.js';
+import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
+import { INVARIANTS } from '../../src/cluster/invariants.js';
+import { INVARIANT_CATALOG, LIVENESS_INVARIANTS, allInvariantNames, checkLiveness, pendingPodsBound, workloadsReachReplicas } from '../../src/cluster/liveness.js';
+import { loadPaths, loadText } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run.js';
+
+function newCluster(): Cluster {
+  return new Cluster({
+    seed: 1,
+    controlPlane: DEFAULT_CONTROL_PLANE,
+    scheduler: { profiles: [], percentageOfNodesToScore: 0 },
+    invariants: [],
+    keepTrace: false,
+    components: 'scheduler-only',
+  });
+}
+
+function must<T>(r: { ok: true; object: T } | { ok: false; message: string }): T {
+  if (!r.ok) throw new Error(r.message);
+  return r.object;
+}
+
+interface NodeOptions {
+  labels?: Record<string, string>;
+  cpu?: string;
+  ready?: boolean;
+  taints?: Node['spec']['taints'];
+  unschedulable?: boolean;
+}
+
+function addNode(store: Store, name: string, o: NodeOptions = {}): Node {
+  const allocatable = { cpu: o.cpu ?? '4', memory: '8Gi', pods: '110' };
+  const node: Node = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...o.labels } },
+    spec: { ...(o.taints ? { taints: o.taints } : {}), ...(o.unschedulable ? { unschedulable: true } : {}) },
+    status: { capacity: allocatable, allocatable, conditions: [{ type: 'Ready', status: o.ready === false ? 'Unknown' : 'True' }] },
+  };
+  return must(store.create(node, `kubelet/${name}`, 'register'));
+}
+
+function createPod(store: Store, name: string, o: { cpu?: string; labels?: Record<string, string>; nodeName?: string; spec?: Partial<PodSpec>; owner?: ReplicaSet } = {}): Pod {
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'default',
+      labels: o.labels ?? {},
+      ...(o.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: o.owner.metadata.name, uid: o.owner.metadata.uid!, controller: true }] } : {}),
+    },
+    spec: {
+      containers: [{ name: 'c', image: 'app', resources: { requests: { cpu: o.cpu ?? '1', memory: '64Mi' } } }],
+      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
+      ...o.spec,
+    },
+    status: {},
+  };
+  return must(store.create(pod, o.owner ? 'replicaset-controller' : 'kubectl'));
+}
+
+function messages(c: Cluster): string[] {
+  return checkLiveness(c).map((v) => `${v.invariant}: ${v.message}`);
+}
+
+t.test('the catalog', async (t) => {
+  t.same(allInvariantNames(), [...INVARIANTS.map((i) => i.name), 'pending-pods-bound', 'workloads-reach-replicas']);
+  t.same(new Set(allInvariantNames()).size, INVARIANT_CATALOG.length, 'names are unique');
+  t.same(LIVENESS_INVARIANTS.map((i) => i.kind), ['liveness', 'liveness']);
+  t.same([...new Set(INVARIANT_CATALOG.map((i) => i.kind))], ['safety', 'liveness']);
+  const schema = readFileSync(new URL('../../schemas/scenario.schema.json', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const { name } of INVARIANT_CATALOG) {
+    t.ok(schema.includes(name), `the schema names ${name}`);
+    t.ok(readme.includes(`| \`${name}\` |`), `the README's table has ${name}`);
+  }
+});
+
+t.test('pending-pods-bound', async (t) => {
+  t.test('a pending pod that fits a node', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1', { cpu: '1' });
+    addNode(c.store, 'n2');
+    createPod(c.store, 'p', { cpu: '2' });
+    t.same(messages(c), ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n2 on its own']);
+    t.same(checkLiveness(c)[0]!.objects, ['Pod/default/p', 'Node/n2']);
+    t.equal(checkLiveness(c)[0]!.kind, 'liveness');
+  });
+  const fine: Array<{ name: string; node: NodeOptions; pod: Partial<PodSpec>; cpu?: string; before?: (c: Cluster) => void }> = [
+    { name: 'too big for every node', node: {}, pod: {}, cpu: '5' },
+    { name: 'room taken by bound pods', node: {}, pod: {}, cpu: '2', before: (c) => createPod(c.store, 'big', { cpu: '3', nodeName: 'n1' }) },
+    { name: 'node not Ready', node: { ready: false }, pod: {} },
+    { name: 'node cordoned', node: { unschedulable: true }, pod: {} },
+    { name: 'untolerated taint', node: { taints: [{ key: 'gpu', effect: 'NoSchedule' }] }, pod: {} },
+    { name: 'nodeSelector', node: {}, pod: { nodeSelector: { disk: 'ssd' } } },
+    { name: 'host port in use', node: {}, pod: { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }] }, before: (c) => createPod(c.store, 'web', { nodeName: 'n1', spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }] } }) },
+    { name: 'scheduling gates', node: {}, pod: { schedulingGates: [{ name: 'example.com/hold' }] } },
+    { name: 'another scheduler', node: {}, pod: { schedulerName: 'my-scheduler' } },
+    {
+      name: "an existing pod's anti-affinity",
+      node: {},
+      pod: {},
+      before: (c) => createPod(c.store, 'loner', { nodeName: 'n1', spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: {} }] } } } }),
+    },
+    { name: 'required pod affinity (not judged)', node: {}, pod: { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } }] } } } },
+    { name: 'DoNotSchedule spread (not judged)', node: { labels: { zone: 'a' } }, pod: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: {} }] } },
+  ];
+  for (const row of fine) {
+    t.test(row.name, async (t) => {
+      const c = newCluster();
+      addNode(c.store, 'n1', row.node);
+      row.before?.(c);
+      createPod(c.store, 'p', { cpu: row.cpu ?? '1', spec: row.pod });
+      t.same(messages(c), []);
+    });
+  }
+  t.test('bound, terminal and terminating pods are not pending', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    createPod(c.store, 'bound', { nodeName: 'n1' });
+    const done = createPod(c.store, 'done');
+    must(c.store.update<Pod>({ ...done, status: { ...done.status, phase: 'Failed' } }, 'kubelet/n1', 'status'));
+    const going = createPod(c.store, 'going');
+    must(c.store.update<Pod>({ ...going, metadata: { ...going.metadata, deletionTimestamp: 1 } }, 'kubectl', 'delete-graceful'));
+    t.same(messages(c), []);
+  });
+  t.test('one violation lists the first five pods', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1', { cpu: '100' });
+    for (let i = 1; i <= 7; i++) createPod(c.store, `p${i}`);
+    const [v] = checkLiveness(c, [pendingPodsBound]);
+    t.equal(v!.objects.length, 8, 'seven pods and the node');
+    t.match(v!.message, /^Pod\/default\/p1 is still pending .*; Pod\/default\/p5 is still pending at 0s although it fits node n1 on its own; and 2 more$/);
+  });
+});
+
+t.test('workloads-reach-replicas', async (t) => {
+  function replicaSet(store: Store, name: string, replicas: number, ready: number, owner?: Deployment): ReplicaSet {
+    const rs: ReplicaSet = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name, namespace: 'default', ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.metadata.name, uid: owner.metadata.uid!, controller: true }] } : {}) },
+      spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c' }] } } },
+      status: { replicas: 0 },
+    };
+    const created = must(store.create(rs, 'kubectl'));
+    return must(store.update<ReplicaSet>({ ...created, status: { replicas, readyReplicas: ready } }, 'replicaset-controller', 'status'));
+  }
+  function deployment(store: Store, replicas: number, ready: number): Deployment {
+    const d: Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c' }] } } },
+      status: {},
+    };
+    const created = must(store.create(d, 'kubectl'));
+    return must(store.update<Deployment>({ ...created, status: { replicas, readyReplicas: ready } }, 'deployment-controller', 'status'));
+  }
+
+  t.test('every replica ready', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    const rs = replicaSet(c.store, 'rs', 2, 2);
+    createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1' });
+    createPod(c.store, 'rs-2', { owner: rs, nodeName: 'n1' });
+    t.same(messages(c), []);
+  });
+  t.test('short, with a pending pod that fits: both invariants say so', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    const rs = replicaSet(c.store, 'rs', 2, 1);
+    createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1' });
+    createPod(c.store, 'rs-2', { owner: rs });
+    t.same(messages(c), [
+      'pending-pods-bound: Pod/default/rs-2 is still pending at 0s although it fits node n1 on its own',
+      'workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: its pending Pod/default/rs-2 fits node n1',
+    ]);
+  });
+  t.test('short because nothing fits: bounded, fine', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1', { cpu: '1' });
+    const d = deployment(c.store, 3, 1);
+    const rs = replicaSet(c.store, 'web-abc', 3, 1, d);
+    createPod(c.store, 'web-1', { owner: rs, nodeName: 'n1' });
+    createPod(c.store, 'web-2', { owner: rs });
+    createPod(c.store, 'web-3', { owner: rs });
+    t.same(messages(c), []);
+  });
+  t.test('short with no pending pod', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    const d = deployment(c.store, 2, 1);
+    const rs = replicaSet(c.store, 'web-abc', 2, 1, d);
+    createPod(c.store, 'web-1', { owner: rs, nodeName: 'n1' });
+    createPod(c.store, 'web-2', { owner: rs, nodeName: 'n1' });
+    t.same(checkLiveness(c, [workloadsReachReplicas]).map((v) => v.message), ['Deployment/default/web has 1 ready replicas of 2 at 0s: none of its pods is pending'], 'the Deployment is reported, not its ReplicaSet too');
+  });
+  t.test('short by more than its unplaceable pending pods', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1', { cpu: '1' });
+    const rs = replicaSet(c.store, 'rs', 3, 1);
+    createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1' });
+    createPod(c.store, 'rs-2', { owner: rs, nodeName: 'n1', cpu: '0' });
+    createPod(c.store, 'rs-3', { owner: rs });
+    t.same(messages(c), ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 3 at 0s: only 1 of its pods is pending, none of which fits a node']);
+  });
+  t.test('a pending pod with anti-affinity that no node can take: bounded', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    const rs = replicaSet(c.store, 'rs', 2, 1);
+    const anti: Partial<PodSpec> = { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'rs' } } }] } } };
+    createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1', labels: { app: 'rs' }, spec: anti });
+    createPod(c.store, 'rs-2', { owner: rs, labels: { app: 'rs' }, spec: anti });
+    t.same(messages(c), []);
+  });
+});
+
+// ---- the settle phase, through runScenario ------------------------------------------------------
+
+const CRASHING = `name: crashing
+until: 1m
+cluster:
+  nodes:
+    - {name: node-1, capacity: {cpu: "4", memory: 16Gi}}
+  objects:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 2
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata:
+            labels: {app: web}
+            annotations: {kubedrill.io/run-for: 5s, kubedrill.io/exit-code: "1"}
+          spec:
+            containers: [{name: c, image: web:1, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
+expect:
+  - at: end
+    pods: {labels: {app: web}, count: 2}
+`;
+
+function load(text: string) {
+  const r = loadText(text, 'settle.yaml');
+  if (r.errors.length > 0) throw new Error(JSON.stringify(r.errors));
+  return r.scenarios[0]!;
+}
+
+t.test('settle', async (t) => {
+  t.test('without settle, liveness is not checked', async (t) => {
+    const r = runScenario(load(CRASHING));
+    t.same(r.failures, []);
+    t.equal(r.endMs, 60_000);
+  });
+  t.test('with settle, the run goes on and liveness is checked at its end', async (t) => {
+    const s = load(CRASHING + 'settle: 2m\n');
+    t.equal(s.settleMs, 120_000);
+    const r = runScenario(s);
+    t.equal(r.endMs, 180_000);
+    t.same(r.failures, [
+      {
+        kind: 'invariant',
+        violation: {
+          invariant: 'workloads-reach-replicas',
+          kind: 'liveness',
+          timeMs: 180_000,
+          objects: ['Deployment/default/web'],
+          message: 'Deployment/default/web has 0 ready replicas of 2 at 3m0s: none of its pods is pending',
+        },
+      },
+    ]);
+  });
+  t.test('a list of invariants selects liveness ones too', async (t) => {
+    t.same(runScenario(load(CRASHING + 'settle: 2m\ninvariants: [no-double-binding]\n')).failures, []);
+    t.equal(runScenario(load(CRASHING + 'settle: 2m\ninvariants: [workloads-reach-replicas]\n')).failures.length, 1);
+    t.same(runScenario(load(CRASHING + 'settle: 2m\ninvariants: none\n')).failures, []);
+  });
+  t.test('at: end and always windows still mean until', async (t) => {
+    const s = load(`name: windows
+until: 1m
+settle: 5m
+cluster:
+  nodes:
+    - {name: node-1, capacity: {cpu: "4", memory: 16Gi}}
+events:
+  - {at: 1m, cordon: node-1}
+expect:
+  - at: end
+    object: {apiVersion: v1, kind: Node, metadata: {name: node-1}, spec: {unschedulable: true}}
+  - always: true
+    object: {apiVersion: v1, kind: Node, metadata: {name: node-1}}
+`);
+    const r = runScenario(s);
+    t.same(r.failures, []);
+    t.equal(r.endMs, 360_000);
+  });
+  t.test('loading: settle is a duration; invariant names are checked', async (t) => {
+    t.match(loadText('name: s\nsettle: soon\n', 's.yaml').errors, [{ message: /invalid duration "soon"/, path: 'settle' }]);
+    t.match(loadText('name: s\ninvariants: [pending-pod-bound]\n', 's.yaml').errors, [
+      { message: /^unknown invariant "pending-pod-bound" \(did you mean "pending-pods-bound"\?\); invariants: no-node-over-allocatable, .*, workloads-reach-replicas$/, path: 'invariants[0]' },
+    ]);
+    t.same(loadText('name: s\ninvariants: [pending-pods-bound, pod-affinity-respected]\n', 's.yaml').errors, []);
+    t.equal(loadText('name: s\n', 's.yaml').scenarios[0]!.settleMs, undefined);
+  });
+  t.test('every example still passes with a settle phase', async (t) => {
+    const loaded = loadPaths([new URL('../../scenarios/', import.meta.url).pathname]);
+    t.same(loaded.errors, []);
+    for (const s of loaded.scenarios) t.same(runScenario({ ...s, settleMs: 300_000 }).failures, [], s.name);
+  });
+});
