@@ -124,6 +124,11 @@ export class Scheduler {
     this.store.watch<Pod>('Pod', COMPONENT, (ev) => this.onPod(ev));
   }
 
+  /** Where the next cycle's node scan starts (schedule_one.go nextStartNodeIndex); explain reads it. */
+  get nextStartNodeIndex(): number {
+    return this.selector.nextStartNodeIndex;
+  }
+
   observe(o: AttemptObserver): void {
     this.observers.push(o);
   }
