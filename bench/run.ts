@@ -1,5 +1,6 @@
 // `npm run bench`: runs the benchmarks and prints their figures. Never part of `npm test`.
 import { performance } from 'node:perf_hooks';
+import { fuzzBenchmarks } from './fuzz.js';
 import { schedulingBasic } from './scheduling-basic.js';
 
 const only = process.argv[2];
@@ -19,3 +20,5 @@ if (!only || only === 'scheduling-basic') {
   runSchedulingBasic('percentageOfNodesToScore=0 (adaptive)', 0);
   runSchedulingBasic('percentageOfNodesToScore=100', 100);
 }
+
+if (!only || only === 'fuzz') fuzzBenchmarks(() => performance.now());

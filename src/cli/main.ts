@@ -1,8 +1,14 @@
 // The command line: parses arguments, loads scenarios, runs them, reports, and maps the outcome
 // to the exit code (0 all passed, 1 a scenario failed, 2 invalid input or usage, 3 internal
 // error). Only this layer reads the wall clock.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { SchedulerSetup } from '../cluster/cluster.js';
 import { parseDuration } from '../engine/time.js';
+import { FAULT_FAMILIES, type FaultFamily, SIZE_PRESETS, type SizeName } from '../fuzz/arbitraries.js';
+import { comparePolicies, formatComparison, randomScenarios } from '../fuzz/compare.js';
+import { DEFAULT_SCHEDULER, formatFuzzReport, runFuzz } from '../fuzz/fuzz.js';
 import { colorsEnabled, makeColors } from '../report/colors.js';
 import { renderExplain } from '../report/explain.js';
 import { PrettyReporter } from '../report/pretty.js';
@@ -10,8 +16,9 @@ import type { Reporter } from '../report/reporter.js';
 import { TapReporter } from '../report/tap.js';
 import { explainPod, parsePodRef } from '../scenario/explain.js';
 import { loadFile, loadPaths } from '../scenario/load.js';
+import { type PolicyResult, loadPolicyFile, resolvePolicy } from '../scenario/policy.js';
 import { runScenario } from '../scenario/run.js';
-import { formatLoadError } from '../scenario/types.js';
+import { type LoadError, type Scenario, formatLoadError } from '../scenario/types.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -19,16 +26,26 @@ export const EXIT_INVALID = 2;
 export const EXIT_INTERNAL = 3;
 
 const USAGE = `Usage:
-  kubedrill run [paths...] [--seed N] [--grep PATTERN] [--reporter pretty|tap] [--timeout 60s] [--max-steps N]
-  kubedrill validate [paths...]
-  kubedrill explain <scenario-file> --pod <namespace/name | name> [--at DURATION] [--attempt N] [--seed N] [--scenario NAME] [--json]
+  kubedrill run [paths...] [--policy FILE] [--seed N] [--grep PATTERN] [--reporter pretty|tap] [--timeout 60s] [--max-steps N]
+  kubedrill validate [paths...] [--policy FILE]
+  kubedrill explain <scenario-file> --pod <namespace/name | name> [--at DURATION] [--attempt N] [--seed N] [--scenario NAME] [--policy FILE] [--json]
+  kubedrill fuzz [--policy FILE] [--runs 1000] [--seed N] [--size small|medium|large] [--invariants a,b]
+                 [--faults a,b] [--baseline default|none] [--out fuzz-out] [--replay PATH]
+  kubedrill compare --policy A --policy B [paths...] [--random N] [--seed N] [--size small|medium|large]
 
 Paths are scenario files or folders (searched for *.yaml / *.yml); default: scenarios/.
+--policy is a KubeSchedulerConfiguration file or a custom plugin module (.js/.mjs/.cjs/.ts/.mts);
+it replaces every scenario's cluster.scheduler. compare also takes "default" (kube-scheduler's
+default profile).
 explain replays the scenario and takes apart one scheduling attempt of the pod (a bare name is in
 the default namespace): the N-th attempt (default 1) at or after --at (default 0s). --scenario
 picks a scenario when the file holds several.
-Exit codes: 0 all passed (explain: explained), 1 a scenario failed, 2 invalid input or usage (explain:
-also a pod with no such attempt), 3 internal error.`;
+fuzz runs random clusters, workloads and faults under the policy (default: the default profile),
+checks every invariant, and writes the shrunk failing case to --out as a scenario; --seed and
+--replay rerun one case exactly (the report's last line says how).
+Exit codes: 0 all passed (explain: explained), 1 a scenario or a fuzz run failed, 2 invalid input
+or usage (explain: also a pod with no such attempt), 3 internal error (fuzz: a case that does not
+fail again when replayed).`;
 
 export interface Io {
   out: (s: string) => void;
@@ -36,20 +53,26 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
   nowMs: () => number;
+  /** stderr is a terminal: fuzz draws its progress line there. */
+  errIsTTY?: boolean;
+  /** A seed for a fuzz run given no --seed (bin.ts draws it from the clock; it is printed first). */
+  freshSeed?: () => number;
 }
 
 class UsageError extends Error {}
 
-export function main(argv: string[], io: Io): number {
+export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE + '\n');
       return command === undefined ? EXIT_INVALID : EXIT_OK;
     }
-    if (command === 'run') return runCommand(rest, io);
-    if (command === 'validate') return validateCommand(rest, io);
-    if (command === 'explain') return explainCommand(rest, io);
+    if (command === 'run') return await runCommand(rest, io);
+    if (command === 'validate') return await validateCommand(rest, io);
+    if (command === 'explain') return await explainCommand(rest, io);
+    if (command === 'fuzz') return await fuzzCommand(rest, io);
+    if (command === 'compare') return await compareCommand(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
@@ -61,12 +84,13 @@ export function main(argv: string[], io: Io): number {
   }
 }
 
-function runCommand(args: string[], io: Io): number {
+async function runCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     strict: true,
     options: {
+      policy: { type: 'string' },
       seed: { type: 'string' },
       grep: { type: 'string' },
       reporter: { type: 'string', default: 'pretty' },
@@ -85,15 +109,17 @@ function runCommand(args: string[], io: Io): number {
     throw new UsageError(`--grep: ${(e as Error).message}`);
   }
   const reporter = makeReporter(values.reporter!, io);
-  const loaded = loadPaths(positionals.length ? positionals : ['scenarios']);
-  const scenarios = loaded.scenarios.filter((s) => !grep || grep.test(s.name));
+  const policy = await policyOption(values.policy);
+  if (policy && !policy.ok) return reportLoadErrors(policy.errors, io);
+  const loaded = await loadWithPolicies(positionals, policy);
+  const scenarios = loaded.scenarios.filter(({ scenario }) => !grep || grep.test(scenario.name));
   const started = io.nowMs();
   reporter.onCollected(scenarios.length);
   let passed = 0;
   let failed = 0;
-  for (const s of scenarios) {
+  for (const { scenario: s, scheduler } of scenarios) {
     const t0 = io.nowMs();
-    const result = runScenario(s, { ...(seed !== undefined ? { seed } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), wallClockExceeded: () => io.nowMs() - t0 > timeout.ms });
+    const result = runScenario(s, { scheduler, ...(seed !== undefined ? { seed } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}), wallClockExceeded: () => io.nowMs() - t0 > timeout.ms });
     if (result.passed) passed++;
     else failed++;
     reporter.onResult(result, Math.round(io.nowMs() - t0));
@@ -108,21 +134,24 @@ function runCommand(args: string[], io: Io): number {
   return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-function validateCommand(args: string[], io: Io): number {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
-  const loaded = loadPaths(positionals.length ? positionals : ['scenarios']);
+async function validateCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { policy: { type: 'string' } } });
+  const policy = await policyOption(values.policy);
+  if (policy && !policy.ok) return reportLoadErrors(policy.errors, io);
+  const loaded = await loadWithPolicies(positionals, policy);
   for (const e of loaded.errors) io.err(formatLoadError(e) + '\n');
   io.out(`${loaded.scenarios.length} scenario(s) valid, ${loaded.errors.length} error(s)\n`);
   if (loaded.errors.length > 0) return EXIT_INVALID;
   return loaded.scenarios.length === 0 ? EXIT_INVALID : EXIT_OK;
 }
 
-function explainCommand(args: string[], io: Io): number {
+async function explainCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     strict: true,
     options: {
+      policy: { type: 'string' },
       pod: { type: 'string' },
       at: { type: 'string' },
       attempt: { type: 'string' },
@@ -156,13 +185,207 @@ function explainCommand(args: string[], io: Io): number {
     io.err(`kubedrill: ${why}\n`);
     return EXIT_INVALID;
   }
-  const result = explainPod(candidates[0]!, { pod: values.pod, atMs, attempt, ...(seed !== undefined ? { seed } : {}) });
+  const policy = (await policyOption(values.policy)) ?? (await resolvePolicy(candidates[0]!.cluster.scheduler));
+  if (!policy.ok) return reportLoadErrors(policy.errors, io);
+  const result = explainPod(candidates[0]!, { pod: values.pod, atMs, attempt, scheduler: policy.setup, ...(seed !== undefined ? { seed } : {}) });
   if ('error' in result) {
     io.err(`kubedrill: ${result.error}\n`);
     return EXIT_INVALID;
   }
   io.out(values.json ? JSON.stringify(result, null, 2) + '\n' : renderExplain(result, makeColors(colorsEnabled(io.env, io.isTTY))));
   return EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies
+
+/** `--policy FILE`, loaded; undefined without the option. */
+async function policyOption(path: string | undefined): Promise<PolicyResult | undefined> {
+  return path === undefined ? undefined : loadPolicyFile(path);
+}
+
+interface Runnable {
+  scenario: Scenario;
+  scheduler: SchedulerSetup;
+}
+
+/** The scenarios at these paths (default scenarios/), each with its scheduler set-up: `--policy`'s
+ *  for all, or each scenario's own cluster.scheduler resolved (plugin modules loaded). A scenario
+ *  whose policy does not load is an error, reported with the load errors. */
+async function loadWithPolicies(paths: string[], policy: PolicyResult | undefined): Promise<{ scenarios: Runnable[]; errors: LoadError[] }> {
+  const loaded = loadPaths(paths.length ? paths : ['scenarios']);
+  const errors = [...loaded.errors];
+  const scenarios: Runnable[] = [];
+  for (const scenario of loaded.scenarios) {
+    const r = policy ?? (await resolvePolicy(scenario.cluster.scheduler));
+    if (r.ok) scenarios.push({ scenario, scheduler: r.setup });
+    else errors.push(...r.errors.filter((e) => !errors.some((seen) => formatLoadError(seen) === formatLoadError(e))));
+  }
+  return { scenarios, errors };
+}
+
+function reportLoadErrors(errors: readonly LoadError[], io: Io): number {
+  for (const e of errors) io.err(formatLoadError(e) + '\n');
+  return EXIT_INVALID;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fuzz and compare
+
+async function fuzzCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      policy: { type: 'string' },
+      runs: { type: 'string', default: '1000' },
+      seed: { type: 'string' },
+      size: { type: 'string', default: 'small' },
+      invariants: { type: 'string' },
+      faults: { type: 'string' },
+      baseline: { type: 'string' },
+      out: { type: 'string', default: 'fuzz-out' },
+      replay: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`fuzz takes no positional arguments, got "${positionals[0]}"`);
+  const runs = parseInteger(values.runs!, '--runs');
+  if (runs < 1) throw new UsageError('--runs must be at least 1');
+  if (values.replay !== undefined && values.seed === undefined) throw new UsageError('--replay needs the --seed of the run that found the case');
+  const seed = values.seed === undefined ? (io.freshSeed?.() ?? 1) : parseInteger(values.seed, '--seed');
+  const size = values.size!;
+  if (!(size in SIZE_PRESETS)) throw new UsageError(`--size must be small, medium or large, got "${size}"`);
+  const baselineName = values.baseline ?? (values.policy === undefined ? 'none' : 'default');
+  if (baselineName !== 'default' && baselineName !== 'none') throw new UsageError(`--baseline must be default or none, got "${baselineName}"`);
+  const invariants = values.invariants === undefined ? undefined : splitList(values.invariants);
+  const faults = values.faults === undefined ? undefined : splitList(values.faults);
+  const unknownFaults = (faults ?? []).filter((f) => !(FAULT_FAMILIES as readonly string[]).includes(f));
+  if (unknownFaults.length) throw new UsageError(`--faults: unknown fault kind(s) ${unknownFaults.join(', ')} (known: ${FAULT_FAMILIES.join(', ')})`);
+  if (values.replay !== undefined && !/^\d+(:\d+)*$/.test(values.replay)) throw new UsageError(`--replay must be a fast-check path such as 1:0:3, got "${values.replay}"`);
+
+  let scheduler: SchedulerSetup = DEFAULT_SCHEDULER;
+  if (values.policy !== undefined) {
+    const policy = await loadPolicyFile(values.policy);
+    if (!policy.ok) return reportLoadErrors(policy.errors, io);
+    scheduler = policy.setup;
+  }
+
+  // The command that reruns these runs (or, with a path, one case): every option that shapes the cases.
+  const replayCommand = (s: number, path?: string): string =>
+    [
+      'kubedrill fuzz',
+      values.policy !== undefined ? `--policy ${shellWord(values.policy)}` : '',
+      `--seed ${s}`,
+      path === undefined ? `--runs ${runs}` : '',
+      size !== 'small' ? `--size ${size}` : '',
+      invariants ? `--invariants ${invariants.join(',')}` : '',
+      faults ? `--faults ${faults.join(',')}` : '',
+      values.baseline !== undefined ? `--baseline ${baselineName}` : '',
+      path !== undefined ? `--replay ${path}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+
+  io.out(`fuzz seed=${seed} runs=${values.replay === undefined ? runs : 1} size=${size} policy=${values.policy ?? 'default'} baseline=${baselineName}\n`);
+  const progress = io.errIsTTY === true;
+  let lastDrawn = -1;
+  const draw = (line: string, key: number): void => {
+    if (!progress || key === lastDrawn) return;
+    lastDrawn = key;
+    io.err(`\r\x1b[K${line}`);
+  };
+  const report = runFuzz({
+    scheduler,
+    ...(values.policy !== undefined ? { policyPath: values.policy } : {}),
+    runs,
+    seed,
+    size: size as SizeName,
+    ...(invariants ? { invariants } : {}),
+    ...(faults ? { faults: faults as FaultFamily[] } : {}),
+    ...(baselineName === 'default' ? { baseline: DEFAULT_SCHEDULER } : {}),
+    outDir: values.out!,
+    ...(values.replay !== undefined ? { replay: { seed, path: values.replay } } : {}),
+    now: io.nowMs,
+    onProgress: (done, total) => draw(`run ${done}/${total}`, Math.floor((done * 100) / total)),
+    onShrink: (attempts, steps) => draw(`shrinking: ${steps} steps, ${attempts} runs`, 1000 + attempts),
+    writeFile: writeNewFile,
+    replayCommand,
+  });
+  if (progress && lastDrawn >= 0) io.err('\r\x1b[K');
+  const lines = formatFuzzReport(report, replayCommand);
+  if (report.outcome === 'error') {
+    io.err(`kubedrill: ${lines.join('\n')}\n`);
+    return report.reason === 'invalid-options' ? EXIT_INVALID : EXIT_INTERNAL;
+  }
+  io.out(lines.join('\n') + '\n');
+  return report.outcome === 'passed' ? EXIT_OK : EXIT_FAILED;
+}
+
+/** Writes a new file (creating its folder), never over an existing one. */
+function writeNewFile(path: string, text: string): boolean {
+  mkdirSync(dirname(path), { recursive: true });
+  try {
+    writeFileSync(path, text, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+async function compareCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      policy: { type: 'string', multiple: true },
+      random: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      size: { type: 'string', default: 'medium' },
+    },
+  });
+  const policies = values.policy ?? [];
+  if (policies.length !== 2) throw new UsageError(`compare needs two policies (--policy A --policy B), got ${policies.length}`);
+  const random = values.random === undefined ? 0 : parseInteger(values.random, '--random');
+  const seed = parseInteger(values.seed!, '--seed');
+  const size = values.size!;
+  if (!(size in SIZE_PRESETS)) throw new UsageError(`--size must be small, medium or large, got "${size}"`);
+  const setups: SchedulerSetup[] = [];
+  const errors: LoadError[] = [];
+  for (const p of policies) {
+    if (p === 'default') {
+      setups.push(DEFAULT_SCHEDULER);
+      continue;
+    }
+    const r = await loadPolicyFile(p);
+    if (r.ok) setups.push(r.setup);
+    else errors.push(...r.errors);
+  }
+  const loaded = positionals.length > 0 || random === 0 ? loadPaths(positionals.length ? positionals : ['scenarios']) : { scenarios: [], errors: [] };
+  errors.push(...loaded.errors);
+  if (errors.length > 0) return reportLoadErrors(errors, io);
+  const scenarios = [...loaded.scenarios, ...randomScenarios(random, seed, size as SizeName)];
+  if (scenarios.length === 0) {
+    io.err('kubedrill: no scenario found\n');
+    return EXIT_INVALID;
+  }
+  const report = comparePolicies(setups[0]!, setups[1]!, scenarios, { names: [policies[0]!, policies[1]!] });
+  io.out(formatComparison(report).join('\n') + '\n');
+  return EXIT_OK;
+}
+
+function splitList(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+/** A path as a shell word (quoted when it holds anything but safe characters). */
+function shellWord(s: string): string {
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function makeReporter(name: string, io: Io): Reporter {

@@ -29,6 +29,10 @@ export interface SchedulerSetup {
   percentageOfNodesToScore: number;
   /** Extra plugins (custom policies), merged over the in-tree registry. */
   plugins?: ReadonlyMap<string, PluginFactory>;
+  /** KubeSchedulerConfiguration podInitialBackoffSeconds / podMaxBackoffSeconds, when set: they
+   *  override the control plane's (upstream defaults 1s and 10s). */
+  podInitialBackoffSeconds?: number;
+  podMaxBackoffSeconds?: number;
 }
 
 export interface ClusterOptions {
@@ -64,8 +68,8 @@ export class Cluster {
       profiles: options.scheduler.profiles,
       registry,
       percentageOfNodesToScore: options.scheduler.percentageOfNodesToScore,
-      initialBackoffMs: cp.podInitialBackoffSeconds * 1000,
-      maxBackoffMs: cp.podMaxBackoffSeconds * 1000,
+      initialBackoffMs: (options.scheduler.podInitialBackoffSeconds ?? cp.podInitialBackoffSeconds) * 1000,
+      maxBackoffMs: (options.scheduler.podMaxBackoffSeconds ?? cp.podMaxBackoffSeconds) * 1000,
       maxInUnschedulableMs: cp.podMaxInUnschedulablePodsDurationMs,
     });
     this.scheduler.start();

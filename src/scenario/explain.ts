@@ -6,7 +6,7 @@
 // scheduler's step, from its events and the pod's status. The result is plain data; report/
 // renders it.
 import type { Pod } from '../api/types.js';
-import type { Cluster } from '../cluster/cluster.js';
+import type { Cluster, SchedulerSetup } from '../cluster/cluster.js';
 import { formatDuration } from '../engine/time.js';
 import type { Framework } from '../scheduler/framework/runtime.js';
 import { CODE_NAMES, Code, type MaybeStatus, type Status } from '../scheduler/framework/status.js';
@@ -24,6 +24,8 @@ export interface ExplainOptions {
   attempt?: number;
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** The scheduler set-up (default: the scenario's own, which must then have no plugin modules). */
+  scheduler?: SchedulerSetup;
 }
 
 /** A plugin's non-success status, as plain data. */
@@ -177,6 +179,7 @@ export function explainPod(scenario: Scenario, options: ExplainOptions): Explain
 
   runScenario(scenario, {
     seed,
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     onCluster: (cluster) => {
       const scheduler = cluster.scheduler;
       // The scan start of the next cycle; read after every cycle (the cycle itself moves it).

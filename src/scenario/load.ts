@@ -258,7 +258,13 @@ function resolveScheduler(value: string | Record<string, unknown> | undefined, f
     return { spec: { kind: 'config', config: structuredClone(value), loc: locator.locate(['cluster', 'scheduler']), baseDir: dirname(file) }, errors: [] };
   }
   const path = isAbsolute(value) ? value : join(dirname(file), value);
+  if (isPluginModulePath(path)) return { spec: { kind: 'module', path, loc: locator.locate(['cluster', 'scheduler']) }, errors: [] };
   return loadSchedulerConfig(path, locator.locate(['cluster', 'scheduler']));
+}
+
+/** A custom plugin module (JavaScript or TypeScript) rather than a KubeSchedulerConfiguration. */
+export function isPluginModulePath(path: string): boolean {
+  return /\.(?:[cm]?js|m?ts)$/i.test(path);
 }
 
 /**

@@ -31,7 +31,9 @@ export interface Located<T> {
 /** The scheduling policy: the default profile, or a KubeSchedulerConfiguration object. */
 export type SchedulerSpec =
   | { kind: 'default' }
-  | { kind: 'config'; config: Record<string, unknown>; loc: SourceLocation; /** file the config came from (for resolving plugin modules) */ baseDir: string };
+  | { kind: 'config'; config: Record<string, unknown>; loc: SourceLocation; /** file the config came from (for resolving plugin modules) */ baseDir: string }
+  /** `cluster.scheduler: plugins.ts`: a custom plugin module alone (its plugins added to the default profile). */
+  | { kind: 'module'; path: string; loc: SourceLocation };
 
 export interface ObjectRef {
   kind: string;

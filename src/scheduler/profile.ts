@@ -88,9 +88,11 @@ export function mergePlugins(defaults: Plugins, custom: Plugins | undefined): Pl
 export class ProfileError extends Error {}
 
 /**
- * expandMultiPointPlugins: at each extension point, plugins enabled for that point come first
- * (in their order), then MultiPoint plugins that implement it and are neither disabled there
- * nor already listed. A score weight comes from the score point if given, else MultiPoint, else 1.
+ * NewFramework + expandMultiPointPlugins (pkg/scheduler/framework/runtime/framework.go): at each
+ * extension point, the plugins enabled both there and in MultiPoint (explicit overrides, in the
+ * point's order), then MultiPoint plugins that implement the point and are not disabled there,
+ * then the point's other plugins. A score weight comes from the score point if given, else
+ * MultiPoint; 0 means 1 (getScoreWeights).
  */
 export function buildFramework(profile: ProfileConfig, registry: ReadonlyMap<string, PluginFactory>, handle: Handle): Framework {
   const plugins = mergePlugins({ multiPoint: { enabled: defaultMultiPoint(registry) } }, profile.plugins);
@@ -120,14 +122,24 @@ export function buildFramework(profile: ProfileConfig, registry: ReadonlyMap<str
       list.push(ref.name);
       if (point === 'score') weights.set(ref.name, ref.weight || 1);
     }
-    for (const ref of multi) {
-      if (disabled.has('*') || disabled.has(ref.name) || list.includes(ref.name)) continue;
+    // expandMultiPointPlugins (pkg/scheduler/framework/runtime/framework.go): a plugin both in
+    // MultiPoint and at this point is an explicit override; the order is overrides (as listed at
+    // the point), then MultiPoint-only plugins, then the point's other plugins.
+    const overrides = new Set<string>();
+    const fromMulti: string[] = [];
+    for (const ref of disabled.has('*') ? [] : multi) {
+      if (disabled.has(ref.name)) continue;
       const p = instance(ref.name);
       if (typeof p[EXTENSION_METHOD[point]] !== 'function') continue;
-      list.push(ref.name);
+      if (list.includes(ref.name)) {
+        overrides.add(ref.name);
+        continue;
+      }
+      if (fromMulti.includes(ref.name)) throw new ProfileError(`plugin "${ref.name}" already registered as "${point}"`);
+      fromMulti.push(ref.name);
       if (point === 'score' && !weights.has(ref.name)) weights.set(ref.name, ref.weight || 1);
     }
-    points[point] = list;
+    points[point] = [...list.filter((n) => overrides.has(n)), ...fromMulti, ...list.filter((n) => !overrides.has(n))];
   }
   const expanded: ExpandedProfile = {
     schedulerName: profile.schedulerName ?? DEFAULT_SCHEDULER_NAME,

@@ -13,10 +13,10 @@ const PENDING = join(root, 'scenarios/pending-insufficient-cpu.yaml');
 const TAINTS = join(root, 'scenarios/taints-and-tolerations.yaml');
 const PREEMPTION = join(root, 'scenarios/preemption.yaml');
 
-function run(argv: string[], env: NodeJS.ProcessEnv = { NO_COLOR: '1' }) {
+async function run(argv: string[], env: NodeJS.ProcessEnv = { NO_COLOR: '1' }) {
   let out = '';
   let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), env, isTTY: false, nowMs: () => 0 });
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), env, isTTY: false, nowMs: () => 0 });
   return { code, out, err };
 }
 
@@ -25,7 +25,7 @@ function widest(text: string): number {
 }
 
 t.test('pending pod: outcome, every node with its filter verdicts, the reasons, PostFilter', async (t) => {
-  const r = run(['explain', PENDING, '--pod', 'big']);
+  const r = await run(['explain', PENDING, '--pod', 'big']);
   t.equal(r.code, EXIT_OK, r.err);
   t.equal(r.err, '');
   t.match(r.out, /^Pod default\/big {2}attempt 1 at 0s {2}\(scenario pending-insufficient-cpu, seed 0\)\n/);
@@ -45,11 +45,11 @@ t.test('pending pod: outcome, every node with its filter verdicts, the reasons, 
 
 t.test('taints: the Score table and why general-2 lost', async (t) => {
   // The web pods' names are drawn from the seed: the error for an unknown pod lists them.
-  const unknown = run(['explain', TAINTS, '--pod', 'web']);
+  const unknown = await run(['explain', TAINTS, '--pod', 'web']);
   t.equal(unknown.code, EXIT_INVALID);
   const web = [...unknown.err.matchAll(/default\/web-[a-z0-9]{5}/g)].map((m) => m[0]);
   t.equal(web.length, 2, unknown.err);
-  const r = run(['explain', TAINTS, '--pod', web[0]!]);
+  const r = await run(['explain', TAINTS, '--pod', web[0]!]);
   t.equal(r.code, EXIT_OK, r.err);
   t.match(r.out, /\nOutcome: bound to general-1\n/);
   t.match(r.out, /\n {2}db-1 {7}infeasible {2}✓ +✓ +✗\* /);
@@ -64,25 +64,25 @@ t.test('taints: the Score table and why general-2 lost', async (t) => {
   t.match(r.out, /\nDecision {2}general-1 with total 692\n {2}general-2 {2}392 {2}lost by 300 on TaintToleration \(0 vs 300\)\n/);
   t.ok(widest(r.out) <= 100, `fits 100 columns (widest ${widest(r.out)})`);
 
-  const second = run(['explain', TAINTS, '--pod', web[1]!]);
+  const second = await run(['explain', TAINTS, '--pod', web[1]!]);
   t.match(second.out, /\n {2}general-2 {2}392 {2}lost by 226 on TaintToleration \(0 vs 300\); ahead on\n {18}PodTopologySpread \(200 vs 132\), NodeResourcesFit \(95 vs 91\),\n {18}NodeResourcesBalancedAllocation \(97 vs 95\)\n/);
   t.ok(widest(second.out) <= 100);
 });
 
 t.test('preemption: message, nominated node and victim; the next attempt binds there', async (t) => {
-  const r = run(['explain', PREEMPTION, '--pod', 'default/payments']);
+  const r = await run(['explain', PREEMPTION, '--pod', 'default/payments']);
   t.equal(r.code, EXIT_OK, r.err);
   t.match(r.out, /attempt 1 at 1m0s {2}\(scenario preemption-of-a-low-priority-pod, seed 3\)\n/);
   t.match(r.out, /\nProfile default-scheduler, priority 1000000; 2 node\(s\): 2 evaluated, 0 feasible\n/);
   t.match(r.out, /\nOutcome: unschedulable \(rejected by NodeResourcesFit\); FailedScheduling:\n {2}0\/2 nodes are available: 2 Insufficient cpu\.\n/);
   t.match(r.out, /\n {2}✗\* NodeResourcesFit on node-1, node-2: Insufficient cpu \(Unschedulable\)\n/);
   t.match(r.out, /\nPostFilter {2}DefaultPreemption\n {2}succeeded\n {2}nominated node: node-1 \(a later attempt binds there once the victims are gone\)\n {2}victims: default\/batch-[a-z0-9]{5} on node-1\n/);
-  const next = run(['explain', PREEMPTION, '--pod', 'payments', '--attempt', '2']);
+  const next = await run(['explain', PREEMPTION, '--pod', 'payments', '--attempt', '2']);
   t.equal(next.code, EXIT_OK);
   t.match(next.out, /attempt 2 at 1m1s/);
   t.match(next.out, /\nOutcome: bound to node-1\n/);
   t.match(next.out, /\nDecision {2}node-1: the only feasible node, so the cycle did not score\n/);
-  const late = run(['explain', PENDING, '--pod', 'big', '--at', '2m']);
+  const late = await run(['explain', PENDING, '--pod', 'big', '--at', '2m']);
   t.match(late.out, /at 2m0s .*\n[^]*\n {2}big-1 {4}chosen {6}✓ /);
 });
 
@@ -102,7 +102,7 @@ cluster:
     - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: busybox, resources: {requests: {cpu: "1", memory: 1Gi}}}]}}
 `,
   );
-  const r = run(['explain', file, '--pod', 'p']);
+  const r = await run(['explain', file, '--pod', 'p']);
   t.equal(r.code, EXIT_OK, r.err);
   const chosen = /\nDecision {2}(n-\d) with total 474\n/.exec(r.out)?.[1];
   t.ok(chosen, 'decision line');
@@ -114,7 +114,7 @@ cluster:
 });
 
 t.test('--json is the explanation as data', async (t) => {
-  const r = run(['explain', PENDING, '--pod', 'big', '--json']);
+  const r = await run(['explain', PENDING, '--pod', 'big', '--json']);
   t.equal(r.code, EXIT_OK);
   const parsed = JSON.parse(r.out);
   t.same(parsed, explainPod(loadFile(PENDING).scenarios[0]!, { pod: 'big' }));
@@ -124,14 +124,14 @@ t.test('--json is the explanation as data', async (t) => {
 });
 
 t.test('--seed overrides the scenario seed', async (t) => {
-  const r = run(['explain', PREEMPTION, '--pod', 'payments', '--seed', '11', '--json']);
+  const r = await run(['explain', PREEMPTION, '--pod', 'payments', '--seed', '11', '--json']);
   t.equal(r.code, EXIT_OK);
   t.equal(JSON.parse(r.out).seed, 11);
 });
 
 t.test('colours follow NO_COLOR / FORCE_COLOR', async (t) => {
-  t.match(run(['explain', PENDING, '--pod', 'big'], { FORCE_COLOR: '1' }).out, /\x1b\[31m/);
-  t.notMatch(run(['explain', PENDING, '--pod', 'big'], {}).out, /\x1b\[/);
+  t.match((await run(['explain', PENDING, '--pod', 'big'], { FORCE_COLOR: '1' })).out, /\x1b\[31m/);
+  t.notMatch((await run(['explain', PENDING, '--pod', 'big'], {})).out, /\x1b\[/);
 });
 
 t.test('usage and input errors exit 2 with a clear message and no stack trace', async (t) => {
@@ -149,30 +149,30 @@ t.test('usage and input errors exit 2 with a clear message and no stack trace', 
     [['explain', join(root, 'scenarios/missing.yaml'), '--pod', 'big'], /missing\.yaml/],
   ];
   for (const [argv, message] of cases) {
-    const r = run(argv);
+    const r = await run(argv);
     t.equal(r.code, EXIT_INVALID, argv.join(' '));
     t.match(r.err, message, argv.join(' '));
     t.notMatch(r.err, /\n\s+at /, 'no stack trace');
     t.equal(r.out, '');
   }
-  t.match(run(['explain', PENDING]).err, /Usage:[^]*kubedrill explain <scenario-file> --pod/);
+  t.match((await run(['explain', PENDING])).err, /Usage:[^]*kubedrill explain <scenario-file> --pod/);
 
   const dir = mkdtempSync(join(tmpdir(), 'kubedrill-explain-'));
   const malformed = join(dir, 'malformed.yaml');
   writeFileSync(malformed, 'name: typo\nuntil: 1m\nclustr: {}\n');
-  const bad = run(['explain', malformed, '--pod', 'p']);
+  const bad = await run(['explain', malformed, '--pod', 'p']);
   t.equal(bad.code, EXIT_INVALID);
   t.match(bad.err, /malformed\.yaml:3:1: unknown field "clustr"/);
 
   const two = join(dir, 'two.yaml');
   const doc = (name: string) => `name: ${name}\nuntil: 1m\ncluster:\n  nodes: [{name: n-1, capacity: {cpu: "2", memory: 4Gi}}]\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: busybox}]}}\n`;
   writeFileSync(two, doc('first') + '---\n' + doc('second'));
-  const ambiguous = run(['explain', two, '--pod', 'p']);
+  const ambiguous = await run(['explain', two, '--pod', 'p']);
   t.equal(ambiguous.code, EXIT_INVALID);
   t.match(ambiguous.err, /holds 2 scenarios \(first, second\); pick one with --scenario NAME/);
-  const picked = run(['explain', two, '--pod', 'p', '--scenario', 'second']);
+  const picked = await run(['explain', two, '--pod', 'p', '--scenario', 'second']);
   t.equal(picked.code, EXIT_OK, picked.err);
   t.match(picked.out, /\(scenario second, seed 0\)/);
   t.match(picked.out, /\nOutcome: bound to n-1\n/);
-  t.match(run(['explain', two, '--pod', 'p', '--scenario', 'third']).err, /has no scenario named "third" \(it has: first, second\)/);
+  t.match((await run(['explain', two, '--pod', 'p', '--scenario', 'third'])).err, /has no scenario named "third" \(it has: first, second\)/);
 });

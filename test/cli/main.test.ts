@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, main } from '../../src/cli/main.js';
 
-function run(argv: string[], env: NodeJS.ProcessEnv = { NO_COLOR: '1' }) {
+async function run(argv: string[], env: NodeJS.ProcessEnv = { NO_COLOR: '1' }) {
   let out = '';
   let err = '';
   let clock = 0;
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), env, isTTY: false, nowMs: () => (clock += 1) });
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), env, isTTY: false, nowMs: () => (clock += 1) });
   return { code, out, err };
 }
 
@@ -47,14 +47,14 @@ const malformed = join(dir, 'malformed.yaml');
 writeFileSync(malformed, `name: typo\nuntil: 1m\nclustr: {}\n`);
 
 t.test('passing scenario: exit 0, seed and digest printed', async (t) => {
-  const r = run(['run', passing]);
+  const r = await run(['run', passing]);
   t.equal(r.code, EXIT_OK);
   t.match(r.out, /✓ pass one-pod .*seed=0 digest=[0-9a-f]{16}/);
   t.match(r.out, /1 passed/);
 });
 
 t.test('wrong expectation: exit 1 with a located failure and a unified diff', async (t) => {
-  const r = run(['run', failing]);
+  const r = await run(['run', failing]);
   t.equal(r.code, EXIT_FAILED);
   t.match(r.out, new RegExp(`${failing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8:5 expectation at 10s failed`));
   t.match(r.out, /--- expected\n\s+\+\+\+ actual/);
@@ -64,50 +64,50 @@ t.test('wrong expectation: exit 1 with a located failure and a unified diff', as
 });
 
 t.test('malformed scenario: exit 2, file:line:col, did-you-mean, no stack trace', async (t) => {
-  const r = run(['run', malformed]);
+  const r = await run(['run', malformed]);
   t.equal(r.code, EXIT_INVALID);
   t.match(r.out, /malformed\.yaml:3:1: unknown field "clustr" \(did you mean "cluster"\?\)/);
   t.notMatch(r.out + r.err, /\n\s+at /, 'no stack trace');
 });
 
 t.test('invalid input is reported after the valid scenarios have run', async (t) => {
-  const r = run(['run', passing, malformed]);
+  const r = await run(['run', passing, malformed]);
   t.equal(r.code, EXIT_INVALID);
   t.ok(r.out.indexOf('✓ pass one-pod') < r.out.indexOf('malformed.yaml:3:1'));
 });
 
 t.test('--seed overrides the file seed; --grep filters', async (t) => {
-  t.match(run(['run', passing, '--seed', '42']).out, /seed=42/);
-  const r = run(['run', passing, failing, '--grep', '^one-']);
+  t.match((await run(['run', passing, '--seed', '42'])).out, /seed=42/);
+  const r = await run(['run', passing, failing, '--grep', '^one-']);
   t.equal(r.code, EXIT_OK);
   t.notMatch(r.out, /wrong-node/);
 });
 
 t.test('usage errors exit 2', async (t) => {
-  t.equal(run(['frobnicate']).code, EXIT_INVALID);
-  t.equal(run(['run', passing, '--reporter', 'xml']).code, EXIT_INVALID);
-  t.equal(run(['run', passing, '--seed', '-1']).code, EXIT_INVALID);
-  t.equal(run(['run', passing, '--bogus']).code, EXIT_INVALID);
-  t.equal(run(['run', join(dir, 'missing.yaml')]).code, EXIT_INVALID);
-  t.equal(run([]).code, EXIT_INVALID);
+  t.equal((await run(['frobnicate'])).code, EXIT_INVALID);
+  t.equal((await run(['run', passing, '--reporter', 'xml'])).code, EXIT_INVALID);
+  t.equal((await run(['run', passing, '--seed', '-1'])).code, EXIT_INVALID);
+  t.equal((await run(['run', passing, '--bogus'])).code, EXIT_INVALID);
+  t.equal((await run(['run', join(dir, 'missing.yaml')])).code, EXIT_INVALID);
+  t.equal((await run([])).code, EXIT_INVALID);
 });
 
 t.test('tap reporter', async (t) => {
-  const r = run(['run', passing, failing, '--reporter', 'tap']);
+  const r = await run(['run', passing, failing, '--reporter', 'tap']);
   t.match(r.out, /^TAP version 14\n1\.\.2\n/);
   t.match(r.out, /\nok 1 - one-pod\n/);
   t.match(r.out, /\nnot ok 2 - wrong-node\n/);
 });
 
 t.test('colours follow NO_COLOR and FORCE_COLOR', async (t) => {
-  t.notMatch(run(['run', passing], { NO_COLOR: '1', FORCE_COLOR: '1' }).out, /\x1b\[/);
-  t.match(run(['run', passing], { FORCE_COLOR: '1' }).out, /\x1b\[32m/);
-  t.notMatch(run(['run', passing], {}).out, /\x1b\[/, 'no colour when not a terminal');
+  t.notMatch((await run(['run', passing], { NO_COLOR: '1', FORCE_COLOR: '1' })).out, /\x1b\[/);
+  t.match((await run(['run', passing], { FORCE_COLOR: '1' })).out, /\x1b\[32m/);
+  t.notMatch((await run(['run', passing], {})).out, /\x1b\[/, 'no colour when not a terminal');
 });
 
 t.test('validate', async (t) => {
-  t.equal(run(['validate', passing]).code, EXIT_OK);
-  const bad = run(['validate', malformed]);
+  t.equal((await run(['validate', passing])).code, EXIT_OK);
+  const bad = await run(['validate', malformed]);
   t.equal(bad.code, EXIT_INVALID);
   t.match(bad.err, /malformed\.yaml:3:1/);
 });

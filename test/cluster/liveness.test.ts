@@ -10,6 +10,7 @@ import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import { INVARIANTS } from '../../src/cluster/invariants.js';
 import { INVARIANT_CATALOG, LIVENESS_INVARIANTS, allInvariantNames, checkLiveness, pendingPodsBound, workloadsReachReplicas } from '../../src/cluster/liveness.js';
 import { loadPaths, loadText } from '../../src/scenario/load.js';
+import { resolvePolicy } from '../../src/scenario/policy.js';
 import { runScenario } from '../../src/scenario/run.js';
 
 function newCluster(): Cluster {
@@ -315,6 +316,10 @@ expect:
   t.test('every example still passes with a settle phase', async (t) => {
     const loaded = loadPaths([new URL('../../scenarios/', import.meta.url).pathname]);
     t.same(loaded.errors, []);
-    for (const s of loaded.scenarios) t.same(runScenario({ ...s, settleMs: 300_000 }).failures, [], s.name);
+    for (const s of loaded.scenarios) {
+      const policy = await resolvePolicy(s.cluster.scheduler);
+      if (!policy.ok) return t.fail(`${s.name}: its policy does not load`);
+      t.same(runScenario({ ...s, settleMs: 300_000 }, { scheduler: policy.setup }).failures, [], s.name);
+    }
   });
 });
