@@ -25,6 +25,7 @@ import { validateBalancedAllocationArgs } from './plugins/node_resources_balance
 import { validateNodeResourcesFitArgs } from './plugins/node_resources_fit.js';
 import { validatePodTopologySpreadArgs } from './plugins/pod_topology_spread.js';
 import { DEFAULT_SCHEDULER_NAME, type PluginConfig, type PluginRef, type PluginSet, type Plugins, type ProfileConfig, buildFramework, defaultMultiPoint, mergePlugins } from './profile.js';
+import { jsonKind } from './plugins/helper/json.js';
 
 export const SCHEDULER_CONFIG_API_VERSION = 'kubescheduler.config.k8s.io/v1';
 export const SCHEDULER_CONFIG_KIND = 'KubeSchedulerConfiguration';
@@ -164,14 +165,6 @@ const CONFIGURATION: StructSpec = {
 };
 
 const INT_RANGE = { int32: [-2147483648, 2147483647], int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
-
-function jsonKind(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return 'object';
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

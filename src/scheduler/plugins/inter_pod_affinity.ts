@@ -44,6 +44,7 @@ import {
 } from '../framework/types.js';
 import { Decoder, goQuote } from './node_resources_fit.js';
 import * as names from './names.js';
+import { jsonKind } from './helper/json.js';
 
 export const NAME = names.InterPodAffinity;
 /** ErrReasonExistingAntiAffinityRulesNotMatch. */
@@ -654,14 +655,6 @@ export function newInterPodAffinity(args: Record<string, unknown> | undefined, h
 const ARG_FIELDS = ['hardPodAffinityWeight', 'ignorePreferredTermsOfExistingPods'];
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-
-function jsonKind(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return 'object';
-}
 
 /**
  * Reads pluginConfig args as the v1 API decodes them (strictly: unknown fields and wrong types are

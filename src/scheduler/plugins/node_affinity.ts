@@ -30,6 +30,7 @@ import {
 } from '../framework/types.js';
 import { defaultNormalizeScore } from './helper/normalize_score.js';
 import * as names from './names.js';
+import { jsonKind } from './helper/json.js';
 
 export const NAME = names.NodeAffinity;
 /** ErrReasonPod: the pod's own nodeSelector / required node affinity rejects the node. */
@@ -219,13 +220,6 @@ const REQUIRED_ITEM = 'nodeSelectorTerms\\[\\d+\\]\\.match(?:Expressions|Fields)
 const PREFERRED_ITEM = '\\[\\d+\\]\\.match(?:Expressions|Fields)\\[\\d+\\]';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Go's name for a JSON value's type in json.UnmarshalTypeError. */
-function jsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'object') return 'object';
-  return typeof v === 'boolean' ? 'bool' : typeof v;
-}
 
 /** Shape checks the Go decoder does before validation (json.UnmarshalTypeError text). */
 function shapeErrors(added: Record<string, unknown>): string[] {

@@ -24,6 +24,7 @@ import { Code, type MaybeStatus, Status, asError } from '../framework/status.js'
 import { type AnyPlugin, type ClusterEvent, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, type PodInfo, type PreFilterResult } from '../framework/types.js';
 import { buildBrokenLinearFunction } from './helper/shape_score.js';
 import * as names from './names.js';
+import { jsonKind } from './helper/json.js';
 
 export const NAME = names.NodeResourcesFit;
 /** Keys in CycleState (upstream preFilterStateKey / preScoreStateKey). */
@@ -513,14 +514,6 @@ export function newNodeResourcesFit(args: Record<string, unknown> | undefined, _
 
 /** Go's %q (strconv.Quote); JSON escaping agrees for printable text. */
 export const goQuote = (s: string): string => JSON.stringify(s);
-
-function jsonKind(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  return 'object';
-}
 
 /** A strict JSON decoder into the v1 types; problems are pushed as Go's decoder words them. */
 export class Decoder {
