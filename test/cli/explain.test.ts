@@ -176,3 +176,14 @@ t.test('usage and input errors exit 2 with a clear message and no stack trace', 
   t.match(picked.out, /\nOutcome: bound to n-1\n/);
   t.match((await run(['explain', two, '--pod', 'p', '--scenario', 'third'])).err, /has no scenario named "third" \(it has: first, second\)/);
 });
+
+t.test('a scenario whose policy loads plugin modules: their plugins are explained with the rest', async (t) => {
+  const file = join(root, 'scenarios/custom-policy-gpu-bin-packing.yaml');
+  const r = await run(['explain', file, '--scenario', 'custom-policy-gpu-bin-packing', '--pod', 'train']);
+  t.equal(r.code, EXIT_OK, r.err);
+  t.match(r.out, /Outcome: bound to gpu-1/);
+  t.match(r.out, /GpuDedicate…=GpuDedicatedNodes/, 'the custom filter has its column');
+  t.match(r.out, /✗\* NodeResourcesFit on cpu-2: Insufficient nvidia\.com\/gpu \(UnschedulableAndUnresolvable\)/);
+  const json = JSON.parse((await run(['explain', file, '--scenario', 'custom-policy-gpu-bin-packing', '--pod', 'train', '--json'])).out);
+  t.same(json.filterPlugins.includes('GpuDedicatedNodes'), true, JSON.stringify(Object.keys(json)));
+});
