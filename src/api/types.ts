@@ -1,5 +1,5 @@
 // Kubernetes object shapes (core/v1, apps/v1, coordination/v1, scheduling/v1, policy/v1,
-// events), as kubectl would show them, restricted to the fields kubedrill models.
+// storage.k8s.io/v1, events), as kubectl would show them, restricted to the fields kubedrill models.
 // Timestamps are virtual times in integer milliseconds (the simulation starts at 0).
 // Objects in the store are treated as immutable: a write replaces the object.
 import type { LabelSelector, NodeSelector, PreferredSchedulingTerm } from './selector.js';
@@ -156,7 +156,15 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   hostNetwork?: boolean;
-  volumes?: Array<Record<string, unknown>>;
+  volumes?: Volume[];
+}
+
+/** A pod volume (core/v1 Volume). Only persistentVolumeClaim is modelled; other sources are kept
+ *  as written. */
+export interface Volume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  [source: string]: unknown;
 }
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
@@ -280,7 +288,71 @@ export interface PodDisruptionBudget extends KubeObject {
   status: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number; disruptedPods?: Record<string, TimeMs> };
 }
 
-export type AnyObject = Node | Pod | ReplicaSet | Deployment | Namespace | Lease | Event | PriorityClass | PodDisruptionBudget;
+// ---- storage (core/v1 PersistentVolume, PersistentVolumeClaim; storage.k8s.io/v1) -----------
+
+export type PersistentVolumeAccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+
+export interface PersistentVolume extends KubeObject {
+  kind: 'PersistentVolume';
+  spec: {
+    capacity?: ResourceList;
+    accessModes?: PersistentVolumeAccessMode[];
+    storageClassName?: string;
+    claimRef?: ObjectReference & { resourceVersion?: string };
+    nodeAffinity?: { required?: NodeSelector };
+    persistentVolumeReclaimPolicy?: 'Retain' | 'Delete' | 'Recycle';
+    volumeMode?: 'Filesystem' | 'Block';
+    mountOptions?: string[];
+    /** A CSI volume: attachable; its driver is the VolumeAttachment's attacher. */
+    csi?: { driver: string; volumeHandle: string; readOnly?: boolean; fsType?: string; volumeAttributes?: Record<string, string> };
+    [source: string]: unknown;
+  };
+  status: { phase?: 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed'; message?: string; reason?: string; lastPhaseTransitionTime?: TimeMs };
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  kind: 'PersistentVolumeClaim';
+  spec: {
+    accessModes?: PersistentVolumeAccessMode[];
+    resources?: { requests?: ResourceList; limits?: ResourceList };
+    storageClassName?: string;
+    volumeName?: string;
+    selector?: LabelSelector;
+    volumeMode?: 'Filesystem' | 'Block';
+  };
+  status: { phase?: 'Pending' | 'Bound' | 'Lost'; accessModes?: PersistentVolumeAccessMode[]; capacity?: ResourceList };
+}
+
+export interface StorageClass extends KubeObject {
+  kind: 'StorageClass';
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: 'Retain' | 'Delete';
+  volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  allowVolumeExpansion?: boolean;
+  mountOptions?: string[];
+}
+
+export interface VolumeAttachment extends KubeObject {
+  kind: 'VolumeAttachment';
+  spec: { attacher: string; nodeName: string; source: { persistentVolumeName?: string } };
+  status?: { attached: boolean; attachmentMetadata?: Record<string, string>; attachError?: { time?: TimeMs; message?: string }; detachError?: { time?: TimeMs; message?: string } };
+}
+
+export type AnyObject =
+  | Node
+  | Pod
+  | ReplicaSet
+  | Deployment
+  | Namespace
+  | Lease
+  | Event
+  | PriorityClass
+  | PodDisruptionBudget
+  | PersistentVolume
+  | PersistentVolumeClaim
+  | StorageClass
+  | VolumeAttachment;
 
 /** Kinds the store accepts, with their apiVersion and whether they are namespaced. */
 export const KINDS = {
@@ -293,6 +365,10 @@ export const KINDS = {
   Lease: { apiVersion: 'coordination.k8s.io/v1', namespaced: true },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true },
+  PersistentVolume: { apiVersion: 'v1', namespaced: false },
+  PersistentVolumeClaim: { apiVersion: 'v1', namespaced: true },
+  StorageClass: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
+  VolumeAttachment: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
 } as const;
 export type Kind = keyof typeof KINDS;
 

@@ -4,11 +4,14 @@
 import { defaultTolerationSeconds, defaulting, priorityAdmission } from '../api/admission.js';
 import { EventRecorder } from '../api/events.js';
 import { disruptionsAllowed, pdbCovers } from '../api/pdb.js';
+import { storageDefaulting } from '../api/storage.js';
 import { Store, type WriteResult } from '../api/store.js';
 import { type AnyObject, type Kind, type Node, type Pod, type PodDisruptionBudget, KINDS, isKind, podIsTerminal } from '../api/types.js';
+import { AttachDetachController } from '../controllers/attachdetach.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbagecollector.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle.js';
+import { PersistentVolumeController } from '../controllers/persistentvolume.js';
 import { PodGCController } from '../controllers/podgc.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { TaintEvictionController } from '../controllers/tainteviction.js';
@@ -42,6 +45,8 @@ export interface ClusterOptions {
   /** Invariants to check after every write. */
   invariants: readonly Invariant[];
   keepTrace?: boolean;
+  /** Internal options of the attach/detach controller (tests break its Multi-Attach rule). */
+  attachDetach?: { multiAttachCheck?: boolean };
   /** Run kubelets and controllers (the benchmark runs the scheduler alone, as scheduler_perf). */
   components?: 'all' | 'scheduler-only';
 }
@@ -61,6 +66,7 @@ export class Cluster {
     this.store.addAdmission(defaulting);
     this.store.addAdmission(priorityAdmission);
     this.store.addAdmission(defaultTolerationSeconds(cp.defaultNotReadyTolerationSeconds, cp.defaultUnreachableTolerationSeconds));
+    this.store.addAdmission(storageDefaulting);
     this.events = new EventRecorder(this.store);
     this.watchInvariants(options.invariants);
     const registry = new Map([...inTreeRegistry(), ...(options.scheduler.plugins ?? [])]);
@@ -85,6 +91,8 @@ export class Cluster {
       new DeploymentController(this.sim, this.store, this.events).start();
       new GarbageCollector(this.sim, this.store).start();
       new PodGCController(this.sim, this.store, cp.podGCOrphanQuarantineMs).start();
+      new PersistentVolumeController(this.sim, this.store, this.events, cp.pvClaimBinderSyncPeriodMs).start();
+      new AttachDetachController(this.sim, this.store, this.events, { attachDelayMs: cp.volumeAttachDelayMs, ...options.attachDetach }).start();
     }
   }
 

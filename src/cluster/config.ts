@@ -21,6 +21,8 @@ export interface ControlPlaneConfig {
   podInitialBackoffSeconds: number;
   podMaxBackoffSeconds: number;
   podMaxInUnschedulablePodsDurationMs: number;
+  // kube-controller-manager, PersistentVolume binder (pkg/controller/volume/persistentvolume/config)
+  pvClaimBinderSyncPeriodMs: number;
   // kubedrill's own model settings
   /** Delay between a watched write and its delivery to each watching component. */
   watchLatencyMs: number;
@@ -28,6 +30,8 @@ export interface ControlPlaneConfig {
   podStartupDelayMs: number;
   /** PodGC: pods bound to a node that no longer exists are force-deleted after this quarantine. */
   podGCOrphanQuarantineMs: number;
+  /** Time the (external CSI) attacher takes to attach a volume to a node, or to detach it. */
+  volumeAttachDelayMs: number;
 }
 
 
@@ -52,9 +56,16 @@ export const DEFAULT_CONTROL_PLANE: Readonly<ControlPlaneConfig> = Object.freeze
   podInitialBackoffSeconds: 1,
   podMaxBackoffSeconds: 10,
   podMaxInUnschedulablePodsDurationMs: 300_000,
+  // pkg/controller/volume/persistentvolume/config/v1alpha1/defaults.go: PVClaimBinderSyncPeriod 15s
+  pvClaimBinderSyncPeriodMs: 15_000,
   // kubedrill's model (not upstream settings)
   watchLatencyMs: 0,
   podStartupDelayMs: 1_000,
   // pkg/controller/podgc/gc_controller.go: quarantineTime = 40 * time.Second
   podGCOrphanQuarantineMs: 40_000,
+  // kubedrill's model: upstream has no such setting (the CSI driver's ControllerPublishVolume takes
+  // what the storage backend takes, typically seconds); 1s, like podStartupDelay, keeps attach
+  // visible in a trace without dominating the node-failure timings (50s grace, 300s tolerations,
+  // 6m unmount wait) it is usually seen beside.
+  volumeAttachDelayMs: 1_000,
 });

@@ -13,9 +13,11 @@ import {
   type Deployment,
   type Namespace,
   type Node,
+  type PersistentVolume,
   type Pod,
   type PodAffinityTerm,
   type ReplicaSet,
+  type VolumeAttachment,
   controllerRef,
   getCondition,
   isControlledBy,
@@ -661,6 +663,36 @@ export const workloadWithinBounds: Invariant = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Volumes
+
+export const rwoVolumeSingleNode: Invariant = {
+  name: 'rwo-volume-single-node',
+  kind: 'safety',
+  description:
+    'a PersistentVolume whose access modes are only ReadWriteOnce and/or ReadWriteOncePod (no ReadWriteMany, no ReadOnlyMany) is attached, or being attached or detached — a VolumeAttachment exists for it — on at most one node at any time',
+  upstream: 'pkg/controller/volume/attachdetach/reconciler/reconciler.go (attachDesiredVolumes: the Multi-Attach check); pkg/volume/util/util.go (IsMultiAttachAllowed)',
+  check(ev, _verb, store) {
+    if (ev.object.kind !== 'VolumeAttachment' || ev.type === 'DELETED') return undefined;
+    const pvName = (ev.object as VolumeAttachment).spec.source.persistentVolumeName;
+    if (!pvName) return undefined;
+    const modes = store.get<PersistentVolume>('PersistentVolume', undefined, pvName)?.spec.accessModes ?? [];
+    if (modes.length === 0 || modes.some((m) => m === 'ReadWriteMany' || m === 'ReadOnlyMany')) return undefined;
+    const nodes = new Set<string>();
+    const attachments: string[] = [];
+    for (const va of store.list<VolumeAttachment>('VolumeAttachment')) {
+      if (va.spec.source.persistentVolumeName !== pvName) continue;
+      nodes.add(va.spec.nodeName);
+      attachments.push(`VolumeAttachment/${va.metadata.name}`);
+    }
+    if (nodes.size <= 1) return undefined;
+    return {
+      objects: [`PersistentVolume/${pvName}`, ...attachments],
+      message: `PersistentVolume ${pvName} (${modes.join(', ')}) is attached or attaching to ${nodes.size} nodes: ${[...nodes].join(', ')}`,
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 
 /** The safety invariants, checked at every write (the `invariants: all` default). */
 export const INVARIANTS: readonly Invariant[] = [
@@ -671,6 +703,7 @@ export const INVARIANTS: readonly Invariant[] = [
   podAffinityRespected,
   preemptionOnlyLowerPriority,
   workloadWithinBounds,
+  rwoVolumeSingleNode,
 ];
 
 /** Names of the safety invariants (liveness.ts lists every invariant). */

@@ -12,6 +12,7 @@ import { podIsTerminal } from '../api/types.js';
 import type { QueueEntry } from '../engine/queue.js';
 import type { Simulation } from '../engine/sim.js';
 import { Resource, podRequests } from '../scheduler/framework/resource.js';
+import { podVolumesReady } from './volumes.js';
 
 export interface KubeletOptions {
   nodeStatusUpdateFrequencyMs: number;
@@ -35,6 +36,8 @@ interface PodRuntime {
   restartCount: number;
   running: boolean;
   killing: boolean;
+  /** Containers are due to start but the pod's volumes are not attached yet. */
+  waitingForVolumes?: boolean;
 }
 
 export class Kubelet {
@@ -220,6 +223,8 @@ export class Kubelet {
     const rt = this.pods.get(uid);
     const pod = this.store.get<Pod>('Pod', bound.metadata.namespace, bound.metadata.name);
     if (!rt || !pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp !== undefined) return;
+    if (!podVolumesReady(this.store, pod, this.nodeName)) return this.waitForVolumes(rt, pod);
+    rt.waitingForVolumes = false;
     rt.running = true;
     const node = this.node();
     const now = this.sim.nowMs;
@@ -240,6 +245,25 @@ export class Kubelet {
     });
     const runFor = this.annotationMs(pod, ANNOTATION_RUN_FOR);
     if (runFor !== undefined) rt.timers.push(this.sim.after(runFor, this.component, () => this.containersExited(uid, pod)));
+  }
+
+  /** The pod stays Pending, its containers waiting in ContainerCreating, until volumesChanged
+   *  finds its volumes attached. */
+  private waitForVolumes(rt: PodRuntime, pod: Pod): void {
+    rt.waitingForVolumes = true;
+    if (pod.status.containerStatuses?.every((c) => c.state?.waiting?.reason === 'ContainerCreating')) return;
+    const containerStatuses: ContainerStatus[] = pod.spec.containers.map((c) => ({ name: c.name, ready: false, started: false, restartCount: rt.restartCount, ...(c.image ? { image: c.image } : {}), state: { waiting: { reason: 'ContainerCreating' } } }));
+    this.writePodStatus(pod, { containerStatuses });
+  }
+
+  /** A claim or VolumeAttachment changed: pods waiting for their volumes may start now. */
+  volumesChanged(): void {
+    if (!this.connected) return;
+    for (const rt of [...this.pods.values()]) {
+      if (!rt.waitingForVolumes) continue;
+      const pod = [...this.store.list<Pod>('Pod')].find((p) => p.metadata.uid === rt.uid);
+      if (pod && podVolumesReady(this.store, pod, this.nodeName)) this.containersStarted(rt.uid, pod);
+    }
   }
 
   /** A scripted container exit (`kubedrill.io/run-for`): restartPolicy decides what follows. */

@@ -3,7 +3,7 @@
 // would deliver it. A kubelet that is down or partitioned gets nothing; it resyncs on return.
 import type { EventRecorder } from '../api/events.js';
 import type { Store } from '../api/store.js';
-import type { Pod } from '../api/types.js';
+import type { PersistentVolumeClaim, Pod, VolumeAttachment } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { Kubelet, type KubeletOptions } from './kubelet.js';
 
@@ -25,6 +25,11 @@ export class KubeletManager {
       const k = this.kubelets.get(node);
       if (!k) return;
       k.onPod(ev.type === 'DELETED' ? undefined : ev.object, ev.object.metadata.uid!);
+    });
+    // The volume manager learns of attachments (and of claims getting bound) from its watches.
+    this.store.watch<VolumeAttachment>('VolumeAttachment', 'kubelet', (ev) => this.kubelets.get(ev.object.spec.nodeName)?.volumesChanged());
+    this.store.watch<PersistentVolumeClaim>('PersistentVolumeClaim', 'kubelet', () => {
+      for (const k of this.kubelets.values()) k.volumesChanged();
     });
   }
 

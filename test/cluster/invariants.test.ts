@@ -115,6 +115,7 @@ t.test('the library', async (t) => {
     'pod-affinity-respected',
     'preemption-only-lower-priority',
     'workload-within-bounds',
+    'rwo-volume-single-node',
   ]);
   for (const inv of INVARIANTS) {
     t.equal(inv.kind, 'safety', inv.name);

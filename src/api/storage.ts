@@ -1,0 +1,122 @@
+// Storage API helpers and defaulting: what the API server fills in for PersistentVolumes,
+// PersistentVolumeClaims and StorageClasses, and the small predicates the PV controller, the
+// attach/detach controller, the kubelet and the invariants share.
+// Follows pkg/apis/core/v1/defaults.go (SetDefaults_PersistentVolume, _PersistentVolumeClaim),
+// pkg/apis/storage/v1/defaults.go (SetDefaults_StorageClass), plugin/pkg/admission/storage/
+// storageclass/setdefault/admission.go (DefaultStorageClass), staging/src/k8s.io/component-helpers/
+// storage/volume/pv_helpers.go and helpers.go (GetPersistentVolumeClaimClass, IsVolumeBoundToClaim,
+// CheckAccessModes) and pkg/volume/util/util.go (IsMultiAttachAllowed), v1.35.
+import { createHash } from 'node:crypto';
+import { parseQuantityValue, Quantity } from './quantity.js';
+import type { AdmissionPlugin } from './store.js';
+import type { AnyObject, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, StorageClass } from './types.js';
+
+/** storageclass.kubernetes.io/is-default-class (pkg/apis/storage/v1/util/helpers.go). */
+export const ANN_IS_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
+export const ANN_BETA_IS_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
+/** The deprecated beta storage class annotation, still read before spec.storageClassName. */
+export const ANN_BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
+export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+
+/** Defaulting for the storage kinds, and the DefaultStorageClass admission plugin on claim creation. */
+export const storageDefaulting: AdmissionPlugin = (op, obj, _old, store) => {
+  switch (obj.kind) {
+    case 'PersistentVolume':
+      return defaultVolume(obj);
+    case 'PersistentVolumeClaim': {
+      const claim = defaultClaim(obj);
+      if (op !== 'CREATE' || claim.spec.storageClassName !== undefined || claim.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] !== undefined) return claim;
+      const def = defaultStorageClass([...store.list<StorageClass>('StorageClass')]);
+      return def ? { ...claim, spec: { ...claim.spec, storageClassName: def.metadata.name } } : claim;
+    }
+    case 'StorageClass':
+      return { ...obj, reclaimPolicy: obj.reclaimPolicy ?? 'Delete', volumeBindingMode: obj.volumeBindingMode ?? 'Immediate' };
+    default:
+      return obj;
+  }
+};
+
+function defaultVolume(pv: PersistentVolume): AnyObject {
+  return {
+    ...pv,
+    spec: { ...pv.spec, persistentVolumeReclaimPolicy: pv.spec.persistentVolumeReclaimPolicy ?? 'Retain', volumeMode: pv.spec.volumeMode ?? 'Filesystem' },
+    status: { ...pv.status, phase: pv.status?.phase ?? 'Pending' },
+  };
+}
+
+function defaultClaim(pvc: PersistentVolumeClaim): PersistentVolumeClaim {
+  return { ...pvc, spec: { ...pvc.spec, volumeMode: pvc.spec.volumeMode ?? 'Filesystem' }, status: { ...pvc.status, phase: pvc.status?.phase ?? 'Pending' } };
+}
+
+/** GetDefaultClass: among classes marked default, the newest; ties by name (upstream sorts by
+ *  creationTimestamp, newest first, then name). */
+export function defaultStorageClass(classes: readonly StorageClass[]): StorageClass | undefined {
+  const isDefault = (c: StorageClass) => c.metadata.annotations?.[ANN_IS_DEFAULT_CLASS] === 'true' || c.metadata.annotations?.[ANN_BETA_IS_DEFAULT_CLASS] === 'true';
+  const defaults = classes.filter(isDefault);
+  defaults.sort((a, b) => (b.metadata.creationTimestamp ?? 0) - (a.metadata.creationTimestamp ?? 0) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  return defaults[0];
+}
+
+/** GetPersistentVolumeClaimClass: the beta annotation, else spec.storageClassName, else "". */
+export function claimClass(claim: PersistentVolumeClaim): string {
+  return claim.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] ?? claim.spec.storageClassName ?? '';
+}
+
+/** GetPersistentVolumeClass: the beta annotation, else spec.storageClassName, else "". */
+export function volumeClass(pv: PersistentVolume): string {
+  return pv.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] ?? pv.spec.storageClassName ?? '';
+}
+
+/** IsVolumeBoundToClaim: claimRef names the claim (and its UID, when the ref has one). */
+export function isVolumeBoundToClaim(pv: PersistentVolume, claim: PersistentVolumeClaim): boolean {
+  const ref = pv.spec.claimRef;
+  if (!ref) return false;
+  if (ref.name !== claim.metadata.name || (ref.namespace ?? '') !== (claim.metadata.namespace ?? 'default')) return false;
+  return !ref.uid || ref.uid === claim.metadata.uid;
+}
+
+/** CheckAccessModes: the volume offers every mode the claim asks for. */
+export function checkAccessModes(claim: PersistentVolumeClaim, pv: PersistentVolume): boolean {
+  const offered = new Set(pv.spec.accessModes ?? []);
+  return (claim.spec.accessModes ?? []).every((m) => offered.has(m));
+}
+
+/** A storage quantity (capacity.storage, requests.storage); zero when absent or invalid. */
+export function storageOf(list: Record<string, string | number> | undefined): Quantity {
+  const v = list?.storage;
+  if (v === undefined) return Quantity.fromValue(0);
+  const r = parseQuantityValue(v);
+  return r.ok ? r.quantity : Quantity.fromValue(0);
+}
+
+/**
+ * IsMultiAttachAllowed for a PersistentVolume (pkg/volume/util/util.go): a volume with no access
+ * modes, or with ReadWriteMany or ReadOnlyMany among them, may be attached to several nodes;
+ * ReadWriteOnce / ReadWriteOncePod alone may not.
+ */
+export function isMultiAttachAllowed(pv: PersistentVolume): boolean {
+  const modes = pv.spec.accessModes ?? [];
+  if (modes.length === 0) return true;
+  return modes.some((m: PersistentVolumeAccessMode) => m === 'ReadWriteMany' || m === 'ReadOnlyMany');
+}
+
+/** Attachable volumes are those of a CSI driver here (in-tree attachable plugins are migrated to
+ *  CSI upstream); the driver name is the VolumeAttachment's attacher. */
+export function attacherOf(pv: PersistentVolume): string | undefined {
+  return pv.spec.csi?.driver;
+}
+
+/** getAttachmentName (pkg/volume/csi/csi_attacher.go): "csi-" + hex SHA-256 of volume handle,
+ *  driver and node name. */
+export function attachmentName(pv: PersistentVolume, nodeName: string): string {
+  const csi = pv.spec.csi;
+  return `csi-${createHash('sha256').update(`${csi?.volumeHandle ?? pv.metadata.name}${csi?.driver ?? ''}${nodeName}`).digest('hex')}`;
+}
+
+/** Names of the claims a pod's volumes use, in volume order. */
+export function podClaimNames(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const v of pod.spec.volumes ?? []) if (v.persistentVolumeClaim?.claimName) out.push(v.persistentVolumeClaim.claimName);
+  return out;
+}

@@ -1,0 +1,23 @@
+// The kubelet volume manager's gate before a pod's containers start: every persistentVolumeClaim
+// volume must be bound, and an attachable (CSI) volume attached to this node — the
+// VolumeAttachment named for the volume and node reports status.attached — before the pod leaves
+// ContainerCreating. Follows pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount)
+// and pkg/volume/csi/csi_attacher.go (WaitForAttach), v1.35, at this level only: mounting takes
+// no time, and the FailedMount event after the 2m wait is not modelled.
+import { attacherOf, attachmentName, podClaimNames } from '../api/storage.js';
+import type { Store } from '../api/store.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } from '../api/types.js';
+
+/** Whether the pod's claims are bound and their attachable volumes attached to `nodeName`. */
+export function podVolumesReady(store: Store, pod: Pod, nodeName: string): boolean {
+  for (const claimName of podClaimNames(pod)) {
+    const claim = store.get<PersistentVolumeClaim>('PersistentVolumeClaim', pod.metadata.namespace, claimName);
+    if (!claim || claim.status.phase !== 'Bound' || !claim.spec.volumeName) return false;
+    const pv = store.get<PersistentVolume>('PersistentVolume', undefined, claim.spec.volumeName);
+    if (!pv) return false;
+    if (attacherOf(pv) === undefined) continue;
+    const va = store.get<VolumeAttachment>('VolumeAttachment', undefined, attachmentName(pv, nodeName));
+    if (!va || va.spec.nodeName !== nodeName || va.status?.attached !== true || va.metadata.deletionTimestamp !== undefined) return false;
+  }
+  return true;
+}
