@@ -5,7 +5,7 @@
 // never acts on them when the simulation runs.
 import t from 'tap';
 import type { Store } from '../../src/api/store.js';
-import type { Deployment, Node, Pod, PodSpec, PriorityClass, ReplicaSet } from '../../src/api/types.js';
+import type { Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, Pod, PodSpec, PriorityClass, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import {
@@ -17,6 +17,7 @@ import {
   noNodeOverAllocatable,
   podAffinityRespected,
   preemptionOnlyLowerPriority,
+  rwoVolumeSingleNode,
   topologySpreadRespected,
   watchInstantEnds,
   workloadWithinBounds,
@@ -433,6 +434,58 @@ t.test('preemption-only-lower-priority', async (t) => {
     c.run({ untilMs: 120_000, maxSteps: 10_000 });
     t.same(messages(c), ['preemption-only-lower-priority: Pod/default/victim (priority 0) was preempted on node n1, but no pod nominated to n1 at that instant has a higher priority (nominated: none)']);
     t.same(c.violations.map((v) => v.timeMs), [60_000], 'reported at the instant of the preemption');
+  });
+});
+
+t.test('rwo-volume-single-node', async (t) => {
+  const AD = 'attachdetach-controller';
+  function volume(store: Store, name: string, modes: PersistentVolumeAccessMode[]): void {
+    const pv: PersistentVolume = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name }, spec: { capacity: { storage: '1Gi' }, accessModes: modes, csi: { driver: 'd', volumeHandle: name } }, status: {} };
+    must(store.create(pv, 'kubectl'));
+  }
+  function attach(store: Store, pvName: string, nodeName: string, attached = false): VolumeAttachment {
+    const va: VolumeAttachment = { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', metadata: { name: `va-${pvName}-${nodeName}` }, spec: { attacher: 'd', nodeName, source: { persistentVolumeName: pvName } }, status: { attached } };
+    return must(store.create(va, AD, 'attach'));
+  }
+
+  t.test('a ReadWriteOnce volume attaching to a second node', async (t) => {
+    const c = newCluster([rwoVolumeSingleNode]);
+    volume(c.store, 'disk', ['ReadWriteOnce']);
+    attach(c.store, 'disk', 'n1', true);
+    t.same(messages(c), [], 'one node');
+    attach(c.store, 'disk', 'n2');
+    t.same(messages(c), ['rwo-volume-single-node: PersistentVolume disk (ReadWriteOnce) is attached or attaching to 2 nodes: n1, n2']);
+    t.same(c.violations[0]!.objects, ['PersistentVolume/disk', 'VolumeAttachment/va-disk-n1', 'VolumeAttachment/va-disk-n2']);
+  });
+
+  t.test('ReadWriteOncePod counts; a detaching attachment still counts until it is gone', async (t) => {
+    const c = newCluster([rwoVolumeSingleNode]);
+    volume(c.store, 'disk', ['ReadWriteOncePod']);
+    const first = attach(c.store, 'disk', 'n1', true);
+    must(c.store.update<VolumeAttachment>({ ...first, metadata: { ...first.metadata, deletionTimestamp: 1 } }, AD, 'detach'));
+    attach(c.store, 'disk', 'n2');
+    t.equal(c.violations.length, 1);
+  });
+
+  t.test('detached first, then attached elsewhere: fine', async (t) => {
+    const c = newCluster([rwoVolumeSingleNode]);
+    volume(c.store, 'disk', ['ReadWriteOnce']);
+    attach(c.store, 'disk', 'n1', true);
+    must(c.store.delete('VolumeAttachment', undefined, 'va-disk-n1', AD));
+    attach(c.store, 'disk', 'n2');
+    t.same(messages(c), []);
+  });
+
+  t.test('multi-attachable volumes (ReadWriteMany, ReadOnlyMany among the modes, or none) may be on several nodes', async (t) => {
+    const c = newCluster([rwoVolumeSingleNode]);
+    volume(c.store, 'shared', ['ReadWriteMany']);
+    volume(c.store, 'ro', ['ReadWriteOnce', 'ReadOnlyMany']);
+    volume(c.store, 'unknown', []);
+    for (const pv of ['shared', 'ro', 'unknown']) {
+      attach(c.store, pv, 'n1', true);
+      attach(c.store, pv, 'n2', true);
+    }
+    t.same(messages(c), []);
   });
 });
 
