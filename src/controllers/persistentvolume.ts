@@ -10,9 +10,9 @@
 // the first PersistentVolume or claim the controller sees (at k × the period), so a cluster
 // without storage objects sees nothing of this controller.
 import type { EventRecorder } from '../api/events.js';
-import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, isVolumeBoundToClaim } from '../api/storage.js';
+import { ANN_BETA_STORAGE_CLASS, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, defaultStorageClass, isVolumeBoundToClaim, podClaimNames } from '../api/storage.js';
 import type { Store } from '../api/store.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { findBestMatchForClaim } from './persistentvolume_index.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
@@ -94,7 +94,10 @@ export class PersistentVolumeController {
       const delayBinding = this.isDelayBinding(claim);
       const volume = findBestMatchForClaim(claim, this.volumes(), delayBinding);
       if (volume) return this.bind(volume, claim);
-      if (delayBinding) this.events.record(claim, 'Normal', 'WaitForFirstConsumer', MSG_WAIT_FOR_FIRST_CONSUMER, COMPONENT);
+      // RetroactiveDefaultStorageClass (GA in v1.28): a claim with no class at all gets the
+      // default class created after it.
+      if (claim.spec.storageClassName === undefined && claim.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] === undefined && this.assignDefaultStorageClass(claim)) return;
+      if (delayBinding) this.emitEventForUnboundDelayBindingClaim(claim);
       else if (!claim.spec.storageClassName) this.events.record(claim, 'Normal', 'FailedBinding', MSG_NO_VOLUME_NO_CLASS, COMPONENT);
       // A class without a matching volume would be provisioned: not modelled, the claim waits.
       this.updateClaimStatus(claim, 'Pending', undefined);
@@ -110,6 +113,26 @@ export class PersistentVolumeController {
     if (claim.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER] !== undefined) return; // upstream: an error, retried
     this.updateClaimStatus(claim, 'Pending', undefined);
     this.events.record(claim, 'Warning', 'FailedBinding', `volume "${volume.metadata.name}" already bound to a different claim.`, COMPONENT);
+  }
+
+  private assignDefaultStorageClass(claim: PersistentVolumeClaim): boolean {
+    const def = defaultStorageClass([...this.store.list<StorageClass>('StorageClass')]);
+    if (!def) return false;
+    return this.store.update<PersistentVolumeClaim>({ ...claim, spec: { ...claim.spec, storageClassName: def.metadata.name } }, COMPONENT, 'update').ok;
+  }
+
+  /** emitEventForUnboundDelayBindingClaim: WaitForPodScheduled naming the unscheduled pods that
+   *  use the claim (findNonScheduledPodsByPVC), else WaitForFirstConsumer. */
+  private emitEventForUnboundDelayBindingClaim(claim: PersistentVolumeClaim): void {
+    const namespace = claim.metadata.namespace ?? 'default';
+    const podNames: string[] = [];
+    for (const pod of this.store.list<Pod>('Pod')) {
+      if ((pod.metadata.namespace ?? 'default') !== namespace || pod.spec.nodeName) continue;
+      if (podClaimNames(pod).includes(claim.metadata.name)) podNames.push(pod.metadata.name);
+    }
+    if (podNames.length === 0) return this.events.record(claim, 'Normal', 'WaitForFirstConsumer', MSG_WAIT_FOR_FIRST_CONSUMER, COMPONENT);
+    const message = podNames.length > 1 ? `waiting for pods ${podNames.join(',')} to be scheduled` : `waiting for pod ${podNames[0]} to be scheduled`;
+    this.events.record(claim, 'Normal', 'WaitForPodScheduled', message, COMPONENT);
   }
 
   private syncBoundClaim(claim: PersistentVolumeClaim): void {

@@ -4,9 +4,9 @@
 // pre-bound volumes and claims, claims bound elsewhere, lost claims, released volumes), the
 // resync, WaitForFirstConsumer and the DefaultStorageClass admission.
 import t from 'tap';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../src/api/types.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../src/api/types.js';
 import { COMPONENT } from '../../src/controllers/persistentvolume.js';
-import { get, must, pv, pvc, run, storageClass, storageCluster } from './storage-fixtures.js';
+import { get, must, podWithClaim, pv, pvc, run, storageClass, storageCluster } from './storage-fixtures.js';
 
 const claimOf = (c: ReturnType<typeof storageCluster>, name: string) => get<PersistentVolumeClaim>(c, 'PersistentVolumeClaim', name, 'default');
 const volumeOf = (c: ReturnType<typeof storageCluster>, name: string) => get<PersistentVolume>(c, 'PersistentVolume', name);
@@ -119,6 +119,25 @@ t.test('WaitForFirstConsumer: the PV controller leaves an unbound claim to the s
   run(c, 2000);
   t.equal(claimOf(c, 'data').status.phase, 'Pending');
   t.same(c.events.occurrences.filter((e) => e.reason === 'WaitForFirstConsumer').map((e) => e.message), ['waiting for first consumer to be created before binding']);
+  // A pod that uses the claim and is not scheduled yet (addressed to a scheduler nobody runs).
+  for (const name of ['p1', 'p2']) {
+    const pod = podWithClaim(name, '', 'data');
+    must(c.create({ ...pod, spec: { ...pod.spec, nodeName: undefined, schedulerName: 'not-served' } } as Pod));
+  }
+  run(c, 15_000);
+  t.same(c.events.occurrences.filter((e) => e.reason === 'WaitForPodScheduled').map((e) => e.message), ['waiting for pods p1,p2 to be scheduled'], 'on the next resync');
+});
+
+t.test('RetroactiveDefaultStorageClass: a claim with no class gets a default class created later', async (t) => {
+  const c = storageCluster();
+  must(c.create(pvc('data', '1Gi', { className: null })));
+  run(c, 1000);
+  t.equal(claimOf(c, 'data').spec.storageClassName, undefined);
+  must(c.create(storageClass('standard', { isDefault: true })));
+  must(c.create(pvc('explicit-none', '1Gi', { className: '' })));
+  run(c, 15_000);
+  t.equal(claimOf(c, 'data').spec.storageClassName, 'standard');
+  t.equal(claimOf(c, 'explicit-none').spec.storageClassName, '', '"" is a choice, kept');
 });
 
 t.test('the claim is deleted: its volume is Released (Retain by default) and not bound again', async (t) => {
