@@ -3,7 +3,8 @@
 // VolumeAttachment named for the volume and node reports status.attached — before the pod leaves
 // ContainerCreating. Follows pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount)
 // and pkg/volume/csi/csi_attacher.go (WaitForAttach), v1.35, at this level only: mounting takes
-// no time, and the FailedMount event after the 2m wait is not modelled.
+// no time. Like v1.35's SyncPod (pkg/kubelet/kubelet.go), a wait that merely times out (2m3s,
+// wait.Interrupted) records no FailedMount event, so none is recorded here.
 import { attacherOf, attachmentName, podClaimNames } from '../api/storage.js';
 import type { Store } from '../api/store.js';
 import type { PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } from '../api/types.js';
