@@ -114,6 +114,12 @@ export function attachmentName(pv: PersistentVolume, nodeName: string): string {
   return `csi-${createHash('sha256').update(`${csi?.volumeHandle ?? pv.metadata.name}${csi?.driver ?? ''}${nodeName}`).digest('hex')}`;
 }
 
+/** The unique name of an attachable volume, as node.status.volumesAttached lists it
+ *  (pkg/volume/csi/csi_plugin.go GetVolumeName: driver^volumeHandle, under kubernetes.io/csi/). */
+export function uniqueVolumeName(pv: PersistentVolume): string {
+  return `kubernetes.io/csi/${pv.spec.csi?.driver ?? ''}^${pv.spec.csi?.volumeHandle ?? pv.metadata.name}`;
+}
+
 /** Names of the claims a pod's volumes use, in volume order. */
 export function podClaimNames(pod: Pod): string[] {
   const out: string[] = [];

@@ -73,6 +73,8 @@ export interface Node extends KubeObject {
     conditions?: NodeCondition[];
     images?: ContainerImage[];
     addresses?: Array<{ type: string; address: string }>;
+    /** Written by the attach/detach controller (nodeStatusUpdater). */
+    volumesAttached?: Array<{ name: string; devicePath: string }>;
   };
 }
 

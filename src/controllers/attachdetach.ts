@@ -19,7 +19,7 @@
 // as mounted on a node that is not Ready (which never reports), so its detach waits for the force
 // detach. The reconciler runs at the next 100ms boundary after a change rather than every 100ms.
 import type { EventRecorder } from '../api/events.js';
-import { attacherOf, attachmentName, isMultiAttachAllowed, podClaimNames } from '../api/storage.js';
+import { attacherOf, attachmentName, isMultiAttachAllowed, podClaimNames, uniqueVolumeName } from '../api/storage.js';
 import type { Store, WatchEvent } from '../api/store.js';
 import { type Node, type PersistentVolume, type PersistentVolumeClaim, type Pod, type VolumeAttachment, getCondition, podIsTerminal } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
@@ -47,7 +47,10 @@ interface DesiredVolume {
 
 interface AttachedVolume {
   pvName: string;
+  uniqueName: string;
   nodeName: string;
+  /** Listed in node.status.volumesAttached (removed before a detach starts). */
+  reported: boolean;
   detachRequestedAtMs: number | undefined;
   /** A reconcile is scheduled for when the unmount wait runs out. */
   retryScheduled: boolean;
@@ -192,6 +195,10 @@ export class AttachDetachController {
       }
       return;
     }
+    // RemoveVolumeFromReportAsAttached, then UpdateNodeStatusForNode: the kubelet must stop
+    // trusting the attachment before the detach starts.
+    av.reported = false;
+    this.updateNodeStatus(av.nodeName);
     this.pending.add(opKey);
     const vaName = pv ? attachmentName(pv, av.nodeName) : undefined;
     const va = vaName ? this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName) : undefined;
@@ -251,11 +258,23 @@ export class AttachDetachController {
     const va = this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName);
     if (va && va.metadata.deletionTimestamp === undefined) {
       this.store.update<VolumeAttachment>({ ...va, status: { ...va.status, attached: true } }, COMPONENT, 'attached');
-      this.attached.set(`${dv.pv.metadata.name}|${nodeName}`, { pvName: dv.pv.metadata.name, nodeName, detachRequestedAtMs: undefined, retryScheduled: false });
+      this.attached.set(`${dv.pv.metadata.name}|${nodeName}`, { pvName: dv.pv.metadata.name, uniqueName: uniqueVolumeName(dv.pv), nodeName, reported: true, detachRequestedAtMs: undefined, retryScheduled: false });
+      this.updateNodeStatus(nodeName);
       const msg = `AttachVolume.Attach succeeded for volume "${dv.pv.metadata.name}" `;
       for (const pod of dv.pods.values()) this.events.record(pod, 'Normal', 'SuccessfulAttachVolume', msg, COMPONENT);
     }
     this.markDirty();
+  }
+
+  /** nodeStatusUpdater: node.status.volumesAttached lists the volumes reported attached, in
+   *  attach order; no write when it is unchanged. */
+  private updateNodeStatus(nodeName: string): void {
+    const node = this.store.get<Node>('Node', undefined, nodeName);
+    if (!node) return;
+    const volumesAttached = [...this.attached.values()].filter((a) => a.nodeName === nodeName && a.reported).map((a) => ({ name: a.uniqueName, devicePath: '' }));
+    if (JSON.stringify(volumesAttached) === JSON.stringify(node.status.volumesAttached ?? [])) return;
+    const { volumesAttached: _old, ...rest } = node.status;
+    this.store.update<Node>({ ...node, status: volumesAttached.length > 0 ? { ...rest, volumesAttached } : rest }, COMPONENT, 'status');
   }
 
   /** reportMultiAttachError: the scheduled pods learn which pods (in their namespace) hold the

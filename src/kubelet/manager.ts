@@ -26,7 +26,9 @@ export class KubeletManager {
       if (!k) return;
       k.onPod(ev.type === 'DELETED' ? undefined : ev.object, ev.object.metadata.uid!);
     });
-    // The volume manager learns of attachments (and of claims getting bound) from its watches.
+    // The volume manager learns of attachments (and of claims getting bound) from its watches. The
+    // attach/detach controller reports a volume in node.status.volumesAttached in the same step
+    // as it marks the VolumeAttachment attached, so the VolumeAttachment event suffices.
     this.store.watch<VolumeAttachment>('VolumeAttachment', 'kubelet', (ev) => this.kubelets.get(ev.object.spec.nodeName)?.volumesChanged());
     this.store.watch<PersistentVolumeClaim>('PersistentVolumeClaim', 'kubelet', () => {
       for (const k of this.kubelets.values()) k.volumesChanged();

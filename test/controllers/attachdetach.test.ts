@@ -5,7 +5,7 @@
 // pkg/volume/util/util.go IsMultiAttachAllowed.
 import t from 'tap';
 import { isMultiAttachAllowed } from '../../src/api/storage.js';
-import type { Pod, PersistentVolumeAccessMode, VolumeAttachment } from '../../src/api/types.js';
+import type { Node, Pod, PersistentVolumeAccessMode, VolumeAttachment } from '../../src/api/types.js';
 import { COMPONENT, isPodTerminated, MAX_WAIT_FOR_UNMOUNT_MS, multiAttachDetail } from '../../src/controllers/attachdetach.js';
 import { rwoVolumeSingleNode } from '../../src/cluster/invariants.js';
 import { get, must, pv, pvc, podWithClaim, run, storageCluster } from './storage-fixtures.js';
@@ -70,6 +70,8 @@ t.test('attach, then the kubelet starts the pod', async (t) => {
   t.match(va.metadata.name, /^csi-[0-9a-f]{64}$/);
   t.equal(podOf(c, 'a').status.phase, 'Running');
   t.same(eventsOf(c, 'SuccessfulAttachVolume'), ['1000 a AttachVolume.Attach succeeded for volume "disk" ']);
+  t.same(get<Node>(c, 'Node', 'n1').status.volumesAttached, [{ name: 'kubernetes.io/csi/ebs.csi.aws.com^vol-disk', devicePath: '' }], 'reported in the node status');
+  t.equal(get<Node>(c, 'Node', 'n2').status.volumesAttached, undefined);
 });
 
 t.test('the kubelet waits in ContainerCreating while the claim is unbound, then while attaching', async (t) => {
@@ -111,6 +113,7 @@ t.test('Multi-Attach: a ReadWriteOnce volume is not attached to a second node', 
   must(c.delete('Pod', 'default', 'a'));
   run(c, 60_000);
   t.same(attachments(c), ['n1 true detaching'], 'detach starts on the next reconciler pass');
+  t.equal(get<Node>(c, 'Node', 'n1').status.volumesAttached, undefined, 'no longer reported attached, before the detach');
   run(c, 61_000);
   t.same(attachments(c), ['n2 false'], 'detached after 1s; the attach to n2 starts');
   run(c, 62_000);
