@@ -48,6 +48,7 @@ interface DesiredVolume {
 interface AttachedVolume {
   pvName: string;
   uniqueName: string;
+  vaName: string;
   nodeName: string;
   /** Listed in node.status.volumesAttached (removed before a detach starts). */
   reported: boolean;
@@ -200,13 +201,13 @@ export class AttachDetachController {
     av.reported = false;
     this.updateNodeStatus(av.nodeName);
     this.pending.add(opKey);
-    const vaName = pv ? attachmentName(pv, av.nodeName) : undefined;
-    const va = vaName ? this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName) : undefined;
+    const vaName = av.vaName;
+    const va = this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName);
     // csiAttacher.Detach deletes the VolumeAttachment; the external attacher's finalizer keeps it
     // (with a deletionTimestamp) until the volume is detached.
     if (va) this.store.update<VolumeAttachment>({ ...va, metadata: { ...va.metadata, deletionTimestamp: now } }, COMPONENT, 'detach');
     this.sim.after(this.options.attachDelayMs, COMPONENT, () => {
-      if (vaName && this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName)) this.store.delete('VolumeAttachment', undefined, vaName, COMPONENT);
+      if (this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName)) this.store.delete('VolumeAttachment', undefined, vaName, COMPONENT);
       this.attached.delete(`${av.pvName}|${av.nodeName}`);
       this.pending.delete(opKey);
       this.markDirty();
@@ -258,7 +259,7 @@ export class AttachDetachController {
     const va = this.store.get<VolumeAttachment>('VolumeAttachment', undefined, vaName);
     if (va && va.metadata.deletionTimestamp === undefined) {
       this.store.update<VolumeAttachment>({ ...va, status: { ...va.status, attached: true } }, COMPONENT, 'attached');
-      this.attached.set(`${dv.pv.metadata.name}|${nodeName}`, { pvName: dv.pv.metadata.name, uniqueName: uniqueVolumeName(dv.pv), nodeName, reported: true, detachRequestedAtMs: undefined, retryScheduled: false });
+      this.attached.set(`${dv.pv.metadata.name}|${nodeName}`, { pvName: dv.pv.metadata.name, uniqueName: uniqueVolumeName(dv.pv), vaName, nodeName, reported: true, detachRequestedAtMs: undefined, retryScheduled: false });
       this.updateNodeStatus(nodeName);
       const msg = `AttachVolume.Attach succeeded for volume "${dv.pv.metadata.name}" `;
       for (const pod of dv.pods.values()) this.events.record(pod, 'Normal', 'SuccessfulAttachVolume', msg, COMPONENT);

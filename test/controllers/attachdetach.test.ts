@@ -183,6 +183,16 @@ t.test('rwo-volume-single-node catches a controller without the Multi-Attach rul
   }
 });
 
+t.test('the PersistentVolume is deleted while attached: the VolumeAttachment still goes with the pod', async (t) => {
+  const c = setup();
+  must(c.create(podWithClaim('a', 'n1', 'data')));
+  run(c, 2000);
+  must(c.delete('PersistentVolume', undefined, 'disk'));
+  must(c.delete('Pod', 'default', 'a'));
+  run(c, 4000);
+  t.same(attachments(c), []);
+});
+
 t.test('no pod uses a volume: the controller writes nothing', async (t) => {
   const c = storageCluster({ nodes: ['n1'] });
   run(c, 60_000);
