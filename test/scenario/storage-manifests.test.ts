@@ -50,6 +50,7 @@ t.test('unknown fields and wrong values are errors', async (t) => {
   t.match(messages(PV.replace('accessModes: [ReadWriteOnce]', 'accessModes: [RWO]')), [/must be one of/]);
   t.match(messages(SC.replace('WaitForFirstConsumer', 'Lazy')), [/must be one of/]);
   t.match(messages(POD('{name: data, persistentVolumeClaim: {claim: data}}')), [/unknown field "claim"|missing required field "claimName"/]);
+  t.match(messages(POD('{name: data, persistentVolumeClam: {claimName: data}}')), [/unknown field "persistentVolumeClam"/], 'a misspelt volume source');
   t.match(messages(VA.replace('nodeName: n1', 'node: n1')), [/unknown field "node"|missing required field "nodeName"/]);
   t.match(messages(PV.replace('volumeHandle: vol-1', 'handle: vol-1')), [/unknown field "handle"|missing required field "volumeHandle"/]);
 });
