@@ -125,7 +125,7 @@ export class Store {
     }
     const admitted = this.admit('UPDATE', input, old);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
-    const specChanged = 'spec' in admitted && JSON.stringify((admitted as { spec: unknown }).spec) !== JSON.stringify((old as { spec?: unknown }).spec);
+    const specChanged = 'spec' in admitted && !sameJson((admitted as { spec: unknown }).spec, (old as { spec?: unknown }).spec);
     const obj = this.stamp(admitted as T, {
       uid: old.metadata.uid,
       creationTimestamp: old.metadata.creationTimestamp,
@@ -209,6 +209,41 @@ export class Store {
       });
     }
   }
+}
+
+/** JSON.stringify(a) === JSON.stringify(b), without serialising when both are one object (a
+ *  status write passes the spec it read). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return flatSameJson(a, b) ?? JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** For two plain objects with the same keys in the same order and only JSON-exact primitive
+ *  values (a Lease's spec), the answer without serialising; undefined when it cannot tell. */
+function flatSameJson(a: unknown, b: unknown): boolean | undefined {
+  if (!isPlainRecord(a) || !isPlainRecord(b)) return undefined;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return undefined;
+  let same = true;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return undefined;
+    const va = a[k];
+    const vb = b[k];
+    if (!jsonExact(va) || !jsonExact(vb)) return undefined;
+    if (va !== vb) same = false;
+  }
+  return same;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** A value whose JSON text is equal for two values exactly when they are ===. */
+function jsonExact(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
 
 /** What the trace keeps of a write: the resourceVersion, and for pods where they are and how. */
