@@ -4,7 +4,7 @@
 // Synchronous observers see every write at the step that made it (the invariant library and
 // the trace use them; they never write).
 import type { Simulation } from '../engine/sim.js';
-import { type AnyObject, type Kind, type KubeObject, type Pod, KINDS, keyOf, objectKey, podIsTerminal } from './types.js';
+import { type AnyObject, type Kind, type KubeObject, type Pod, KINDS, objectKey, podIsTerminal } from './types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchEvent<T extends KubeObject = AnyObject> {
@@ -48,6 +48,9 @@ export class Store {
   private readonly admission: AdmissionPlugin[] = [];
   private readonly observers: WriteObserver[] = [];
   private readonly watchers = new Map<string, Watcher>();
+  /** objectKey(kind, namespace, name) by kind, namespace ('' for none) and name: reads build no
+   *  string, and the key found is the one objectKey would build. */
+  private readonly keys = new Map<string, Map<string, Map<string, string>>>();
 
   constructor(
     private readonly sim: Simulation,
@@ -82,7 +85,7 @@ export class Store {
   }
 
   get<T extends AnyObject>(kind: T['kind'], namespace: string | undefined, name: string): T | undefined {
-    return this.objects.get(kind)!.get(objectKey(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
+    return this.objects.get(kind)!.get(this.key(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
   }
 
   /** Objects of a kind in creation order (deterministic). */
@@ -101,7 +104,7 @@ export class Store {
     let obj = this.normalizeMeta(input, info.namespaced);
     if (!obj.metadata.name) return { ok: false, reason: 'Invalid', message: `${kind}: metadata.name or generateName is required` };
     const table = this.objects.get(kind)!;
-    const key = keyOf(obj);
+    const key = this.keyOf(obj);
     if (table.has(key)) return { ok: false, reason: 'AlreadyExists', message: `${kindPlural(kind)} "${obj.metadata.name}" already exists` };
     const admitted = this.admit('CREATE', obj, undefined);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
@@ -117,7 +120,7 @@ export class Store {
     const kind = input.kind as Kind;
     const table = this.objects.get(kind);
     if (table === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
-    const key = keyOf(input);
+    const key = this.keyOf(input);
     const old = table.get(key) as T | undefined;
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${input.metadata.name}" not found` };
     if (expectedResourceVersion !== undefined && old.metadata.resourceVersion !== expectedResourceVersion) {
@@ -143,7 +146,7 @@ export class Store {
    */
   delete(kind: Kind, namespace: string | undefined, name: string, actor: string, options: DeleteOptions = {}): WriteResult<AnyObject> {
     const table = this.objects.get(kind)!;
-    const key = objectKey(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name);
+    const key = this.key(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name);
     const old = table.get(key);
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${name}" not found` };
     if (old.kind === 'Pod') {
@@ -192,13 +195,30 @@ export class Store {
     return { ...obj, metadata: meta };
   }
 
+  /** objectKey(kind, namespace, name), built once per distinct key. */
+  private key(kind: string, namespace: string | undefined, name: string): string {
+    let byNamespace = this.keys.get(kind);
+    if (byNamespace === undefined) this.keys.set(kind, (byNamespace = new Map()));
+    const ns = namespace ? namespace : '';
+    let byName = byNamespace.get(ns);
+    if (byName === undefined) byNamespace.set(ns, (byName = new Map()));
+    let key = byName.get(name);
+    if (key === undefined) byName.set(name, (key = objectKey(kind, namespace, name)));
+    return key;
+  }
+
+  /** keyOf(obj), through the key cache. */
+  private keyOf(obj: KubeObject): string {
+    return this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
+  }
+
   private nextUid(): string {
     const n = (++this.uidCounter).toString(16).padStart(12, '0');
     return `00000000-0000-4000-8000-${n}`;
   }
 
   private emit(ev: WatchEvent, verb: string, actor: string): void {
-    this.sim.record(actor, verb, keyOf(ev.object), traceDetail(ev));
+    this.sim.record(actor, verb, this.keyOf(ev.object), traceDetail(ev));
     for (const o of this.observers) o(ev, verb, actor);
     const kind = ev.object.kind as Kind;
     for (const w of this.watchers.values()) {
