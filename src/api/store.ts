@@ -51,6 +51,9 @@ export class Store {
   /** objectKey(kind, namespace, name) by kind, namespace ('' for none) and name: reads build no
    *  string, and the key found is the one objectKey would build. */
   private readonly keys = new Map<string, Map<string, Map<string, string>>>();
+  /** Per kind, the watchers that watch it with their handlers, in watcher registration order
+   *  (what emit walks); rebuilt lazily after a watch is added. */
+  private watchersByKind = new Map<Kind, Array<{ component: string; handlers: WatchHandler[] }>>();
 
   constructor(
     private readonly sim: Simulation,
@@ -82,6 +85,7 @@ export class Store {
     const list = w.handlers.get(kind) ?? [];
     list.push(handler as WatchHandler);
     w.handlers.set(kind, list);
+    this.watchersByKind = new Map();
   }
 
   get<T extends AnyObject>(kind: T['kind'], namespace: string | undefined, name: string): T | undefined {
@@ -221,13 +225,25 @@ export class Store {
     this.sim.record(actor, verb, this.keyOf(ev.object), traceDetail(ev));
     for (const o of this.observers) o(ev, verb, actor);
     const kind = ev.object.kind as Kind;
-    for (const w of this.watchers.values()) {
-      const handlers = w.handlers.get(kind);
-      if (handlers === undefined) continue;
+    for (const w of this.kindWatchers(kind)) {
+      const handlers = w.handlers;
       this.sim.after(this.watchLatencyMs, w.component, () => {
         for (const h of handlers) h(ev);
       });
     }
+  }
+
+  private kindWatchers(kind: Kind): Array<{ component: string; handlers: WatchHandler[] }> {
+    let list = this.watchersByKind.get(kind);
+    if (list === undefined) {
+      list = [];
+      for (const w of this.watchers.values()) {
+        const handlers = w.handlers.get(kind);
+        if (handlers !== undefined) list.push({ component: w.component, handlers });
+      }
+      this.watchersByKind.set(kind, list);
+    }
+    return list;
   }
 }
 

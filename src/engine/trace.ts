@@ -29,14 +29,13 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
-    const rec: TraceRecord = detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail };
-    this.pending += canonicalLine(rec);
+    this.pending += lineOf(timeMs, component, action, object, detail);
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
       this.pending = '';
     }
     this.count++;
-    if (this.keepRecords) this.kept.push(rec);
+    if (this.keepRecords) this.kept.push(detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail });
   }
 
   get length(): number {
@@ -55,6 +54,10 @@ export class Trace {
 }
 
 export function canonicalLine(r: TraceRecord): string {
-  const base = `[${r.timeMs},${JSON.stringify(r.component)},${JSON.stringify(r.action)},${JSON.stringify(r.object)}`;
-  return (r.detail === undefined ? base : `${base},${JSON.stringify(r.detail)}`) + ']\n';
+  return lineOf(r.timeMs, r.component, r.action, r.object, r.detail);
+}
+
+function lineOf(timeMs: number, component: string, action: string, object: string, detail: string | undefined): string {
+  const base = `[${timeMs},${JSON.stringify(component)},${JSON.stringify(action)},${JSON.stringify(object)}`;
+  return (detail === undefined ? base : `${base},${JSON.stringify(detail)}`) + ']\n';
 }
