@@ -29,13 +29,22 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
-    this.pending += lineOf(timeMs, component, action, object, detail);
+    this.pending += `[${timeMs},${this.quoted(component)},${this.quoted(action)},${this.quoted(object)}${detail === undefined ? '' : `,${JSON.stringify(detail)}`}]\n`;
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
       this.pending = '';
     }
     this.count++;
     if (this.keepRecords) this.kept.push(detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail });
+  }
+
+  /** JSON.stringify(s) for the few component, action and object names a run writes, once each. */
+  private readonly quotes = new Map<string, string>();
+
+  private quoted(s: string): string {
+    let q = this.quotes.get(s);
+    if (q === undefined) this.quotes.set(s, (q = JSON.stringify(s)));
+    return q;
   }
 
   get length(): number {
