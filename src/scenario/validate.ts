@@ -648,12 +648,23 @@ function validators(): Validators {
   const alternatives = new WeakMap<object, string>();
   indexAlternatives(schema, `${SCHEMA_ID}#`, alternatives);
   indexAlternatives(partial, `${PARTIAL_ID}#`, alternatives);
+  // Each validator is compiled on first use: loading a scenario needs only the scenario's (the
+  // fuzzer never needs the others).
+  let scenario: ValidateFunction | undefined;
+  let manifest: ValidateFunction | undefined;
+  let partialManifest: ValidateFunction | undefined;
   compiled = {
     ajv,
     alternatives,
-    scenario: ajv.getSchema(SCHEMA_ID)!,
-    manifest: ajv.getSchema(`${SCHEMA_ID}#/definitions/manifest`)!,
-    partialManifest: ajv.getSchema(PARTIAL_ID)!,
+    get scenario() {
+      return (scenario ??= ajv.getSchema(SCHEMA_ID)!);
+    },
+    get manifest() {
+      return (manifest ??= ajv.getSchema(`${SCHEMA_ID}#/definitions/manifest`)!);
+    },
+    get partialManifest() {
+      return (partialManifest ??= ajv.getSchema(PARTIAL_ID)!);
+    },
   };
   return compiled;
 }
