@@ -4,7 +4,7 @@
 // Synchronous observers see every write at the step that made it (the invariant library and
 // the trace use them; they never write).
 import type { Simulation } from '../engine/sim.js';
-import { type AnyObject, type Kind, type KubeObject, type Pod, KINDS, keyOf, objectKey, podIsTerminal } from './types.js';
+import { type AnyObject, type Kind, type KubeObject, type Pod, KINDS, objectKey, podIsTerminal } from './types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchEvent<T extends KubeObject = AnyObject> {
@@ -48,6 +48,12 @@ export class Store {
   private readonly admission: AdmissionPlugin[] = [];
   private readonly observers: WriteObserver[] = [];
   private readonly watchers = new Map<string, Watcher>();
+  /** objectKey(kind, namespace, name) by kind, namespace ('' for none) and name: reads build no
+   *  string, and the key found is the one objectKey would build. */
+  private readonly keys = new Map<string, Map<string, Map<string, string>>>();
+  /** Per kind, the watchers that watch it with their handlers, in watcher registration order
+   *  (what emit walks); rebuilt lazily after a watch is added. */
+  private watchersByKind = new Map<Kind, Array<{ component: string; handlers: WatchHandler[] }>>();
 
   constructor(
     private readonly sim: Simulation,
@@ -79,10 +85,11 @@ export class Store {
     const list = w.handlers.get(kind) ?? [];
     list.push(handler as WatchHandler);
     w.handlers.set(kind, list);
+    this.watchersByKind = new Map();
   }
 
   get<T extends AnyObject>(kind: T['kind'], namespace: string | undefined, name: string): T | undefined {
-    return this.objects.get(kind)!.get(objectKey(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
+    return this.objects.get(kind)!.get(this.key(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
   }
 
   /** Objects of a kind in creation order (deterministic). */
@@ -101,7 +108,7 @@ export class Store {
     let obj = this.normalizeMeta(input, info.namespaced);
     if (!obj.metadata.name) return { ok: false, reason: 'Invalid', message: `${kind}: metadata.name or generateName is required` };
     const table = this.objects.get(kind)!;
-    const key = keyOf(obj);
+    const key = this.keyOf(obj);
     if (table.has(key)) return { ok: false, reason: 'AlreadyExists', message: `${kindPlural(kind)} "${obj.metadata.name}" already exists` };
     const admitted = this.admit('CREATE', obj, undefined);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
@@ -117,7 +124,7 @@ export class Store {
     const kind = input.kind as Kind;
     const table = this.objects.get(kind);
     if (table === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
-    const key = keyOf(input);
+    const key = this.keyOf(input);
     const old = table.get(key) as T | undefined;
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${input.metadata.name}" not found` };
     if (expectedResourceVersion !== undefined && old.metadata.resourceVersion !== expectedResourceVersion) {
@@ -125,7 +132,7 @@ export class Store {
     }
     const admitted = this.admit('UPDATE', input, old);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
-    const specChanged = 'spec' in admitted && JSON.stringify((admitted as { spec: unknown }).spec) !== JSON.stringify((old as { spec?: unknown }).spec);
+    const specChanged = 'spec' in admitted && !sameJson((admitted as { spec: unknown }).spec, (old as { spec?: unknown }).spec);
     const obj = this.stamp(admitted as T, {
       uid: old.metadata.uid,
       creationTimestamp: old.metadata.creationTimestamp,
@@ -143,7 +150,7 @@ export class Store {
    */
   delete(kind: Kind, namespace: string | undefined, name: string, actor: string, options: DeleteOptions = {}): WriteResult<AnyObject> {
     const table = this.objects.get(kind)!;
-    const key = objectKey(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name);
+    const key = this.key(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name);
     const old = table.get(key);
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${name}" not found` };
     if (old.kind === 'Pod') {
@@ -192,23 +199,87 @@ export class Store {
     return { ...obj, metadata: meta };
   }
 
+  /** objectKey(kind, namespace, name), built once per distinct key. */
+  private key(kind: string, namespace: string | undefined, name: string): string {
+    let byNamespace = this.keys.get(kind);
+    if (byNamespace === undefined) this.keys.set(kind, (byNamespace = new Map()));
+    const ns = namespace ? namespace : '';
+    let byName = byNamespace.get(ns);
+    if (byName === undefined) byNamespace.set(ns, (byName = new Map()));
+    let key = byName.get(name);
+    if (key === undefined) byName.set(name, (key = objectKey(kind, namespace, name)));
+    return key;
+  }
+
+  /** keyOf(obj), through the key cache. */
+  private keyOf(obj: KubeObject): string {
+    return this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
+  }
+
   private nextUid(): string {
     const n = (++this.uidCounter).toString(16).padStart(12, '0');
     return `00000000-0000-4000-8000-${n}`;
   }
 
   private emit(ev: WatchEvent, verb: string, actor: string): void {
-    this.sim.record(actor, verb, keyOf(ev.object), traceDetail(ev));
+    this.sim.record(actor, verb, this.keyOf(ev.object), traceDetail(ev));
     for (const o of this.observers) o(ev, verb, actor);
     const kind = ev.object.kind as Kind;
-    for (const w of this.watchers.values()) {
-      const handlers = w.handlers.get(kind);
-      if (handlers === undefined) continue;
+    for (const w of this.kindWatchers(kind)) {
+      const handlers = w.handlers;
       this.sim.after(this.watchLatencyMs, w.component, () => {
         for (const h of handlers) h(ev);
       });
     }
   }
+
+  private kindWatchers(kind: Kind): Array<{ component: string; handlers: WatchHandler[] }> {
+    let list = this.watchersByKind.get(kind);
+    if (list === undefined) {
+      list = [];
+      for (const w of this.watchers.values()) {
+        const handlers = w.handlers.get(kind);
+        if (handlers !== undefined) list.push({ component: w.component, handlers });
+      }
+      this.watchersByKind.set(kind, list);
+    }
+    return list;
+  }
+}
+
+/** JSON.stringify(a) === JSON.stringify(b), without serialising when both are one object (a
+ *  status write passes the spec it read). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return flatSameJson(a, b) ?? JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** For two plain objects with the same keys in the same order and only JSON-exact primitive
+ *  values (a Lease's spec), the answer without serialising; undefined when it cannot tell. */
+function flatSameJson(a: unknown, b: unknown): boolean | undefined {
+  if (!isPlainRecord(a) || !isPlainRecord(b)) return undefined;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return undefined;
+  let same = true;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return undefined;
+    const va = a[k];
+    const vb = b[k];
+    if (!jsonExact(va) || !jsonExact(vb)) return undefined;
+    if (va !== vb) same = false;
+  }
+  return same;
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** A value whose JSON text is equal for two values exactly when they are ===. */
+function jsonExact(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
 
 /** What the trace keeps of a write: the resourceVersion, and for pods where they are and how. */

@@ -146,7 +146,19 @@ function withoutHashLabel(t: PodTemplateSpec): PodTemplateSpec {
 /** deploymentutil.EqualIgnoreHash: templates equal but for the pod-template-hash label (an empty
  *  map counts as none, as apiequality.Semantic does). */
 export function equalIgnoreHash(t1: PodTemplateSpec, t2: PodTemplateSpec): boolean {
-  return canonicalJson(withoutHashLabel(t1)) === canonicalJson(withoutHashLabel(t2));
+  return t1 === t2 || canonicalWithoutHash(t1) === canonicalWithoutHash(t2);
+}
+
+/** canonicalJson(withoutHashLabel(t)), kept per template object: stored objects are replaced on
+ *  every write, never changed in place, so one template's text never changes (and a deployment
+ *  compares its template with every ReplicaSet's on each sync). */
+const canonicalTemplates = new WeakMap<PodTemplateSpec, string>();
+
+function canonicalWithoutHash(t: PodTemplateSpec): string {
+  if (typeof t !== 'object' || t === null) return canonicalJson(withoutHashLabel(t));
+  let text = canonicalTemplates.get(t);
+  if (text === undefined) canonicalTemplates.set(t, (text = canonicalJson(withoutHashLabel(t))));
+  return text;
 }
 
 // ---- ReplicaSet lists --------------------------------------------------------------------------

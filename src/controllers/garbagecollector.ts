@@ -66,8 +66,12 @@ export class GarbageCollector {
       this.queueDependents(ev.object.metadata.uid);
       return;
     }
-    const owners = (ev.object.metadata.ownerReferences ?? []).map((r) => r.uid);
-    const before = this.nodes.get(key)?.owners ?? [];
+    const refs = ev.object.metadata.ownerReferences;
+    const known = this.nodes.get(key);
+    // No owners before or now (a Lease, a Node): nothing changes (the comparison below says so).
+    if (known === undefined && (refs ?? []).length === 0) return;
+    const owners = (refs ?? []).map((r) => r.uid);
+    const before = known?.owners ?? [];
     if (owners.length === before.length && owners.every((uid, i) => uid === before[i])) return;
     this.forget(key);
     if (owners.length === 0) return;

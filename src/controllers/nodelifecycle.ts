@@ -194,7 +194,7 @@ export class NodeLifecycleController {
 
   private removeFromTainter(zone: string, name: string): void {
     const t = this.tainters.get(zone);
-    if (t) t.queue = t.queue.filter((n) => n !== name);
+    if (t && t.queue.includes(name)) t.queue = t.queue.filter((n) => n !== name);
   }
 
   private scheduleTaintPass(): void {
@@ -228,7 +228,10 @@ export class NodeLifecycleController {
   /** Sets the node's controller NoExecute taint to `key` (or removes both when undefined). */
   private setNoExecuteTaint(node: Node, key: string | undefined): void {
     const taints = node.spec.taints ?? [];
-    const kept = taints.filter((t) => !(t.effect === 'NoExecute' && (t.key === TAINT_NODE_NOT_READY || t.key === TAINT_NODE_UNREACHABLE)));
+    const isControllerTaint = (t: Taint) => t.effect === 'NoExecute' && (t.key === TAINT_NODE_NOT_READY || t.key === TAINT_NODE_UNREACHABLE);
+    // Removing taints the node does not have: nothing to write (the check below says the same).
+    if (key === undefined && !taints.some(isControllerTaint)) return;
+    const kept = taints.filter((t) => !isControllerTaint(t));
     const next: Taint[] = key ? [...kept, { key, effect: 'NoExecute', timeAdded: this.sim.nowMs }] : kept;
     if (next.length === taints.length && next.every((t, i) => t.key === taints[i]!.key && t.effect === taints[i]!.effect)) return;
     this.store.update<Node>({ ...node, spec: { ...node.spec, taints: next } }, COMPONENT, 'taint');

@@ -30,7 +30,8 @@ export class Simulation {
   private readonly queue = new EventQueue();
   private readonly instantHooks: InstantHook[] = [];
   private stopReason: string | undefined;
-  private readonly stepsByComponent = new Map<string, number>();
+  /** Steps run per component (a counter per component, so a step is one map lookup). */
+  private readonly stepsByComponent = new Map<string, { steps: number }>();
 
   constructor(seed: number, options: { keepTrace?: boolean } = {}) {
     this.rng = new PrngStreams(seed);
@@ -84,7 +85,9 @@ export class Simulation {
       if (steps >= budgets.maxSteps) return this.budgetOutcome('steps', steps);
       if ((steps & 4095) === 4095 && budgets.wallClockExceeded?.()) return this.budgetOutcome('wall-clock', steps);
       steps++;
-      this.stepsByComponent.set(next.component, (this.stepsByComponent.get(next.component) ?? 0) + 1);
+      const counter = this.stepsByComponent.get(next.component);
+      if (counter === undefined) this.stepsByComponent.set(next.component, { steps: 1 });
+      else counter.steps++;
       next.run();
       if (this.stopReason !== undefined) return { kind: 'stopped', steps, endMs: this.nowMs, reason: this.stopReason };
       const after = this.queue.peek();
@@ -106,7 +109,7 @@ export class Simulation {
   }
 
   private budgetOutcome(budget: 'steps' | 'wall-clock', steps: number): RunOutcome {
-    const busiest = [...this.stepsByComponent.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+    const busiest = [...this.stepsByComponent].map(([c, n]): [string, number] => [c, n.steps]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
     return { kind: 'budget', budget, steps, endMs: this.nowMs, busiest };
   }
 }

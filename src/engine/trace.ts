@@ -29,14 +29,22 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
-    const rec: TraceRecord = detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail };
-    this.pending += canonicalLine(rec);
+    this.pending += `[${timeMs},${this.quoted(component)},${this.quoted(action)},${this.quoted(object)}${detail === undefined ? '' : `,${JSON.stringify(detail)}`}]\n`;
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
       this.pending = '';
     }
     this.count++;
-    if (this.keepRecords) this.kept.push(rec);
+    if (this.keepRecords) this.kept.push(detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail });
+  }
+
+  /** JSON.stringify(s) for the few component, action and object names a run writes, once each. */
+  private readonly quotes = new Map<string, string>();
+
+  private quoted(s: string): string {
+    let q = this.quotes.get(s);
+    if (q === undefined) this.quotes.set(s, (q = JSON.stringify(s)));
+    return q;
   }
 
   get length(): number {
@@ -55,6 +63,10 @@ export class Trace {
 }
 
 export function canonicalLine(r: TraceRecord): string {
-  const base = `[${r.timeMs},${JSON.stringify(r.component)},${JSON.stringify(r.action)},${JSON.stringify(r.object)}`;
-  return (r.detail === undefined ? base : `${base},${JSON.stringify(r.detail)}`) + ']\n';
+  return lineOf(r.timeMs, r.component, r.action, r.object, r.detail);
+}
+
+function lineOf(timeMs: number, component: string, action: string, object: string, detail: string | undefined): string {
+  const base = `[${timeMs},${JSON.stringify(component)},${JSON.stringify(action)},${JSON.stringify(object)}`;
+  return (detail === undefined ? base : `${base},${JSON.stringify(detail)}`) + ']\n';
 }

@@ -3,7 +3,7 @@
 // commands print themselves as code: here, a shrunk failure *is* a scenario file).
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { formatDuration } from '../engine/time.js';
-import { loadText } from '../scenario/load.js';
+import { loadJsonText, loadText } from '../scenario/load.js';
 import { formatLoadError, type Scenario } from '../scenario/types.js';
 import { type FuzzAction, type FuzzCase, caseSize, type FuzzNode, type FuzzPodAffinity, type FuzzWorkload, PRIORITY_VALUES } from './arbitraries.js';
 
@@ -255,14 +255,15 @@ function flowLength(v: unknown): number {
 /**
  * The case as the loader sees it; throws if the loader rejects it (a fuzzer bug, never the
  * policy's). The text is the document in JSON, which is YAML too (and quicker to write and parse
- * than block style): the same loader, validation and defaults as a user's file.
+ * than block style): the same loader, validation and defaults as a user's file. loadJsonText
+ * reads it with JSON.parse instead of the YAML parser, with the same data and source positions.
  */
 export function caseToScenario(c: FuzzCase, meta: EmitMeta = {}, file = 'fuzz-case.yaml'): Scenario {
-  return loadScenarioText(JSON.stringify(caseDocument(c, meta)), file);
+  return loadScenarioText(JSON.stringify(caseDocument(c, meta)), file, loadJsonText);
 }
 
-export function loadScenarioText(text: string, file: string): Scenario {
-  const loaded = loadText(text, file);
+export function loadScenarioText(text: string, file: string, load: typeof loadText = loadText): Scenario {
+  const loaded = load(text, file);
   if (loaded.errors.length > 0 || loaded.scenarios.length !== 1) {
     throw new Error(`internal: a generated scenario did not load:\n${loaded.errors.map(formatLoadError).join('\n')}\n---\n${text}`);
   }

@@ -122,10 +122,10 @@ export class Kubelet {
     if (!node) return;
     const now = this.sim.nowMs;
     const prev = node.status.conditions ?? [];
+    // Checked first without building anything: most periods write nothing.
+    if (!force && now - this.lastReportedStatusMs < this.options.nodeStatusReportFrequencyMs && !conditionsDiffer(prev)) return;
     const readyBefore = prev.find((c) => c.type === 'Ready');
     const conditions = kubeletConditions(prev, now);
-    const changed = JSON.stringify(strip(prev)) !== JSON.stringify(strip(conditions));
-    if (!force && !changed && now - this.lastReportedStatusMs < this.options.nodeStatusReportFrequencyMs) return;
     this.lastReportedStatusMs = now;
     const r = this.store.update<Node>({ ...node, status: { ...node.status, conditions } }, this.component, 'status');
     if (r.ok && readyBefore?.status !== 'True') {
@@ -347,23 +347,33 @@ function nodeIP(node: Node | undefined): string | undefined {
   return node?.status.addresses?.find((a) => a.type === 'InternalIP')?.address;
 }
 
+/** The conditions a healthy kubelet posts (pkg/kubelet/nodestatus/setters.go): type, status, reason, message. */
+const KUBELET_CONDITIONS: ReadonlyArray<readonly [string, NodeCondition['status'], string, string]> = [
+  ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
+  ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
+  ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+  ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
+];
+
 /** The conditions a healthy kubelet posts (pkg/kubelet/nodestatus/setters.go). */
 export function kubeletConditions(prev: readonly NodeCondition[], nowMs: number): NodeCondition[] {
-  const want: Array<[string, NodeCondition['status'], string, string]> = [
-    ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
-    ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-    ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
-    ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
-  ];
-  return want.map(([type, status, reason, message]) => {
+  return KUBELET_CONDITIONS.map(([type, status, reason, message]) => {
     const old = prev.find((c) => c.type === type);
     const lastTransitionTime = old && old.status === status ? old.lastTransitionTime ?? nowMs : nowMs;
     return { type, status, lastHeartbeatTime: nowMs, lastTransitionTime, reason, message };
   });
 }
 
-function strip(conds: readonly NodeCondition[]): unknown {
-  return conds.map((c) => [c.type, c.status, c.reason, c.message]);
+/** Whether `prev` differs from what kubeletConditions(prev, t) returns in anything but the
+ *  heartbeat and transition times: type, status, reason and message, in order. */
+function conditionsDiffer(prev: readonly NodeCondition[]): boolean {
+  if (prev.length !== KUBELET_CONDITIONS.length) return true;
+  for (let i = 0; i < prev.length; i++) {
+    const c = prev[i]!;
+    const w = KUBELET_CONDITIONS[i]!;
+    if (c.type !== w[0] || c.status !== w[1] || c.reason !== w[2] || c.message !== w[3]) return true;
+  }
+  return false;
 }
 
 function podConditions(prev: readonly PodCondition[] | undefined, ready: boolean, nowMs: number): PodCondition[] {

@@ -13,8 +13,8 @@ import type {
   ScenarioEvent, SchedulerSpec, SourceLocation, TimeQualifier,
 } from './types.js';
 import {
-  EVENT_ACTIONS, checkNodeReferences, parseTextMatcher, parseYamlDocuments, validateScenarioData,
-  type NamedAt, type ParsedDocument, type PathSegment, type YamlLocator,
+  EVENT_ACTIONS, checkNodeReferences, parseJsonDocument, parseTextMatcher, parseYamlDocuments, validateScenarioData,
+  type Locator, type NamedAt, type ParsedDocument, type PathSegment,
 } from './validate.js';
 
 export interface LoadOptions {
@@ -59,6 +59,12 @@ export function loadFile(path: string, options: LoadOptions = {}): LoadResult {
 /** Loads every scenario of a YAML text, as if read from `file` (includes resolve relative to it). */
 export function loadText(text: string, file: string, options: LoadOptions = {}): LoadResult {
   return loadScenarioText(text, file, options, false);
+}
+
+/** loadText for a text that is most likely one line of JSON (JSON.stringify's; the fuzzer's
+ *  cases): the same result, without the YAML parser when the text is such JSON. */
+export function loadJsonText(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  return loadScenarioText(text, file, options, false, parseJsonDocument(text, file));
 }
 
 /**
@@ -143,8 +149,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function loadScenarioText(text: string, file: string, options: LoadOptions, skipManifestFiles: boolean): LoadResult {
-  const { documents, errors } = parseYamlDocuments(text, file);
+function loadScenarioText(text: string, file: string, options: LoadOptions, skipManifestFiles: boolean, parsed?: ReturnType<typeof parseYamlDocuments>): LoadResult {
+  const { documents, errors } = parsed ?? parseYamlDocuments(text, file);
   if (skipManifestFiles && errors.length === 0 && documents.length > 0 && documents.every((d) => looksLikeManifest(d.data))) {
     return { scenarios: [], errors: [] };
   }
@@ -212,7 +218,7 @@ function buildScenario(raw: RawScenario, doc: ParsedDocument, file: string, opti
 }
 
 /** The Node objects of the shorthand entries, and their names located at each entry's `name`. */
-function clusterNodes(entries: NodeShorthand[], locator: YamlLocator): { located: Array<Located<Node>>; names: NamedAt[] } {
+function clusterNodes(entries: NodeShorthand[], locator: Locator): { located: Array<Located<Node>>; names: NamedAt[] } {
   const located: Array<Located<Node>> = [];
   const names: NamedAt[] = [];
   entries.forEach((entry, i) => {
@@ -252,7 +258,7 @@ function buildInvariants(raw: string | string[] | undefined): InvariantSelection
 // ---------------------------------------------------------------------------------------------
 // Scheduler policy
 
-function resolveScheduler(value: string | Record<string, unknown> | undefined, file: string, locator: YamlLocator): { spec: SchedulerSpec; errors: LoadError[] } {
+function resolveScheduler(value: string | Record<string, unknown> | undefined, file: string, locator: Locator): { spec: SchedulerSpec; errors: LoadError[] } {
   if (value === undefined || value === 'default') return { spec: { kind: 'default' }, errors: [] };
   if (typeof value === 'object') {
     return { spec: { kind: 'config', config: structuredClone(value), loc: locator.locate(['cluster', 'scheduler']), baseDir: dirname(file) }, errors: [] };
@@ -290,7 +296,7 @@ export function loadSchedulerConfig(path: string, referencedAt?: SourceLocation)
   return { spec: { kind: 'config', config, loc: doc.locator.locate([]), baseDir: dirname(path) }, errors: [] };
 }
 
-function schedulerConfigProblems(data: unknown, locator: YamlLocator): LoadError[] {
+function schedulerConfigProblems(data: unknown, locator: Locator): LoadError[] {
   if (!isRecord(data)) return [locator.error([], `a scheduler configuration must be a map with apiVersion ${SCHEDULER_API_VERSION} and kind ${SCHEDULER_KIND}`)];
   const problems: LoadError[] = [];
   for (const [field, expected] of [['apiVersion', SCHEDULER_API_VERSION], ['kind', SCHEDULER_KIND]] as const) {
@@ -356,7 +362,7 @@ function objectRef(v: Record<string, unknown>): ObjectRef {
 // ---------------------------------------------------------------------------------------------
 // Node references
 
-function nodeReferenceErrors(shorthandNodes: NamedAt[], objects: Array<Located<AnyObject>>, events: ScenarioEvent[], locator: YamlLocator): LoadError[] {
+function nodeReferenceErrors(shorthandNodes: NamedAt[], objects: Array<Located<AnyObject>>, events: ScenarioEvent[], locator: Locator): LoadError[] {
   const initial: NamedAt[] = [...shorthandNodes];
   for (const o of objects) if (o.value.kind === 'Node') initial.push({ name: o.value.metadata.name, loc: o.loc });
   const added: string[] = [];

@@ -16,7 +16,7 @@ import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { DEFAULT_SCHEDULER_NAME } from '../scheduler/profile.js';
 import { isPluginModulePath, loadSchedulerConfig } from './load.js';
 import { type LoadError, type SchedulerSpec, type SourceLocation, formatLoadError } from './types.js';
-import { type PathSegment, type YamlLocator, formatPath, parseYamlDocuments, suggestClosest } from './validate.js';
+import { type Locator, type PathSegment, formatPath, parseYamlDocuments, suggestClosest } from './validate.js';
 
 /** A scheduler set-up, with the backoffs when the configuration sets them (podInitialBackoffSeconds, podMaxBackoffSeconds). */
 export type PolicySetup = SchedulerSetup;
@@ -163,7 +163,7 @@ function parseLocPath(text: string): PathSegment[] {
  */
 function yamlLocator(spec: ConfigSpec): (e: ConfigError) => LoadError {
   const prefix = parseLocPath(spec.loc.path);
-  let locator: YamlLocator | undefined;
+  let locator: Locator | undefined;
   try {
     const { documents } = parseYamlDocuments(readFileSync(spec.loc.file, 'utf8'), spec.loc.file);
     locator = documents

@@ -73,8 +73,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------
 // YAML documents and source locations
 
+/** Maps paths in one document to file:line:column. */
+export interface Locator {
+  readonly file: string;
+  locate(path: readonly PathSegment[], target?: 'key' | 'value'): SourceLocation;
+  error(path: readonly PathSegment[], message: string, target?: 'key' | 'value'): LoadError;
+}
+
 /** Maps paths in one YAML document to file:line:column. */
-export class YamlLocator {
+export class YamlLocator implements Locator {
   constructor(
     readonly file: string,
     private readonly doc: Document,
@@ -145,7 +152,7 @@ export interface ParsedDocument {
   /** Position of the document in its file (0-based), counting empty documents. */
   index: number;
   data: unknown;
-  locator: YamlLocator;
+  locator: Locator;
 }
 
 /** Every non-empty document of a YAML stream, with a located error for each that does not parse. */
@@ -168,6 +175,144 @@ export function parseYamlDocuments(text: string, file: string): { documents: Par
     else if (converted.data !== null && converted.data !== undefined) documents.push({ index, data: converted.data, locator });
   });
   return { documents, errors };
+}
+
+/**
+ * A one-line JSON text (JSON.stringify's, which is YAML too) as parseYamlDocuments would give it:
+ * the same data (JSON's scalars mean the same in YAML's core schema) and a locator that finds
+ * the same positions (a map or list value at its key, a scalar or list item where it starts).
+ * Undefined for any other text (a line break, a `<<` merge key, text JSON.parse rejects), which
+ * then goes through the YAML parser.
+ */
+export function parseJsonDocument(text: string, file: string): { documents: ParsedDocument[]; errors: LoadError[] } | undefined {
+  if (/[\t\r\n\u2028\u2029]/.test(text) || text.includes('"<<"') || text.includes('"__proto__"')) return undefined;
+  let data: unknown;
+  let root: JsonNode;
+  try {
+    data = JSON.parse(text);
+    root = new JsonScanner(text).document();
+  } catch {
+    return undefined;
+  }
+  const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, root) }] : [];
+  return { documents, errors: [] };
+}
+
+/** Where a JSON value starts; for maps, each key's start and value, in text order. */
+type JsonNode =
+  | { kind: 'scalar'; start: number }
+  | { kind: 'seq'; start: number; items: JsonNode[] }
+  | { kind: 'map'; start: number; entries: Array<{ key: string; keyStart: number; value: JsonNode }> };
+
+/** The positions of a JSON text JSON.parse accepted (so no syntax checks here). */
+class JsonScanner {
+  private i = 0;
+
+  constructor(private readonly text: string) {}
+
+  document(): JsonNode {
+    const node = this.value();
+    this.space();
+    if (this.i !== this.text.length) throw new Error('trailing text');
+    return node;
+  }
+
+  private space(): void {
+    const t = this.text;
+    while (this.i < t.length && t[this.i] === ' ') this.i++;
+  }
+
+  private value(): JsonNode {
+    this.space();
+    const t = this.text;
+    const start = this.i;
+    const c = t[start];
+    if (c === '{') {
+      this.i++;
+      const entries: Array<{ key: string; keyStart: number; value: JsonNode }> = [];
+      this.space();
+      if (t[this.i] === '}') {
+        this.i++;
+        return { kind: 'map', start, entries };
+      }
+      for (;;) {
+        this.space();
+        const keyStart = this.i;
+        const key = JSON.parse(t.slice(keyStart, this.stringEnd())) as string;
+        // YAML rejects a repeated key where JSON.parse keeps the last: leave it to the YAML parser.
+        if (entries.some((e) => e.key === key)) throw new Error('duplicate key');
+        this.space();
+        this.i++; // ':'
+        entries.push({ key, keyStart, value: this.value() });
+        this.space();
+        if (t[this.i++] === '}') return { kind: 'map', start, entries };
+      }
+    }
+    if (c === '[') {
+      this.i++;
+      const items: JsonNode[] = [];
+      this.space();
+      if (t[this.i] === ']') {
+        this.i++;
+        return { kind: 'seq', start, items };
+      }
+      for (;;) {
+        items.push(this.value());
+        this.space();
+        if (t[this.i++] === ']') return { kind: 'seq', start, items };
+      }
+    }
+    if (c === '"') this.i = this.stringEnd();
+    else while (this.i < t.length && !' ,]}'.includes(t[this.i]!)) this.i++;
+    return { kind: 'scalar', start };
+  }
+
+  /** From an opening quote at i, the index after the closing one. */
+  private stringEnd(): number {
+    const t = this.text;
+    let j = this.i + 1;
+    while (t[j] !== '"') j += t[j] === '\\' ? 2 : 1;
+    this.i = j + 1;
+    return this.i;
+  }
+}
+
+/** YamlLocator's answers for a one-line JSON document (line 1; column = offset + 1). */
+class JsonLocator implements Locator {
+  constructor(
+    readonly file: string,
+    private readonly root: JsonNode,
+  ) {}
+
+  locate(path: readonly PathSegment[], target: 'key' | 'value' = 'value'): SourceLocation {
+    let node = this.root;
+    let keyStart: number | undefined;
+    let depth = 0;
+    for (; depth < path.length; depth++) {
+      const seg = path[depth]!;
+      if (node.kind === 'seq') {
+        const item = typeof seg === 'number' ? node.items[seg] : undefined;
+        if (item === undefined) break;
+        node = item;
+        keyStart = undefined;
+      } else if (node.kind === 'map') {
+        const entry = node.entries.find((e) => e.key === String(seg));
+        if (entry === undefined) break;
+        node = entry.value;
+        keyStart = entry.keyStart;
+      } else break;
+    }
+    const complete = depth === path.length;
+    let offset: number;
+    if (complete && target === 'key' && keyStart !== undefined) offset = keyStart;
+    else if (keyStart !== undefined && node.kind !== 'scalar') offset = keyStart;
+    else offset = node.start;
+    return { file: this.file, line: 1, column: Math.max(1, offset + 1), path: formatPath(path) };
+  }
+
+  error(path: readonly PathSegment[], message: string, target: 'key' | 'value' = 'value'): LoadError {
+    return { ...this.locate(path, target), message };
+  }
 }
 
 /** Line and column of the first alias whose anchor is not defined before it, if any. */
@@ -648,12 +793,23 @@ function validators(): Validators {
   const alternatives = new WeakMap<object, string>();
   indexAlternatives(schema, `${SCHEMA_ID}#`, alternatives);
   indexAlternatives(partial, `${PARTIAL_ID}#`, alternatives);
+  // Each validator is compiled on first use: loading a scenario needs only the scenario's (the
+  // fuzzer never needs the others).
+  let scenario: ValidateFunction | undefined;
+  let manifest: ValidateFunction | undefined;
+  let partialManifest: ValidateFunction | undefined;
   compiled = {
     ajv,
     alternatives,
-    scenario: ajv.getSchema(SCHEMA_ID)!,
-    manifest: ajv.getSchema(`${SCHEMA_ID}#/definitions/manifest`)!,
-    partialManifest: ajv.getSchema(PARTIAL_ID)!,
+    get scenario() {
+      return (scenario ??= ajv.getSchema(SCHEMA_ID)!);
+    },
+    get manifest() {
+      return (manifest ??= ajv.getSchema(`${SCHEMA_ID}#/definitions/manifest`)!);
+    },
+    get partialManifest() {
+      return (partialManifest ??= ajv.getSchema(PARTIAL_ID)!);
+    },
   };
   return compiled;
 }
@@ -850,13 +1006,13 @@ function untilContext(data: unknown): { ms: number; text: string } {
 }
 
 /** Located errors in document order (ajv reports them in schema order). */
-function locateAll(issues: Issue[], locator: YamlLocator, basePath: readonly PathSegment[]): LoadError[] {
+function locateAll(issues: Issue[], locator: Locator, basePath: readonly PathSegment[]): LoadError[] {
   const errors = issues.map((i) => locator.error([...basePath, ...i.path], i.message, i.target));
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** Schema and semantic errors of one scenario document. */
-export function validateScenarioData(data: unknown, locator: YamlLocator): LoadError[] {
+export function validateScenarioData(data: unknown, locator: Locator): LoadError[] {
   const saved = currentUntil;
   currentUntil = untilContext(data);
   try {
@@ -867,7 +1023,7 @@ export function validateScenarioData(data: unknown, locator: YamlLocator): LoadE
 }
 
 /** Schema and semantic errors of one manifest, at `basePath` in its document. */
-export function validateManifestData(data: unknown, locator: YamlLocator, basePath: readonly PathSegment[] = []): LoadError[] {
+export function validateManifestData(data: unknown, locator: Locator, basePath: readonly PathSegment[] = []): LoadError[] {
   return locateAll(runSchema(validators().manifest, data), locator, basePath);
 }
 
