@@ -109,10 +109,17 @@ function findNodesThatPassFilters(
   const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? sel.percentageOfNodesToScore, numAll);
   const feasible: NodeInfo[] = [];
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
+  // Nodes that passed the same filter chain at the same generation pass again (see filterChain).
+  const memo = sel.nominated.size === 0 ? fwk.filterChain(state, pod) : null;
   for (let i = 0; i < numAll && feasible.length < toFind; i++) {
     const node = nodes[(start + i) % numAll]!;
+    if (memo !== null && memo.passed(node)) {
+      feasible.push(node);
+      continue;
+    }
     const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
     if (s === null) {
+      if (memo !== null) memo.pass(node);
       feasible.push(node);
       continue;
     }
@@ -124,28 +131,34 @@ function findNodesThatPassFilters(
 }
 
 /** prioritizeNodes: every node scores 1 when the profile has no score plugins. */
-export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { totals: number[] } | { error: string } {
+export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { totals: ArrayLike<number> } | { error: string } {
   if (fwk.scorePlugins.length === 0) return { totals: nodes.map(() => 1) };
   const pre = fwk.runPreScore(state, pod, nodes);
   if (pre !== null) return { error: pre.message() };
-  const { totals, status } = fwk.runScore(state, pod, nodes);
+  // The totals live in the framework's reused buffer: valid until its next scoring run.
+  const { totals, status } = fwk.scoreNodes(state, pod, nodes, null);
   if (status !== null) return { error: status.message() };
   return { totals };
 }
 
 /** selectHost: uniform among the top-scored nodes by reservoir sampling, drawn from the seeded
  *  stream in node-scan order (upstream draws from math/rand). */
-export function selectHost(nodes: readonly NodeInfo[], totals: readonly number[], rng: Prng): string {
+export function selectHost(nodes: readonly NodeInfo[], totals: ArrayLike<number>, rng: Prng): string {
   let best = 0;
+  let bestScore = totals[0]!;
   let count = 1;
   for (let i = 1; i < nodes.length; i++) {
     const s = totals[i]!;
-    if (s > totals[best]!) {
+    if (s > bestScore) {
       best = i;
+      bestScore = s;
       count = 1;
-    } else if (s === totals[best]!) {
+    } else if (s === bestScore) {
       count++;
-      if (rng.intn(count) === 0) best = i;
+      if (rng.intn(count) === 0) {
+        best = i;
+        bestScore = s;
+      }
     }
   }
   return nodes[best]!.name;

@@ -256,6 +256,13 @@ export interface PreFilterPlugin extends Plugin {
 
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus;
+  /**
+   * Optional, called after PreFilter: a key such that Filter's verdict depends only on the node
+   * (its generation) and this key. When every active Filter plugin has one, the framework skips
+   * the plugins for a node that passed them all under the same keys and generation. Return
+   * undefined when the verdict also depends on other nodes or on anything else.
+   */
+  filterSignature?(state: CycleState, pod: PodInfo): string | undefined;
 }
 
 export interface PostFilterResult {
@@ -289,6 +296,11 @@ export interface ScorePlugin extends Plugin {
    */
   scoreSignature?(state: CycleState, pod: PodInfo): string | undefined;
   normalizeScore?(state: CycleState, pod: PodInfo, scores: NodeScore[]): MaybeStatus;
+  /**
+   * Optional: NormalizeScore on the first `n` scores of a plain array, in place (the framework
+   * prefers it to normalizeScore, which it must equal, when the names are not needed).
+   */
+  normalizeScoreValues?(state: CycleState, pod: PodInfo, scores: Float64Array, n: number): MaybeStatus;
 }
 
 export interface ReservePlugin extends Plugin {
