@@ -80,9 +80,10 @@ export interface PluginScores {
 
 /**
  * Raw scores by node id for the score plugins that declare a signature: one record per node id
- * (generation, combination id, then one raw score per score plugin), valid while the node's
- * generation and the cycle's combination of signatures match. One check per node serves every
- * memoised plugin.
+ * (generation, combination id, one raw score per score plugin, then the weighted sum of the
+ * memoised plugins without NormalizeScore, or NaN when one of their scores is not an integer in
+ * [MinNodeScore, MaxNodeScore]), valid while the node's generation and the cycle's combination of
+ * signatures match. One check per node serves every memoised plugin.
  */
 class ScoreMemo {
   data = new Float64Array(0);
@@ -154,6 +155,8 @@ export class Framework {
   readonly scoreWeights: number[];
   /** The score plugins' raw scores by node id (see ScorePlugin.scoreSignature). */
   private readonly scoreMemo: ScoreMemo;
+  /** Per score plugin: does it have a NormalizeScore? */
+  private readonly normalizes: boolean[];
   readonly reservePlugins: ReservePlugin[];
   readonly permitPlugins: PermitPlugin[];
   readonly preBindPlugins: PreBindPlugin[];
@@ -176,7 +179,8 @@ export class Framework {
     this.preScorePlugins = at('preScore');
     this.scorePlugins = at('score');
     this.scoreWeights = profile.points.score.map((n) => profile.weights.get(n) ?? 1);
-    this.scoreMemo = new ScoreMemo(2 + this.scorePlugins.length);
+    this.scoreMemo = new ScoreMemo(3 + this.scorePlugins.length);
+    this.normalizes = this.scorePlugins.map((p) => p.normalizeScore !== undefined || p.normalizeScoreValues !== undefined);
     this.reservePlugins = at('reserve');
     this.permitPlugins = at('permit');
     this.preBindPlugins = at('preBind');
@@ -412,18 +416,23 @@ export class Framework {
       sigs[pi] = sig;
       if (sig !== 0) comboKey += `${pi}:${sig} `;
     }
-    let memoDone = false;
+    // 0: no memo; 1: memoised raw scores in the rows; 2: as 1, and the memoised plugins without
+    // NormalizeScore already summed into totals (exact: every term is an integer).
+    let memoMode = 0;
     if (comboKey !== '') {
       let combo = this.comboIds.get(comboKey);
       if (combo === undefined) this.comboIds.set(comboKey, (combo = this.comboIds.size + 1));
-      memoDone = this.scoreMemoised(state, pod, nodes, combo);
+      // With detail wanted, every plugin's row is reported: no partial sums.
+      memoMode = this.scoreMemoised(state, pod, nodes, combo, detail === null && !this.noPartialSums);
+      if (memoMode === 3) return this.scoreNodesInOrder(state, pod, nodes, detail);
     }
     for (let pi = 0; pi < np; pi++) {
       const p = plugins[pi]!;
       const sig = sigs[pi]!;
       if (sig === -1) continue;
+      if (memoMode === 2 && sig !== 0 && !this.normalizes[pi]) continue;
       const raw = rows[pi]!;
-      if (sig === 0 || !memoDone) {
+      if (sig === 0 || memoMode === 0) {
         for (let i = 0; i < n; i++) {
           const r = p.score(state, pod, nodes[i]!);
           if (typeof r !== 'number') return { totals, status: asError(`running Score plugin "${p.name}": ${r.message()}`).withPlugin(p.name) };
@@ -446,6 +455,10 @@ export class Framework {
         if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
           return { totals, status: asError(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`).withPlugin(p.name) };
         }
+        if (memoMode === 2 && (v | 0) !== v) {
+          // A fractional score: the sums must be made in plugin order, as without the memo.
+          return this.scoreNodesInOrder(state, pod, nodes, detail);
+        }
         totals[i] += v * weight;
       }
       if (detail !== null) detail.push({ plugin: p.name, weight, raw: rawCopy, normalized: Array.from(raw.subarray(0, n)) });
@@ -453,44 +466,88 @@ export class Framework {
     return { totals, status: null };
   }
 
-  /** Raw scores of the plugins with a signature (this.sigs[pi] > 0), from the memo where it is
-   *  current. False (nothing trusted) when a plugin returned an error. */
-  private scoreMemoised(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], combo: number): boolean {
+  /** scoreNodes without the partial sums: every plugin's weighted score added in plugin order. */
+  private scoreNodesInOrder(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], detail: PluginScores[] | null): { totals: Float64Array; status: MaybeStatus } {
+    this.noPartialSums = true;
+    try {
+      if (detail !== null) detail.length = 0;
+      return this.scoreNodes(state, pod, nodes, detail);
+    } finally {
+      this.noPartialSums = false;
+    }
+  }
+
+  private noPartialSums = false;
+
+  /**
+   * Raw scores of the plugins with a signature (this.sigs[pi] > 0), from the memo where it is
+   * current. Returns 0 (nothing trusted) when a plugin returned an error; 1 when the rows hold
+   * every memoised plugin's raw scores; 2 when, instead, the memoised plugins without
+   * NormalizeScore are already weighted and summed into totals (only the others' rows are set);
+   * 3 when partial sums were wanted but one is not exact (start again without them).
+   */
+  private scoreMemoised(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], combo: number, partial: boolean): number {
     const memo = this.scoreMemo;
     const plugins = this.scorePlugins;
     const np = plugins.length;
     const sigs = this.sigs;
     const rows = this.rows;
+    const totals = this.totalsBuf;
+    const weights = this.scoreWeights;
+    const normalizes = this.normalizes;
+    const sumAt = 2 + np;
     const active: number[] = [];
-    for (let pi = 0; pi < np; pi++) if (sigs[pi]! > 0) active.push(pi);
+    const rowed: number[] = [];
+    for (let pi = 0; pi < np; pi++) {
+      if (sigs[pi]! <= 0) continue;
+      active.push(pi);
+      if (normalizes[pi]) rowed.push(pi);
+    }
     const na = active.length;
+    const nr = rowed.length;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       const id = node.id;
       const generation = node.generation;
       let o = memo.find(id, generation, combo);
-      if (o >= 0) {
-        const d = memo.data;
+      if (o < 0) {
         for (let k = 0; k < na; k++) {
           const pi = active[k]!;
-          rows[pi]![i] = d[o + 2 + pi]!;
+          const r = plugins[pi]!.score(state, pod, node);
+          if (typeof r !== 'number') return 0;
+          rows[pi]![i] = r;
         }
-        continue;
+        o = memo.stamp(id, generation, combo);
+        const d = memo.data;
+        let sum = 0;
+        for (let k = 0; k < na; k++) {
+          const pi = active[k]!;
+          const v = rows[pi]![i]!;
+          d[o + 2 + pi] = v;
+          if (!normalizes[pi]) sum = (v | 0) === v && v >= MIN_NODE_SCORE && v <= MAX_NODE_SCORE ? sum + v * weights[pi]! : NaN;
+        }
+        d[o + sumAt] = sum;
       }
-      for (let k = 0; k < na; k++) {
-        const pi = active[k]!;
-        const r = plugins[pi]!.score(state, pod, node);
-        if (typeof r !== 'number') return false;
-        rows[pi]![i] = r;
-      }
-      o = memo.stamp(id, generation, combo);
       const d = memo.data;
+      if (partial) {
+        const sum = d[o + sumAt]!;
+        if (sum === sum) {
+          totals[i] = sum;
+          for (let k = 0; k < nr; k++) {
+            const pi = rowed[k]!;
+            rows[pi]![i] = d[o + 2 + pi]!;
+          }
+          continue;
+        }
+        // Not an exact integer sum: start again, without partial sums.
+        return 3;
+      }
       for (let k = 0; k < na; k++) {
         const pi = active[k]!;
-        d[o + 2 + pi] = rows[pi]![i]!;
+        rows[pi]![i] = d[o + 2 + pi]!;
       }
     }
-    return true;
+    return partial ? 2 : 1;
   }
 
   private readonly signatureIds: Array<Map<string, number>> = [];
