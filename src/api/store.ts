@@ -125,7 +125,7 @@ export class Store {
     }
     const admitted = this.admit('UPDATE', input, old);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
-    const specChanged = 'spec' in admitted && JSON.stringify((admitted as { spec: unknown }).spec) !== JSON.stringify((old as { spec?: unknown }).spec);
+    const specChanged = 'spec' in admitted && specJsonDiffers((admitted as { spec: unknown }).spec, (old as { spec?: unknown }).spec);
     const obj = this.stamp(admitted as T, {
       uid: old.metadata.uid,
       creationTimestamp: old.metadata.creationTimestamp,
@@ -209,6 +209,27 @@ export class Store {
       });
     }
   }
+}
+
+/**
+ * JSON.stringify(a) !== JSON.stringify(b), without serialising when the answer is plain: the same
+ * object gives the same text; a top-level key whose value is a string in `a` and, in `b`, a
+ * different string or absent (undefined) puts different text at that key, so the texts differ.
+ * Otherwise (key order, nested values) the texts are compared.
+ */
+export function specJsonDiffers(a: unknown, b: unknown): boolean {
+  if (a === b) return false;
+  if (a !== null && typeof a === 'object' && !Array.isArray(a) && b !== null && typeof b === 'object' && !Array.isArray(b) && (a as { toJSON?: unknown }).toJSON === undefined && (b as { toJSON?: unknown }).toJSON === undefined) {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    for (const k of Object.keys(ao)) {
+      const av = ao[k];
+      if (typeof av !== 'string') continue;
+      const bv = Object.prototype.hasOwnProperty.call(bo, k) ? bo[k] : undefined;
+      if (bv === undefined || (typeof bv === 'string' && bv !== av)) return true;
+    }
+  }
+  return JSON.stringify(a) !== JSON.stringify(b);
 }
 
 /** What the trace keeps of a write: the resourceVersion, and for pods where they are and how. */

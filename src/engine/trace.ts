@@ -54,7 +54,19 @@ export class Trace {
   }
 }
 
+/** JSON texts of the few distinct component and action names, computed once each. */
+const quotedNames = new Map<string, string>();
+
+function quotedName(s: string): string {
+  let q = quotedNames.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quotedNames.size < 4096) quotedNames.set(s, q);
+  }
+  return q;
+}
+
 export function canonicalLine(r: TraceRecord): string {
-  const base = `[${r.timeMs},${JSON.stringify(r.component)},${JSON.stringify(r.action)},${JSON.stringify(r.object)}`;
+  const base = `[${r.timeMs},${quotedName(r.component)},${quotedName(r.action)},${JSON.stringify(r.object)}`;
   return (r.detail === undefined ? base : `${base},${JSON.stringify(r.detail)}`) + ']\n';
 }

@@ -107,26 +107,30 @@ function findNodesThatPassFilters(
 ): NodeInfo[] | { error: string; plugins: Set<string> } {
   const numAll = nodes.length;
   const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? sel.percentageOfNodesToScore, numAll);
-  const feasible: NodeInfo[] = [];
+  // Sized once for the nodes to find (growing it push by push was most of a cycle's garbage).
+  const capacity = Math.min(toFind, numAll);
+  const feasible: NodeInfo[] = capacity <= 65_536 ? new Array<NodeInfo>(capacity) : [];
+  let found = 0;
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
   // Nodes that passed the same filter chain at the same generation pass again (see filterChain).
   const memo = sel.nominated.size === 0 ? fwk.filterChain(state, pod) : null;
-  for (let i = 0; i < numAll && feasible.length < toFind; i++) {
+  for (let i = 0; i < numAll && found < toFind; i++) {
     const node = nodes[(start + i) % numAll]!;
     if (memo !== null && memo.passed(node)) {
-      feasible.push(node);
+      feasible[found++] = node;
       continue;
     }
     const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
     if (s === null) {
       if (memo !== null) memo.pass(node);
-      feasible.push(node);
+      feasible[found++] = node;
       continue;
     }
     if (s.code === Code.Error) return { error: s.message(), plugins: new Set([s.plugin]) };
     diagnosis.nodeToStatus.set(node.name, s);
     addPluginStatus(diagnosis, s);
   }
+  feasible.length = found;
   return feasible;
 }
 

@@ -300,18 +300,35 @@ export class Framework {
    */
   filterChain(state: CycleState, pod: PodInfo): FilterMemo | null {
     const plugins = this.activeFilters(state);
-    let key = '';
+    const sigs = this.chainSigs;
+    // The previous cycle's chain again (same plugins, same signatures): no key to build.
+    const last = this.lastChainPlugins;
+    let same = last.length === plugins.length;
     for (let i = 0; i < plugins.length; i++) {
       const p = plugins[i]!;
       const sig = p.filterSignature?.(state, pod);
-      if (sig === undefined) return null;
-      key += `${p.name}=${sig}\n`;
+      if (sig === undefined) {
+        last.length = 0;
+        return null;
+      }
+      if (same && (last[i] !== p || sigs[i] !== sig)) same = false;
+      sigs[i] = sig;
     }
-    let id = this.chainIds.get(key);
-    if (id === undefined) this.chainIds.set(key, (id = this.chainIds.size + 1));
-    this.filterMemo.chain = id;
+    if (!same || plugins.length === 0) {
+      let key = '';
+      for (let i = 0; i < plugins.length; i++) key += `${plugins[i]!.name}=${sigs[i]!}\n`;
+      let id = this.chainIds.get(key);
+      if (id === undefined) this.chainIds.set(key, (id = this.chainIds.size + 1));
+      this.filterMemo.chain = id;
+      last.length = plugins.length;
+      for (let i = 0; i < plugins.length; i++) last[i] = plugins[i]!;
+    }
     return this.filterMemo;
   }
+
+  /** The previous cycle's chain: its plugins and their signatures (plugins empty: none). */
+  private readonly chainSigs: string[] = [];
+  private readonly lastChainPlugins: FilterPlugin[] = [];
 
   /** The filter plugins PreFilter did not skip, computed once per cycle. */
   private activeFilters(state: CycleState): readonly FilterPlugin[] {
