@@ -70,9 +70,11 @@ function forbidden(message: string): AdmissionDenied {
 
 /** Defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) for the fields the
  *  model reads. */
-export const defaulting: AdmissionPlugin = (_op, obj) => {
+export const defaulting: AdmissionPlugin = (op, obj) => {
   switch (obj.kind) {
     case 'Pod':
+      // An update of a pod whose defaulted fields are all set would be copied unchanged.
+      if (op === 'UPDATE' && podIsDefaulted(obj)) return obj;
       return defaultPod(obj);
     case 'ReplicaSet':
       return defaultReplicaSet(obj);
@@ -82,6 +84,11 @@ export const defaulting: AdmissionPlugin = (_op, obj) => {
       return obj;
   }
 };
+
+function podIsDefaulted(pod: Pod): boolean {
+  const spec = pod.spec;
+  return spec.schedulerName !== undefined && spec.restartPolicy !== undefined && spec.terminationGracePeriodSeconds !== undefined && pod.status?.phase !== undefined;
+}
 
 function defaultPod(pod: Pod): AnyObject {
   const spec = {

@@ -79,38 +79,44 @@ export interface PluginScores {
 }
 
 /**
- * Raw scores by node id for the score plugins that declare a signature: one record per node id
- * (generation, combination id, one raw score per score plugin, then the weighted sum of the
- * memoised plugins without NormalizeScore, or NaN when one of their scores is not an integer in
- * [MinNodeScore, MaxNodeScore]), valid while the node's generation and the cycle's combination of
- * signatures match. One check per node serves every memoised plugin.
+ * Raw scores by node id for the score plugins that declare a signature, valid while the node's
+ * generation and the cycle's combination of signatures match. One check per node serves every
+ * memoised plugin. Per node id, a small "hot" record (generation, combination id, the weighted
+ * sum of the memoised plugins without NormalizeScore or NaN when one of their scores is not an
+ * integer in [MinNodeScore, MaxNodeScore], the raw score of the first memoised plugin with
+ * NormalizeScore) read every cycle, and a "cold" record of every plugin's raw score, read only
+ * when the hot one is not enough. Small hot records keep the scan within few cache lines.
  */
 class ScoreMemo {
-  data = new Float64Array(0);
-  constructor(readonly stride: number) {}
+  hot = new Float64Array(0);
+  cold = new Float64Array(0);
+  constructor(readonly plugins: number) {}
 
-  /** Offset of node `id`'s record when it holds scores for this generation and combination, else -1. */
+  /** Offset of node `id`'s hot record when it holds scores for this generation and combination, else -1. */
   find(id: number, generation: number, combo: number): number {
-    const d = this.data;
-    const o = id * this.stride;
+    const d = this.hot;
+    const o = id * 4;
     return o < d.length && d[o] === generation && d[o + 1] === combo ? o : -1;
   }
 
-  /** Offset of node `id`'s record, (re)stamped with this generation and combination. */
+  /** Offset of node `id`'s hot record, (re)stamped with this generation and combination. */
   stamp(id: number, generation: number, combo: number): number {
-    const o = id * this.stride;
-    if (o >= this.data.length) this.grow(o + this.stride);
-    const d = this.data;
+    const o = id * 4;
+    if (o >= this.hot.length) this.grow(id + 1);
+    const d = this.hot;
     d[o] = generation;
     d[o + 1] = combo;
     return o;
   }
 
-  private grow(min: number): void {
-    const n = Math.max(min, this.data.length * 2, 64 * this.stride);
-    const b = new Float64Array(n).fill(NaN);
-    b.set(this.data);
-    this.data = b;
+  private grow(minIds: number): void {
+    const n = Math.max(minIds, (this.hot.length / 4) * 2, 64);
+    const hot = new Float64Array(n * 4).fill(NaN);
+    hot.set(this.hot);
+    this.hot = hot;
+    const cold = new Float64Array(n * this.plugins).fill(NaN);
+    cold.set(this.cold);
+    this.cold = cold;
   }
 }
 
@@ -179,7 +185,7 @@ export class Framework {
     this.preScorePlugins = at('preScore');
     this.scorePlugins = at('score');
     this.scoreWeights = profile.points.score.map((n) => profile.weights.get(n) ?? 1);
-    this.scoreMemo = new ScoreMemo(3 + this.scorePlugins.length);
+    this.scoreMemo = new ScoreMemo(this.scorePlugins.length);
     this.normalizes = this.scorePlugins.map((p) => p.normalizeScore !== undefined || p.normalizeScoreValues !== undefined);
     this.reservePlugins = at('reserve');
     this.permitPlugins = at('permit');
@@ -512,7 +518,6 @@ export class Framework {
     const totals = this.totalsBuf;
     const weights = this.scoreWeights;
     const normalizes = this.normalizes;
-    const sumAt = 2 + np;
     const active: number[] = [];
     const rowed: number[] = [];
     for (let pi = 0; pi < np; pi++) {
@@ -522,6 +527,7 @@ export class Framework {
     }
     const na = active.length;
     const nr = rowed.length;
+    const row0 = nr > 0 ? rows[rowed[0]!]! : null;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       const id = node.id;
@@ -535,33 +541,39 @@ export class Framework {
           rows[pi]![i] = r;
         }
         o = memo.stamp(id, generation, combo);
-        const d = memo.data;
+        const cold = memo.cold;
+        const c = id * np;
         let sum = 0;
         for (let k = 0; k < na; k++) {
           const pi = active[k]!;
           const v = rows[pi]![i]!;
-          d[o + 2 + pi] = v;
+          cold[c + pi] = v;
           if (!normalizes[pi]) sum = (v | 0) === v && v >= MIN_NODE_SCORE && v <= MAX_NODE_SCORE ? sum + v * weights[pi]! : NaN;
         }
-        d[o + sumAt] = sum;
+        const hot = memo.hot;
+        hot[o + 2] = sum;
+        hot[o + 3] = nr > 0 ? rows[rowed[0]!]![i]! : NaN;
       }
-      const d = memo.data;
+      const hot = memo.hot;
       if (partial) {
-        const sum = d[o + sumAt]!;
-        if (sum === sum) {
-          totals[i] = sum;
-          for (let k = 0; k < nr; k++) {
-            const pi = rowed[k]!;
-            rows[pi]![i] = d[o + 2 + pi]!;
-          }
-          continue;
-        }
+        const sum = hot[o + 2]!;
         // Not an exact integer sum: start again, without partial sums.
-        return 3;
+        if (sum !== sum) return 3;
+        totals[i] = sum;
+        if (nr === 0) continue;
+        row0![i] = hot[o + 3]!;
+        if (nr === 1) continue;
+        const c = id * np;
+        for (let k = 1; k < nr; k++) {
+          const pi = rowed[k]!;
+          rows[pi]![i] = memo.cold[c + pi]!;
+        }
+        continue;
       }
+      const c = id * np;
       for (let k = 0; k < na; k++) {
         const pi = active[k]!;
-        rows[pi]![i] = d[o + 2 + pi]!;
+        rows[pi]![i] = memo.cold[c + pi]!;
       }
     }
     return partial ? 2 : 1;
