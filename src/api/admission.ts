@@ -52,7 +52,9 @@ export const priorityAdmission: AdmissionPlugin = (op, obj, _old, store) => {
       policy = pc.preemptionPolicy ?? policy;
     } else return forbidden(`pods "${obj.metadata.name}" is forbidden: no PriorityClass with name ${className} was found`);
   } else {
-    const def = [...store.list<PriorityClass>('PriorityClass')].filter((p) => p.globalDefault).sort((a, b) => a.value - b.value)[0];
+    // The global default class of lowest value, the first created among equals (a stable sort's [0]).
+    let def: PriorityClass | undefined;
+    for (const p of store.list<PriorityClass>('PriorityClass')) if (p.globalDefault && (def === undefined || p.value < def.value)) def = p;
     if (def) {
       value = def.value;
       policy = def.preemptionPolicy ?? policy;

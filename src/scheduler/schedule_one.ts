@@ -114,8 +114,9 @@ function findNodesThatPassFilters(
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
   // Nodes that passed the same filter chain at the same generation pass again (see filterChain).
   const memo = sel.nominated.size === 0 ? fwk.filterChain(state, pod) : null;
-  for (let i = 0; i < numAll && found < toFind; i++) {
-    const node = nodes[(start + i) % numAll]!;
+  // idx = (start + i) % numAll, without a division per node.
+  for (let i = 0, idx = start; i < numAll && found < toFind; i++, idx = idx + 1 === numAll ? 0 : idx + 1) {
+    const node = nodes[idx]!;
     if (memo !== null && memo.passed(node)) {
       feasible[found++] = node;
       continue;

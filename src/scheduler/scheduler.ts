@@ -222,8 +222,7 @@ export class Scheduler {
   private assumeAndBind(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string): void {
     const pod = q.podInfo.pod;
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: host } };
-    PodInfo.derive(assumed, q.podInfo);
-    this.cache.addPod(assumed);
+    this.cache.addPod(assumed, PodInfo.assumed(assumed, q.podInfo));
     const fail = (s: { message(): string; plugin: string }) => {
       fwk.runUnreserve(state, q.podInfo, host);
       this.cache.removePod(q.podInfo.key);

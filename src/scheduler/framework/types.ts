@@ -68,6 +68,15 @@ export class PodInfo {
     return info;
   }
 
+  /** A PodInfo for a copy of `from.pod` that only the scheduler's cache holds (the assumed pod):
+   *  like derive(), but not registered for PodInfo.of. */
+  static assumed(pod: Pod, from: PodInfo): PodInfo {
+    const a = pod.spec;
+    const b = from.pod.spec;
+    const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead;
+    return new PodInfo(pod, same ? from : undefined);
+  }
+
   get key(): string {
     return (this.keyValue ??= `${this.pod.metadata.namespace ?? 'default'}/${this.pod.metadata.name}`);
   }
