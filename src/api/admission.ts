@@ -52,7 +52,9 @@ export const priorityAdmission: AdmissionPlugin = (op, obj, _old, store) => {
       policy = pc.preemptionPolicy ?? policy;
     } else return forbidden(`pods "${obj.metadata.name}" is forbidden: no PriorityClass with name ${className} was found`);
   } else {
-    const def = [...store.list<PriorityClass>('PriorityClass')].filter((p) => p.globalDefault).sort((a, b) => a.value - b.value)[0];
+    // The global default class of lowest value, the first created among equals (a stable sort's [0]).
+    let def: PriorityClass | undefined;
+    for (const p of store.list<PriorityClass>('PriorityClass')) if (p.globalDefault && (def === undefined || p.value < def.value)) def = p;
     if (def) {
       value = def.value;
       policy = def.preemptionPolicy ?? policy;
@@ -70,9 +72,11 @@ function forbidden(message: string): AdmissionDenied {
 
 /** Defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go) for the fields the
  *  model reads. */
-export const defaulting: AdmissionPlugin = (_op, obj) => {
+export const defaulting: AdmissionPlugin = (op, obj) => {
   switch (obj.kind) {
     case 'Pod':
+      // An update of a pod whose defaulted fields are all set would be copied unchanged.
+      if (op === 'UPDATE' && podIsDefaulted(obj)) return obj;
       return defaultPod(obj);
     case 'ReplicaSet':
       return defaultReplicaSet(obj);
@@ -82,6 +86,11 @@ export const defaulting: AdmissionPlugin = (_op, obj) => {
       return obj;
   }
 };
+
+function podIsDefaulted(pod: Pod): boolean {
+  const spec = pod.spec;
+  return spec.schedulerName !== undefined && spec.restartPolicy !== undefined && spec.terminationGracePeriodSeconds !== undefined && pod.status?.phase !== undefined;
+}
 
 function defaultPod(pod: Pod): AnyObject {
   const spec = {

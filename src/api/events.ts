@@ -22,13 +22,11 @@ export class EventRecorder {
   constructor(private readonly store: Store) {}
 
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: string): void {
-    const involvedObject: ObjectReference = {
-      kind: obj.kind,
-      name: obj.metadata.name,
-      ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
-      ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
-      apiVersion: obj.apiVersion,
-    };
+    // Fields in this order: kind, name, namespace (if any), uid (if any), apiVersion.
+    const involvedObject: ObjectReference = { kind: obj.kind, name: obj.metadata.name };
+    if (obj.metadata.namespace) involvedObject.namespace = obj.metadata.namespace;
+    if (obj.metadata.uid) involvedObject.uid = obj.metadata.uid;
+    involvedObject.apiVersion = obj.apiVersion;
     const now = this.store.nowMs;
     this.occurrences.push({ timeMs: now, type, reason, message, involvedObject, source });
     const namespace = obj.metadata.namespace ?? 'default';

@@ -251,7 +251,7 @@ export class Store {
  *  status write passes the spec it read). */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  return flatSameJson(a, b) ?? JSON.stringify(a) === JSON.stringify(b);
+  return flatSameJson(a, b) ?? !specJsonDiffers(a, b);
 }
 
 /** For two plain objects with the same keys in the same order and only JSON-exact primitive
@@ -280,6 +280,27 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
 /** A value whose JSON text is equal for two values exactly when they are ===. */
 function jsonExact(v: unknown): boolean {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * JSON.stringify(a) !== JSON.stringify(b), without serialising when the answer is plain: the same
+ * object gives the same text; a top-level key whose value is a string in `a` and, in `b`, a
+ * different string or absent (undefined) puts different text at that key, so the texts differ.
+ * Otherwise (key order, nested values) the texts are compared.
+ */
+export function specJsonDiffers(a: unknown, b: unknown): boolean {
+  if (a === b) return false;
+  if (a !== null && typeof a === 'object' && !Array.isArray(a) && b !== null && typeof b === 'object' && !Array.isArray(b) && (a as { toJSON?: unknown }).toJSON === undefined && (b as { toJSON?: unknown }).toJSON === undefined) {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    for (const k of Object.keys(ao)) {
+      const av = ao[k];
+      if (typeof av !== 'string') continue;
+      const bv = Object.prototype.hasOwnProperty.call(bo, k) ? bo[k] : undefined;
+      if (bv === undefined || (typeof bv === 'string' && bv !== av)) return true;
+    }
+  }
+  return JSON.stringify(a) !== JSON.stringify(b);
 }
 
 /** What the trace keeps of a write: the resourceVersion, and for pods where they are and how. */

@@ -122,9 +122,8 @@ export class SchedulerCache implements NodeLister {
     return this.podNode.has(key);
   }
 
-  /** Adds or replaces a bound pod (assumed or observed). */
-  addPod(pod: Pod): void {
-    const info = PodInfo.of(pod);
+  /** Adds or replaces a bound pod (assumed or observed); `info`, when given, is its PodInfo. */
+  addPod(pod: Pod, info: PodInfo = PodInfo.of(pod)): void {
     this.removePod(info.key);
     const nodeName = pod.spec.nodeName!;
     this.podNode.set(info.key, nodeName);

@@ -107,45 +107,63 @@ function findNodesThatPassFilters(
 ): NodeInfo[] | { error: string; plugins: Set<string> } {
   const numAll = nodes.length;
   const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? sel.percentageOfNodesToScore, numAll);
-  const feasible: NodeInfo[] = [];
+  // Sized once for the nodes to find (growing it push by push was most of a cycle's garbage).
+  const capacity = Math.min(toFind, numAll);
+  const feasible: NodeInfo[] = capacity <= 65_536 ? new Array<NodeInfo>(capacity) : [];
+  let found = 0;
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
-  for (let i = 0; i < numAll && feasible.length < toFind; i++) {
-    const node = nodes[(start + i) % numAll]!;
+  // Nodes that passed the same filter chain at the same generation pass again (see filterChain).
+  const memo = sel.nominated.size === 0 ? fwk.filterChain(state, pod) : null;
+  // idx = (start + i) % numAll, without a division per node.
+  for (let i = 0, idx = start; i < numAll && found < toFind; i++, idx = idx + 1 === numAll ? 0 : idx + 1) {
+    const node = nodes[idx]!;
+    if (memo !== null && memo.passed(node)) {
+      feasible[found++] = node;
+      continue;
+    }
     const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
     if (s === null) {
-      feasible.push(node);
+      if (memo !== null) memo.pass(node);
+      feasible[found++] = node;
       continue;
     }
     if (s.code === Code.Error) return { error: s.message(), plugins: new Set([s.plugin]) };
     diagnosis.nodeToStatus.set(node.name, s);
     addPluginStatus(diagnosis, s);
   }
+  feasible.length = found;
   return feasible;
 }
 
 /** prioritizeNodes: every node scores 1 when the profile has no score plugins. */
-export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { totals: number[] } | { error: string } {
+export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { totals: ArrayLike<number> } | { error: string } {
   if (fwk.scorePlugins.length === 0) return { totals: nodes.map(() => 1) };
   const pre = fwk.runPreScore(state, pod, nodes);
   if (pre !== null) return { error: pre.message() };
-  const { totals, status } = fwk.runScore(state, pod, nodes);
+  // The totals live in the framework's reused buffer: valid until its next scoring run.
+  const { totals, status } = fwk.scoreNodes(state, pod, nodes, null);
   if (status !== null) return { error: status.message() };
   return { totals };
 }
 
 /** selectHost: uniform among the top-scored nodes by reservoir sampling, drawn from the seeded
  *  stream in node-scan order (upstream draws from math/rand). */
-export function selectHost(nodes: readonly NodeInfo[], totals: readonly number[], rng: Prng): string {
+export function selectHost(nodes: readonly NodeInfo[], totals: ArrayLike<number>, rng: Prng): string {
   let best = 0;
+  let bestScore = totals[0]!;
   let count = 1;
   for (let i = 1; i < nodes.length; i++) {
     const s = totals[i]!;
-    if (s > totals[best]!) {
+    if (s > bestScore) {
       best = i;
+      bestScore = s;
       count = 1;
-    } else if (s === totals[best]!) {
+    } else if (s === bestScore) {
       count++;
-      if (rng.intn(count) === 0) best = i;
+      if (rng.intn(count) === 0) {
+        best = i;
+        bestScore = s;
+      }
     }
   }
   return nodes[best]!.name;

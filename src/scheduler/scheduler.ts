@@ -222,7 +222,7 @@ export class Scheduler {
   private assumeAndBind(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string): void {
     const pod = q.podInfo.pod;
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: host } };
-    this.cache.addPod(assumed);
+    this.cache.addPod(assumed, PodInfo.assumed(assumed, q.podInfo));
     const fail = (s: { message(): string; plugin: string }) => {
       fwk.runUnreserve(state, q.podInfo, host);
       this.cache.removePod(q.podInfo.key);
@@ -250,7 +250,10 @@ export class Scheduler {
     const conditions = setCondition(current.status.conditions, { type: 'PodScheduled', status: 'True' }, this.sim.nowMs);
     const bound: Pod = { ...current, spec: { ...current.spec, nodeName }, status: { ...current.status, conditions } };
     const r = this.store.update(bound, COMPONENT, 'bind');
-    return r.ok ? null : r.message;
+    if (!r.ok) return r.message;
+    // The stored pod reaches the cache through the watch: its PodInfo can share the requests.
+    PodInfo.derive(r.object, PodInfo.of(pod));
+    return null;
   }
 
   /** handleSchedulingFailure: event, condition, nomination, requeue. */

@@ -78,33 +78,73 @@ export interface PluginScores {
   normalized: number[];
 }
 
-/** Raw scores by node id, valid while the node's generation and the pod's signature id match. */
+/**
+ * Raw scores by node id for the score plugins that declare a signature, valid while the node's
+ * generation and the cycle's combination of signatures match. One check per node serves every
+ * memoised plugin. Per node id, a small "hot" record (generation, combination id, the weighted
+ * sum of the memoised plugins without NormalizeScore or NaN when one of their scores is not an
+ * integer in [MinNodeScore, MaxNodeScore], the raw score of the first memoised plugin with
+ * NormalizeScore) read every cycle, and a "cold" record of every plugin's raw score, read only
+ * when the hot one is not enough. Small hot records keep the scan within few cache lines.
+ */
 class ScoreMemo {
-  gen = new Float64Array(0);
-  sig = new Float64Array(0);
-  val = new Float64Array(0);
+  hot = new Float64Array(0);
+  cold = new Float64Array(0);
+  constructor(readonly plugins: number) {}
 
-  get size(): number {
-    return this.gen.length;
+  /** Offset of node `id`'s hot record when it holds scores for this generation and combination, else -1. */
+  find(id: number, generation: number, combo: number): number {
+    const d = this.hot;
+    const o = id * 4;
+    return o < d.length && d[o] === generation && d[o + 1] === combo ? o : -1;
   }
 
-  set(id: number, generation: number, sig: number, value: number): void {
-    if (id >= this.gen.length) this.grow(id + 1);
-    this.gen[id] = generation;
-    this.sig[id] = sig;
-    this.val[id] = value;
+  /** Offset of node `id`'s hot record, (re)stamped with this generation and combination. */
+  stamp(id: number, generation: number, combo: number): number {
+    const o = id * 4;
+    if (o >= this.hot.length) this.grow(id + 1);
+    const d = this.hot;
+    d[o] = generation;
+    d[o + 1] = combo;
+    return o;
   }
 
-  private grow(min: number): void {
-    const n = Math.max(min, this.gen.length * 2, 64);
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(n).fill(NaN);
-      b.set(a);
-      return b;
-    };
-    this.gen = grow(this.gen);
-    this.sig = grow(this.sig);
-    this.val = grow(this.val);
+  private grow(minIds: number): void {
+    const n = Math.max(minIds, (this.hot.length / 4) * 2, 64);
+    const hot = new Float64Array(n * 4).fill(NaN);
+    hot.set(this.hot);
+    this.hot = hot;
+    const cold = new Float64Array(n * this.plugins).fill(NaN);
+    cold.set(this.cold);
+    this.cold = cold;
+  }
+}
+
+/**
+ * Nodes that passed every active Filter plugin, by node id: (generation, chain id) per node. A
+ * record is current while the node's generation and the cycle's chain (the active filter plugins
+ * and their signatures) match; only passes are kept, so a rejection always runs the plugins.
+ */
+export class FilterMemo {
+  private data = new Float64Array(0);
+  /** The current cycle's chain id (0: no memo this cycle). */
+  chain = 0;
+
+  passed(node: NodeInfo): boolean {
+    const o = node.id * 2;
+    const d = this.data;
+    return o < d.length && d[o] === node.generation && d[o + 1] === this.chain;
+  }
+
+  pass(node: NodeInfo): void {
+    const o = node.id * 2;
+    if (o >= this.data.length) {
+      const b = new Float64Array(Math.max(o + 2, this.data.length * 2, 128)).fill(NaN);
+      b.set(this.data);
+      this.data = b;
+    }
+    this.data[o] = node.generation;
+    this.data[o + 1] = this.chain;
   }
 }
 
@@ -119,8 +159,10 @@ export class Framework {
   readonly preScorePlugins: PreScorePlugin[];
   readonly scorePlugins: ScorePlugin[];
   readonly scoreWeights: number[];
-  /** Each score plugin's raw scores by node id (see ScorePlugin.scoreSignature). */
-  private readonly scoreMemos: ScoreMemo[];
+  /** The score plugins' raw scores by node id (see ScorePlugin.scoreSignature). */
+  private readonly scoreMemo: ScoreMemo;
+  /** Per score plugin: does it have a NormalizeScore? */
+  private readonly normalizes: boolean[];
   readonly reservePlugins: ReservePlugin[];
   readonly permitPlugins: PermitPlugin[];
   readonly preBindPlugins: PreBindPlugin[];
@@ -143,7 +185,8 @@ export class Framework {
     this.preScorePlugins = at('preScore');
     this.scorePlugins = at('score');
     this.scoreWeights = profile.points.score.map((n) => profile.weights.get(n) ?? 1);
-    this.scoreMemos = this.scorePlugins.map(() => new ScoreMemo());
+    this.scoreMemo = new ScoreMemo(this.scorePlugins.length);
+    this.normalizes = this.scorePlugins.map((p) => p.normalizeScore !== undefined || p.normalizeScoreValues !== undefined);
     this.reservePlugins = at('reserve');
     this.permitPlugins = at('permit');
     this.preBindPlugins = at('preBind');
@@ -253,6 +296,46 @@ export class Framework {
     return null;
   }
 
+  private readonly filterMemo = new FilterMemo();
+  private readonly chainIds = new Map<string, number>();
+
+  /**
+   * The memo of nodes that passed this cycle's filter chain, when every active Filter plugin
+   * declares a signature (FilterPlugin.filterSignature); null otherwise. Only for the plain
+   * RunFilterPlugins of a cycle (no nominated pods, the cycle's own state).
+   */
+  filterChain(state: CycleState, pod: PodInfo): FilterMemo | null {
+    const plugins = this.activeFilters(state);
+    const sigs = this.chainSigs;
+    // The previous cycle's chain again (same plugins, same signatures): no key to build.
+    const last = this.lastChainPlugins;
+    let same = last.length === plugins.length;
+    for (let i = 0; i < plugins.length; i++) {
+      const p = plugins[i]!;
+      const sig = p.filterSignature?.(state, pod);
+      if (sig === undefined) {
+        last.length = 0;
+        return null;
+      }
+      if (same && (last[i] !== p || sigs[i] !== sig)) same = false;
+      sigs[i] = sig;
+    }
+    if (!same || plugins.length === 0) {
+      let key = '';
+      for (let i = 0; i < plugins.length; i++) key += `${plugins[i]!.name}=${sigs[i]!}\n`;
+      let id = this.chainIds.get(key);
+      if (id === undefined) this.chainIds.set(key, (id = this.chainIds.size + 1));
+      this.filterMemo.chain = id;
+      last.length = plugins.length;
+      for (let i = 0; i < plugins.length; i++) last[i] = plugins[i]!;
+    }
+    return this.filterMemo;
+  }
+
+  /** The previous cycle's chain: its plugins and their signatures (plugins empty: none). */
+  private readonly chainSigs: string[] = [];
+  private readonly lastChainPlugins: FilterPlugin[] = [];
+
   /** The filter plugins PreFilter did not skip, computed once per cycle. */
   private activeFilters(state: CycleState): readonly FilterPlugin[] {
     if (state.activeFilters === undefined) {
@@ -311,55 +394,204 @@ export class Framework {
    * check and the weight. `totals[i]` is the weighted sum for nodes[i].
    */
   runScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], keepDetail = false): { totals: number[]; detail: PluginScores[]; status: MaybeStatus } {
-    const totals = new Array<number>(nodes.length).fill(0);
     const detail: PluginScores[] = [];
-    const scores = this.scratchScores(nodes);
-    for (let pi = 0; pi < this.scorePlugins.length; pi++) {
-      const p = this.scorePlugins[pi]!;
-      if (state.skipScorePlugins.has(p.name)) continue;
-      const memo = this.scoreMemos[pi]!;
-      const sig = this.signatureId(pi, p.scoreSignature?.(state, pod));
-      for (let i = 0; i < nodes.length; i++) {
-        const node = nodes[i]!;
-        const id = node.id;
-        if (sig !== 0 && id < memo.size && memo.gen[id] === node.generation && memo.sig[id] === sig) {
-          scores[i]!.score = memo.val[id]!;
-          continue;
-        }
-        const r = p.score(state, pod, node);
-        if (typeof r !== 'number') return { totals, detail, status: asError(`running Score plugin "${p.name}": ${r.message()}`).withPlugin(p.name) };
-        scores[i]!.score = r;
-        if (sig !== 0) memo.set(id, node.generation, sig, r);
+    const buf = this.scoreNodes(state, pod, nodes, keepDetail ? detail : null);
+    const totals = Array.from(buf.totals.subarray(0, nodes.length));
+    return { totals, detail, status: buf.status };
+  }
+
+  private totalsBuf = new Float64Array(64);
+  /** Per score plugin, the cycle's scores (raw, then normalised in place). */
+  private rows: Float64Array[] = [];
+  private readonly sigs: number[] = [];
+  private readonly comboIds = new Map<string, number>();
+
+  /**
+   * runScore into reused buffers: `totals` (valid for nodes.length entries) is overwritten by the
+   * next call. No allocation per node: scores go to typed arrays; NodeScore objects are filled
+   * only for plugins that normalise without normalizeScoreValues.
+   * Plugins with a signature are scored node by node from one memo record per node; a Score error
+   * among them sends the cycle through the plugin-by-plugin path, so the error reported is the
+   * one of the first failing plugin, in plugin order (as without the memo).
+   */
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], detail: PluginScores[] | null): { totals: Float64Array; status: MaybeStatus } {
+    const n = nodes.length;
+    const plugins = this.scorePlugins;
+    const np = plugins.length;
+    if (this.totalsBuf.length < n || this.rows.length !== np) {
+      const size = Math.max(n, this.totalsBuf.length * 2);
+      this.totalsBuf = new Float64Array(size);
+      this.rows = plugins.map(() => new Float64Array(size));
+    }
+    const totals = this.totalsBuf;
+    const rows = this.rows;
+    totals.fill(0, 0, n);
+    const skip = state.skipScorePlugins;
+    const sigs = this.sigs;
+    let comboKey = '';
+    for (let pi = 0; pi < np; pi++) {
+      const p = plugins[pi]!;
+      if (skip.size !== 0 && skip.has(p.name)) {
+        sigs[pi] = -1;
+        continue;
       }
-      const raw = keepDetail ? scores.map((s) => s.score) : [];
-      if (p.normalizeScore) {
+      const sig = this.signatureId(pi, p.scoreSignature?.(state, pod));
+      sigs[pi] = sig;
+      if (sig !== 0) comboKey += `${pi}:${sig} `;
+    }
+    // 0: no memo; 1: memoised raw scores in the rows; 2: as 1, and the memoised plugins without
+    // NormalizeScore already summed into totals (exact: every term is an integer).
+    let memoMode = 0;
+    if (comboKey !== '') {
+      let combo = this.comboIds.get(comboKey);
+      if (combo === undefined) this.comboIds.set(comboKey, (combo = this.comboIds.size + 1));
+      // With detail wanted, every plugin's row is reported: no partial sums.
+      memoMode = this.scoreMemoised(state, pod, nodes, combo, detail === null && !this.noPartialSums);
+      if (memoMode === 3) return this.scoreNodesInOrder(state, pod, nodes, detail);
+    }
+    for (let pi = 0; pi < np; pi++) {
+      const p = plugins[pi]!;
+      const sig = sigs[pi]!;
+      if (sig === -1) continue;
+      if (memoMode === 2 && sig !== 0 && !this.normalizes[pi]) continue;
+      const raw = rows[pi]!;
+      if (sig === 0 || memoMode === 0) {
+        for (let i = 0; i < n; i++) {
+          const r = p.score(state, pod, nodes[i]!);
+          if (typeof r !== 'number') return { totals, status: asError(`running Score plugin "${p.name}": ${r.message()}`).withPlugin(p.name) };
+          raw[i] = r;
+        }
+      }
+      const rawCopy = detail !== null ? Array.from(raw.subarray(0, n)) : [];
+      if (p.normalizeScoreValues) {
+        const s = p.normalizeScoreValues(state, pod, raw, n);
+        if (s !== null && s.code !== Code.Success) return { totals, status: asError(`running Normalize on Score plugins: ${s.message()}`).withPlugin(p.name) };
+      } else if (p.normalizeScore) {
+        const scores = this.scratchScores(nodes, raw);
         const s = p.normalizeScore(state, pod, scores);
-        if (s !== null && s.code !== Code.Success) return { totals, detail, status: asError(`running Normalize on Score plugins: ${s.message()}`).withPlugin(p.name) };
+        if (s !== null && s.code !== Code.Success) return { totals, status: asError(`running Normalize on Score plugins: ${s.message()}`).withPlugin(p.name) };
+        for (let i = 0; i < n; i++) raw[i] = scores[i]!.score;
       }
       const weight = this.scoreWeights[pi]!;
-      for (let i = 0; i < nodes.length; i++) {
-        const v = scores[i]!.score;
+      for (let i = 0; i < n; i++) {
+        const v = raw[i]!;
         if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
-          return { totals, detail, status: asError(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`).withPlugin(p.name) };
+          return { totals, status: asError(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`).withPlugin(p.name) };
         }
-        totals[i]! += v * weight;
+        if (memoMode === 2 && (v | 0) !== v) {
+          // A fractional score: the sums must be made in plugin order, as without the memo.
+          return this.scoreNodesInOrder(state, pod, nodes, detail);
+        }
+        totals[i] += v * weight;
       }
-      if (keepDetail) detail.push({ plugin: p.name, weight, raw, normalized: scores.map((s) => s.score) });
+      if (detail !== null) detail.push({ plugin: p.name, weight, raw: rawCopy, normalized: Array.from(raw.subarray(0, n)) });
     }
-    return { totals, detail, status: null };
+    return { totals, status: null };
+  }
+
+  /** scoreNodes without the partial sums: every plugin's weighted score added in plugin order. */
+  private scoreNodesInOrder(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], detail: PluginScores[] | null): { totals: Float64Array; status: MaybeStatus } {
+    this.noPartialSums = true;
+    try {
+      if (detail !== null) detail.length = 0;
+      return this.scoreNodes(state, pod, nodes, detail);
+    } finally {
+      this.noPartialSums = false;
+    }
+  }
+
+  private noPartialSums = false;
+
+  /**
+   * Raw scores of the plugins with a signature (this.sigs[pi] > 0), from the memo where it is
+   * current. Returns 0 (nothing trusted) when a plugin returned an error; 1 when the rows hold
+   * every memoised plugin's raw scores; 2 when, instead, the memoised plugins without
+   * NormalizeScore are already weighted and summed into totals (only the others' rows are set);
+   * 3 when partial sums were wanted but one is not exact (start again without them).
+   */
+  private scoreMemoised(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], combo: number, partial: boolean): number {
+    const memo = this.scoreMemo;
+    const plugins = this.scorePlugins;
+    const np = plugins.length;
+    const sigs = this.sigs;
+    const rows = this.rows;
+    const totals = this.totalsBuf;
+    const weights = this.scoreWeights;
+    const normalizes = this.normalizes;
+    const active: number[] = [];
+    const rowed: number[] = [];
+    for (let pi = 0; pi < np; pi++) {
+      if (sigs[pi]! <= 0) continue;
+      active.push(pi);
+      if (normalizes[pi]) rowed.push(pi);
+    }
+    const na = active.length;
+    const nr = rowed.length;
+    const row0 = nr > 0 ? rows[rowed[0]!]! : null;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const id = node.id;
+      const generation = node.generation;
+      let o = memo.find(id, generation, combo);
+      if (o < 0) {
+        for (let k = 0; k < na; k++) {
+          const pi = active[k]!;
+          const r = plugins[pi]!.score(state, pod, node);
+          if (typeof r !== 'number') return 0;
+          rows[pi]![i] = r;
+        }
+        o = memo.stamp(id, generation, combo);
+        const cold = memo.cold;
+        const c = id * np;
+        let sum = 0;
+        for (let k = 0; k < na; k++) {
+          const pi = active[k]!;
+          const v = rows[pi]![i]!;
+          cold[c + pi] = v;
+          if (!normalizes[pi]) sum = (v | 0) === v && v >= MIN_NODE_SCORE && v <= MAX_NODE_SCORE ? sum + v * weights[pi]! : NaN;
+        }
+        const hot = memo.hot;
+        hot[o + 2] = sum;
+        hot[o + 3] = nr > 0 ? rows[rowed[0]!]![i]! : NaN;
+      }
+      const hot = memo.hot;
+      if (partial) {
+        const sum = hot[o + 2]!;
+        // Not an exact integer sum: start again, without partial sums.
+        if (sum !== sum) return 3;
+        totals[i] = sum;
+        if (nr === 0) continue;
+        row0![i] = hot[o + 3]!;
+        if (nr === 1) continue;
+        const c = id * np;
+        for (let k = 1; k < nr; k++) {
+          const pi = rowed[k]!;
+          rows[pi]![i] = memo.cold[c + pi]!;
+        }
+        continue;
+      }
+      const c = id * np;
+      for (let k = 0; k < na; k++) {
+        const pi = active[k]!;
+        rows[pi]![i] = memo.cold[c + pi]!;
+      }
+    }
+    return partial ? 2 : 1;
   }
 
   private readonly signatureIds: Array<Map<string, number>> = [];
   private readonly scratch: NodeScore[] = [];
 
-  /** NodeScore objects reused from cycle to cycle (NormalizeScore works on them in place). */
-  private scratchScores(nodes: readonly NodeInfo[]): NodeScore[] {
+  /** NodeScore objects reused from cycle to cycle (NormalizeScore works on them in place),
+   *  holding the raw scores. */
+  private scratchScores(nodes: readonly NodeInfo[], raw: Float64Array): NodeScore[] {
     const pool = this.scratch;
     while (pool.length < nodes.length) pool.push({ name: '', score: 0 });
     const out = pool.length === nodes.length ? pool : pool.slice(0, nodes.length);
     for (let i = 0; i < nodes.length; i++) {
-      out[i]!.name = nodes[i]!.name;
-      out[i]!.score = 0;
+      const o = out[i]!;
+      o.name = nodes[i]!.name;
+      o.score = raw[i]!;
     }
     return out;
   }

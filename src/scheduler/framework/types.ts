@@ -17,14 +17,28 @@ export class PodInfo {
   /** cpu/memory with upstream's non-zero defaults for containers that omit them (scoring). */
   readonly nonZeroMilliCPU: number;
   readonly nonZeroMemory: number;
-  /** Plugins may memoise per-pod precomputations here (key: plugin name). */
-  readonly memo = new Map<string, unknown>();
+  private memoMap: Map<string, unknown> | undefined = undefined;
+  private keyValue: string | undefined = undefined;
 
-  private constructor(readonly pod: Pod) {
+  private constructor(
+    readonly pod: Pod,
+    from?: PodInfo,
+  ) {
+    if (from !== undefined) {
+      this.requests = from.requests;
+      this.nonZeroMilliCPU = from.nonZeroMilliCPU;
+      this.nonZeroMemory = from.nonZeroMemory;
+      return;
+    }
     this.requests = podRequests(pod);
     const nz = podRequests(pod, true);
     this.nonZeroMilliCPU = nz.milliCPU;
     this.nonZeroMemory = nz.memory;
+  }
+
+  /** Plugins may memoise per-pod precomputations here (key: plugin name). */
+  get memo(): Map<string, unknown> {
+    return (this.memoMap ??= new Map());
   }
 
   private static readonly cache = new WeakMap<Pod, PodInfo>();
@@ -37,8 +51,34 @@ export class PodInfo {
     return info;
   }
 
+  /**
+   * PodInfo.of(pod) for a copy of `from.pod` (the scheduler's assumed and bound pods): the
+   * requests are shared when the copy keeps the same containers, init containers and overhead
+   * (the only inputs of PodRequests), else computed.
+   */
+  static derive(pod: Pod, from: PodInfo): PodInfo {
+    let info = PodInfo.cache.get(pod);
+    if (info === undefined) {
+      const a = pod.spec;
+      const b = from.pod.spec;
+      const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead;
+      info = new PodInfo(pod, same ? from : undefined);
+      PodInfo.cache.set(pod, info);
+    }
+    return info;
+  }
+
+  /** A PodInfo for a copy of `from.pod` that only the scheduler's cache holds (the assumed pod):
+   *  like derive(), but not registered for PodInfo.of. */
+  static assumed(pod: Pod, from: PodInfo): PodInfo {
+    const a = pod.spec;
+    const b = from.pod.spec;
+    const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead;
+    return new PodInfo(pod, same ? from : undefined);
+  }
+
   get key(): string {
-    return `${this.pod.metadata.namespace ?? 'default'}/${this.pod.metadata.name}`;
+    return (this.keyValue ??= `${this.pod.metadata.namespace ?? 'default'}/${this.pod.metadata.name}`);
   }
 
   private required: RequiredNodeAffinity | undefined;
@@ -256,6 +296,13 @@ export interface PreFilterPlugin extends Plugin {
 
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus;
+  /**
+   * Optional, called after PreFilter: a key such that Filter's verdict depends only on the node
+   * (its generation) and this key. When every active Filter plugin has one, the framework skips
+   * the plugins for a node that passed them all under the same keys and generation. Return
+   * undefined when the verdict also depends on other nodes or on anything else.
+   */
+  filterSignature?(state: CycleState, pod: PodInfo): string | undefined;
 }
 
 export interface PostFilterResult {
@@ -289,6 +336,11 @@ export interface ScorePlugin extends Plugin {
    */
   scoreSignature?(state: CycleState, pod: PodInfo): string | undefined;
   normalizeScore?(state: CycleState, pod: PodInfo, scores: NodeScore[]): MaybeStatus;
+  /**
+   * Optional: NormalizeScore on the first `n` scores of a plain array, in place (the framework
+   * prefers it to normalizeScore, which it must equal, when the names are not needed).
+   */
+  normalizeScoreValues?(state: CycleState, pod: PodInfo, scores: Float64Array, n: number): MaybeStatus;
 }
 
 export interface ReservePlugin extends Plugin {

@@ -28,7 +28,7 @@ import {
   type PodInfo,
   type PreFilterResult,
 } from '../framework/types.js';
-import { defaultNormalizeScore } from './helper/normalize_score.js';
+import { defaultNormalizeScore, defaultNormalizeScoreValues } from './helper/normalize_score.js';
 import * as names from './names.js';
 import { jsonKind } from './helper/json.js';
 
@@ -187,6 +187,10 @@ export class NodeAffinity implements AnyPlugin {
 
   normalizeScore(_state: CycleState, _pod: PodInfo, scores: NodeScore[]): MaybeStatus {
     return defaultNormalizeScore(MAX_NODE_SCORE, false, scores);
+  }
+
+  normalizeScoreValues(_state: CycleState, _pod: PodInfo, scores: Float64Array, n: number): MaybeStatus {
+    return defaultNormalizeScoreValues(MAX_NODE_SCORE, false, scores, n);
   }
 }
 

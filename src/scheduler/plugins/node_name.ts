@@ -22,6 +22,11 @@ export class NodeName implements AnyPlugin {
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
     return fits(pod, node) ? null : unresolvable(ERR_REASON);
   }
+
+  /** The verdict depends only on the node's name and the pod's spec.nodeName. */
+  filterSignature(_state: CycleState, pod: PodInfo): string {
+    return pod.pod.spec.nodeName ?? '';
+  }
 }
 
 export const newNodeName = (): AnyPlugin => new NodeName();

@@ -437,6 +437,15 @@ export class NodeResourcesFit implements AnyPlugin {
     return fitsRequest(req, node);
   }
 
+  /** The verdict depends only on the node (allocatable, requested, pod count) and the request. */
+  filterSignature(state: CycleState): string | undefined {
+    const req = state === this.filterState ? this.filterRequest : (state.read<FitRequest>(PRE_FILTER_STATE_KEY) ?? null);
+    if (req === null) return undefined;
+    let sig = `${req.milliCPU},${req.memory},${req.ephemeralStorage}`;
+    for (let i = 0; i < req.scalarNames.length; i++) sig += `,${req.scalarNames[i]}=${req.scalarQuantities[i]}`;
+    return sig;
+  }
+
   preScore(state: CycleState, pod: PodInfo): MaybeStatus {
     const reqs = podRequestList(pod, this.names, this.kinds, true);
     state.write(PRE_SCORE_STATE_KEY, reqs);

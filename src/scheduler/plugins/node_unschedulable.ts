@@ -13,6 +13,10 @@ export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 
 const UNSCHEDULABLE_TAINT: Taint = { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' };
 
+function toleratesUnschedulable(pod: PodInfo): boolean {
+  return (pod.pod.spec.tolerations ?? []).some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT));
+}
+
 export class NodeUnschedulable implements AnyPlugin {
   readonly name = NAME;
 
@@ -25,8 +29,12 @@ export class NodeUnschedulable implements AnyPlugin {
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
     if (!node.node.spec.unschedulable) return null;
-    const tolerated = (pod.pod.spec.tolerations ?? []).some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT));
-    return tolerated ? null : unresolvable(ERR_REASON_UNSCHEDULABLE);
+    return toleratesUnschedulable(pod) ? null : unresolvable(ERR_REASON_UNSCHEDULABLE);
+  }
+
+  /** The verdict depends only on the node's spec.unschedulable and whether the pod tolerates it. */
+  filterSignature(_state: CycleState, pod: PodInfo): string {
+    return toleratesUnschedulable(pod) ? 'tolerated' : '';
   }
 }
 

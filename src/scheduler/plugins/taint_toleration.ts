@@ -13,7 +13,7 @@ import type { Taint, Toleration } from '../../api/types.js';
 import { type MaybeStatus, type Status, asError, unresolvable } from '../framework/status.js';
 import { type AnyPlugin, type ClusterEvent, type CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, type PodInfo } from '../framework/types.js';
 import { findMatchingUntoleratedTaint, tolerationsTolerateTaint } from './helper/taints.js';
-import { defaultNormalizeScore } from './helper/normalize_score.js';
+import { defaultNormalizeScore, defaultNormalizeScoreValues } from './helper/normalize_score.js';
 import * as names from './names.js';
 
 export const NAME = names.TaintToleration;
@@ -23,6 +23,8 @@ export const ERR_REASON_NOT_MATCH = 'node(s) had untolerated taint(s)';
 export const PRE_SCORE_STATE_KEY = 'PreScore' + NAME;
 
 const NO_TOLERATIONS: readonly Toleration[] = [];
+/** PodInfo.memo key of the pod's filter signature. */
+const FILTER_SIGNATURE_MEMO = NAME + '/filterSignature';
 
 /** helper.DoNotScheduleTaintsFilterFunc: the filter looks at NoSchedule and NoExecute taints only. */
 export function doNotScheduleTaint(t: Taint): boolean {
@@ -86,6 +88,16 @@ export class TaintToleration implements AnyPlugin {
     return taint === undefined ? null : unresolvable(ERR_REASON_NOT_MATCH);
   }
 
+  /** The verdict depends only on the node's taints and the pod's tolerations. */
+  filterSignature(_state: CycleState, pod: PodInfo): string {
+    let s = pod.memo.get(FILTER_SIGNATURE_MEMO) as string | undefined;
+    if (s === undefined) {
+      s = JSON.stringify(pod.pod.spec.tolerations ?? NO_TOLERATIONS);
+      pod.memo.set(FILTER_SIGNATURE_MEMO, s);
+    }
+    return s;
+  }
+
   preScore(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): MaybeStatus {
     state.write(PRE_SCORE_STATE_KEY, preScoreStateOf(pod));
     return null;
@@ -106,6 +118,10 @@ export class TaintToleration implements AnyPlugin {
   /** Fewer intolerable taints is better: reversed normalisation. */
   normalizeScore(_state: CycleState, _pod: PodInfo, scores: NodeScore[]): MaybeStatus {
     return defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
+  }
+
+  normalizeScoreValues(_state: CycleState, _pod: PodInfo, scores: Float64Array, n: number): MaybeStatus {
+    return defaultNormalizeScoreValues(MAX_NODE_SCORE, true, scores, n);
   }
 }
 

@@ -28,3 +28,24 @@ export function defaultNormalizeScore(maxPriority: number, reverse: boolean, sco
   }
   return null;
 }
+
+/** defaultNormalizeScore on the first `n` entries of a plain array of scores. */
+export function defaultNormalizeScoreValues(maxPriority: number, reverse: boolean, scores: Float64Array, n: number): MaybeStatus {
+  let maxCount = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (s > maxCount) maxCount = s;
+  }
+
+  if (maxCount === 0) {
+    if (reverse) scores.fill(maxPriority, 0, n);
+    return null;
+  }
+
+  for (let i = 0; i < n; i++) {
+    let score = Math.trunc((maxPriority * scores[i]!) / maxCount);
+    if (reverse) score = maxPriority - score;
+    scores[i] = score;
+  }
+  return null;
+}
