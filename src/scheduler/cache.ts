@@ -85,12 +85,18 @@ export class SchedulerCache implements NodeLister {
     this.affinityList = null;
   }
 
+  private nextNodeId = 0;
+
   addOrUpdateNode(node: Node): void {
     this.nodesVersion++;
     const name = node.metadata.name;
     let info = this.nodes.get(name);
     if (info === undefined) {
       info = new NodeInfo(node);
+      // Ids index the frameworks' memos: dense per cache, so a process that runs many clusters
+      // (fuzzing) does not grow every new memo to the process's node count. A memo record also
+      // matches on the node's generation, which is globally unique, so ids never alias.
+      info.id = this.nextNodeId++;
       this.nodes.set(name, info);
       const waiting = this.orphans.get(name);
       if (waiting) {
