@@ -113,6 +113,8 @@ export type FuzzReport =
       yaml: string;
       /** Where it was written (undefined without outDir). */
       file?: string;
+      /** The case was replayed (`replay`), not found and shrunk. */
+      replayed?: boolean;
       verification: Verification;
     })
   /** `invalid-options`: bad options or a policy that does not load (usage, exit 2);
@@ -140,7 +142,7 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   if (!failure) return { ...base(), outcome: 'error', reason: 'nondeterministic', message: `internal: the shrunk case (path ${path}) did not fail when run again: the run is not deterministic` };
   const found = { seed, path, runs: judge.runs, shrinkSteps: details.numShrinks };
   const emitted = emitFailure(options, shrunk, failure, found, maxSteps);
-  return { ...base(), outcome: 'failed', path, invariant: failure.invariant, message: failure.message, failure, shrinkSteps: details.numShrinks, shrinkRuns: judge.shrinkRuns, case: shrunk, caseSize: caseSize(shrunk), ...emitted };
+  return { ...base(), outcome: 'failed', path, invariant: failure.invariant, message: failure.message, failure, shrinkSteps: details.numShrinks, shrinkRuns: judge.shrinkRuns, case: shrunk, caseSize: caseSize(shrunk), ...emitted, ...(options.replay ? { replayed: true } : {}) };
 }
 
 /**
@@ -331,10 +333,10 @@ export function formatFuzzReport(r: FuzzReport, replayCommand: (seed: number, pa
     return [held, ...shared, `replay: ${replayCommand(r.seed, r.replayed?.path)}`];
   }
   const f = r.failure;
-  const lines = [
-    `✗ ${f.invariant} broken at run ${r.runsDone}, at ${formatDuration(f.timeMs)} virtual: ${f.message}`,
-    `  shrunk in ${r.shrinkSteps} steps (${r.shrinkRuns} runs) to ${r.caseSize.nodes} node(s), ${r.caseSize.pods} pod(s), ${r.caseSize.events} event(s); ${(r.wallMs / 1000).toFixed(1)}s`,
-  ];
+  const shape = `${r.caseSize.nodes} node(s), ${r.caseSize.pods} pod(s), ${r.caseSize.events} event(s); ${(r.wallMs / 1000).toFixed(1)}s`;
+  const lines = r.replayed
+    ? [`✗ replayed case ${r.path} (seed ${r.seed}): ${f.invariant} broken at ${formatDuration(f.timeMs)} virtual: ${f.message}`, `  ${shape}`]
+    : [`✗ ${f.invariant} broken at run ${r.runsDone}, at ${formatDuration(f.timeMs)} virtual: ${f.message}`, `  shrunk in ${r.shrinkSteps} steps (${r.shrinkRuns} runs) to ${shape}`];
   if (r.file) lines.push(`  scenario: ${r.file}${r.verification.reproduces ? '' : ' (WARNING: it does not reproduce the failure when loaded)'}`);
   lines.push(...shared);
   lines.push(r.verification.passesUnderDefault ? "  under kube-scheduler's default profile the scenario keeps every invariant" : "  the scenario fails under kube-scheduler's default profile too");
