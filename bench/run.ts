@@ -1,9 +1,11 @@
-// `npm run bench`: runs the benchmarks and prints their figures. Never part of `npm test`.
+// `npm run bench [-- NAME]`: runs the benchmarks and prints their figures. Never part of `npm test`.
+// Each benchmark runs in a process of its own, so none inherits another's heap (and its garbage
+// collection) and each peak RSS is its own.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { fuzzBenchmarks } from './fuzz.js';
 import { schedulingBasic } from './scheduling-basic.js';
-
-const only = process.argv[2];
 
 function mb(kb: number): string {
   return `${(kb / 1024).toFixed(0)} MiB`;
@@ -16,9 +18,26 @@ function runSchedulingBasic(label: string, pct: number): void {
   );
 }
 
-if (!only || only === 'scheduling-basic') {
-  runSchedulingBasic('percentageOfNodesToScore=0 (adaptive)', 0);
-  runSchedulingBasic('percentageOfNodesToScore=100', 100);
-}
+const BENCHMARKS: Record<string, () => void> = {
+  'scheduling-basic-adaptive': () => runSchedulingBasic('percentageOfNodesToScore=0 (adaptive)', 0),
+  'scheduling-basic-100': () => runSchedulingBasic('percentageOfNodesToScore=100', 100),
+  fuzz: () => void fuzzBenchmarks(() => performance.now()),
+};
+const GROUPS: Record<string, string[]> = { 'scheduling-basic': ['scheduling-basic-adaptive', 'scheduling-basic-100'] };
 
-if (!only || only === 'fuzz') fuzzBenchmarks(() => performance.now());
+const asked = process.argv[2];
+const one = asked === undefined ? undefined : BENCHMARKS[asked];
+if (one) {
+  one();
+} else {
+  const names = asked === undefined ? Object.keys(BENCHMARKS) : GROUPS[asked];
+  if (names === undefined) {
+    console.error(`unknown benchmark "${asked}"; known: ${[...Object.keys(GROUPS), ...Object.keys(BENCHMARKS)].join(', ')}`);
+    process.exitCode = 2;
+  } else {
+    for (const name of names) {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), name], { stdio: 'inherit' });
+      if (r.status !== 0) process.exitCode = r.status ?? 1;
+    }
+  }
+}
