@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SchedulerSetup } from '../cluster/cluster.js';
 import { parseDuration } from '../engine/time.js';
-import { FAULT_FAMILIES, type FaultFamily, SIZE_PRESETS, type SizeName } from '../fuzz/arbitraries.js';
+import { FAULT_FAMILIES, type FaultFamily, type FuzzSize, SIZE_PRESETS, type SizeName } from '../fuzz/arbitraries.js';
 import { comparePolicies, formatComparison, randomScenarios } from '../fuzz/compare.js';
 import { DEFAULT_SCHEDULER, formatFuzzReport, runFuzz } from '../fuzz/fuzz.js';
 import { colorsEnabled, makeColors } from '../report/colors.js';
@@ -29,9 +29,11 @@ const USAGE = `Usage:
   kubedrill run [paths...] [--policy FILE] [--seed N] [--grep PATTERN] [--reporter pretty|tap] [--timeout 60s] [--max-steps N]
   kubedrill validate [paths...] [--policy FILE]
   kubedrill explain <scenario-file> --pod <namespace/name | name> [--at DURATION] [--attempt N] [--seed N] [--scenario NAME] [--policy FILE] [--json]
-  kubedrill fuzz [--policy FILE] [--runs 1000] [--seed N] [--size small|medium|large] [--invariants a,b]
-                 [--faults a,b] [--baseline default|none] [--out fuzz-out] [--replay PATH]
+  kubedrill fuzz [--policy FILE] [--runs 1000] [--seed N] [--size small|medium|large] [--max-nodes N]
+                 [--max-pods N] [--max-events N] [--invariants a,b] [--faults a,b] [--baseline default|none]
+                 [--out fuzz-out] [--replay PATH]
   kubedrill compare --policy A --policy B [paths...] [--random N] [--seed N] [--size small|medium|large]
+                    [--max-nodes N] [--max-pods N] [--max-events N]
 
 Paths are scenario files or folders (searched for *.yaml / *.yml); default: scenarios/.
 --policy is a KubeSchedulerConfiguration file or a custom plugin module (.js/.mjs/.cjs/.ts/.mts);
@@ -242,6 +244,9 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
       runs: { type: 'string', default: '1000' },
       seed: { type: 'string' },
       size: { type: 'string', default: 'small' },
+      'max-nodes': { type: 'string' },
+      'max-pods': { type: 'string' },
+      'max-events': { type: 'string' },
       invariants: { type: 'string' },
       faults: { type: 'string' },
       baseline: { type: 'string' },
@@ -256,6 +261,7 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
   const seed = values.seed === undefined ? (io.freshSeed?.() ?? 1) : parseInteger(values.seed, '--seed');
   const size = values.size!;
   if (!(size in SIZE_PRESETS)) throw new UsageError(`--size must be small, medium or large, got "${size}"`);
+  const bounds = sizeBounds(size as SizeName, values);
   const baselineName = values.baseline ?? (values.policy === undefined ? 'none' : 'default');
   if (baselineName !== 'default' && baselineName !== 'none') throw new UsageError(`--baseline must be default or none, got "${baselineName}"`);
   const invariants = values.invariants === undefined ? undefined : splitList(values.invariants);
@@ -279,6 +285,7 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
       `--seed ${s}`,
       path === undefined ? `--runs ${runs}` : '',
       size !== 'small' ? `--size ${size}` : '',
+      ...(['max-nodes', 'max-pods', 'max-events'] as const).map((k) => (values[k] !== undefined ? `--${k} ${values[k]}` : '')),
       invariants ? `--invariants ${invariants.join(',')}` : '',
       faults ? `--faults ${faults.join(',')}` : '',
       values.baseline !== undefined ? `--baseline ${baselineName}` : '',
@@ -287,7 +294,7 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
       .filter(Boolean)
       .join(' ');
 
-  io.out(`fuzz seed=${seed} runs=${values.replay === undefined ? runs : 1} size=${size} policy=${values.policy ?? 'default'} baseline=${baselineName}\n`);
+  io.out(`fuzz seed=${seed} runs=${values.replay === undefined ? runs : 1} size=${size}${describeBounds(size as SizeName, bounds)} policy=${values.policy ?? 'default'} baseline=${baselineName}\n`);
   const progress = io.errIsTTY === true;
   let lastDrawn = -1;
   const draw = (line: string, key: number): void => {
@@ -300,7 +307,7 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
     ...(values.policy !== undefined ? { policyPath: values.policy } : {}),
     runs,
     seed,
-    size: size as SizeName,
+    size: bounds,
     ...(invariants ? { invariants } : {}),
     ...(faults ? { faults: faults as FaultFamily[] } : {}),
     ...(baselineName === 'default' ? { baseline: DEFAULT_SCHEDULER } : {}),
@@ -344,6 +351,9 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
       random: { type: 'string' },
       seed: { type: 'string', default: '1' },
       size: { type: 'string', default: 'medium' },
+      'max-nodes': { type: 'string' },
+      'max-pods': { type: 'string' },
+      'max-events': { type: 'string' },
     },
   });
   const policies = values.policy ?? [];
@@ -366,7 +376,7 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
   const loaded = positionals.length > 0 || random === 0 ? loadPaths(positionals.length ? positionals : ['scenarios']) : { scenarios: [], errors: [] };
   errors.push(...loaded.errors);
   if (errors.length > 0) return reportLoadErrors(errors, io);
-  const scenarios = [...loaded.scenarios, ...randomScenarios(random, seed, size as SizeName)];
+  const scenarios = [...loaded.scenarios, ...randomScenarios(random, seed, sizeBounds(size as SizeName, values))];
   if (scenarios.length === 0) {
     io.err('kubedrill: no scenario found\n');
     return EXIT_INVALID;
@@ -374,6 +384,27 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
   const report = comparePolicies(setups[0]!, setups[1]!, scenarios, { names: [policies[0]!, policies[1]!] });
   io.out(formatComparison(report).join('\n') + '\n');
   return EXIT_OK;
+}
+
+/** A size preset with --max-nodes / --max-pods / --max-events applied. */
+function sizeBounds(size: SizeName, values: { 'max-nodes'?: string | undefined; 'max-pods'?: string | undefined; 'max-events'?: string | undefined }): FuzzSize {
+  const bounds: FuzzSize = { ...SIZE_PRESETS[size] };
+  const at = (flag: 'max-nodes' | 'max-pods' | 'max-events', min: number): number | undefined => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    const n = parseInteger(v, `--${flag}`);
+    if (n < min) throw new UsageError(`--${flag} must be at least ${min}, got ${n}`);
+    return n;
+  };
+  bounds.maxNodes = at('max-nodes', 1) ?? bounds.maxNodes;
+  bounds.maxPods = at('max-pods', 1) ?? bounds.maxPods;
+  bounds.maxEvents = at('max-events', 0) ?? bounds.maxEvents;
+  return bounds;
+}
+
+function describeBounds(size: SizeName, b: FuzzSize): string {
+  const p = SIZE_PRESETS[size];
+  return p.maxNodes === b.maxNodes && p.maxPods === b.maxPods && p.maxEvents === b.maxEvents ? '' : ` (≤${b.maxNodes} nodes, ≤${b.maxPods} pods, ≤${b.maxEvents} events)`;
 }
 
 function splitList(s: string): string[] {

@@ -110,3 +110,18 @@ t.test('a scenario naming a plugin module that is not there: located error, exit
   t.equal(r.code, EXIT_INVALID);
   t.match(r.out, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:14: plugin module ".*no-such-plugins\\.ts" not found`));
 });
+
+t.test('fuzz and compare: --max-nodes / --max-pods / --max-events bound the size preset', async (t) => {
+  const r = await run(['fuzz', '--runs', '10', '--seed', '4', '--size', 'medium', '--max-nodes', '3', '--max-pods', '5']);
+  t.equal(r.code, EXIT_OK, r.err);
+  t.match(r.out, /^fuzz seed=4 runs=10 size=medium \(≤3 nodes, ≤5 pods, ≤20 events\) policy=default baseline=none\n/);
+  t.match(r.out, /\nreplay: kubedrill fuzz --seed 4 --runs 10 --size medium --max-nodes 3 --max-pods 5\n$/, 'the bounds shape the cases, so the replay line keeps them');
+  t.match((await run(['fuzz', '--runs', '10', '--seed', '4'])).out, /^fuzz seed=4 runs=10 size=small policy=/, 'no bounds shown without overrides');
+  const bad = await run(['fuzz', '--max-nodes', '0']);
+  t.equal(bad.code, EXIT_INVALID);
+  t.match(bad.err, /--max-nodes must be at least 1, got 0/);
+  t.equal((await run(['fuzz', '--max-events', 'many'])).code, EXIT_INVALID);
+  const c = await run(['compare', '--policy', 'default', '--policy', 'default', '--random', '3', '--size', 'small', '--max-nodes', '2', '--max-events', '0']);
+  t.equal(c.code, EXIT_OK, c.err);
+  t.match(c.out, /\nnodes used\s+[0-6]\s+[0-6]\n/, 'at most 2 nodes in each of 3 scenarios');
+});
