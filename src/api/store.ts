@@ -132,7 +132,7 @@ export class Store {
     }
     const admitted = this.admit('UPDATE', input, old);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
-    const specChanged = 'spec' in admitted && !sameJson((admitted as { spec: unknown }).spec, (old as { spec?: unknown }).spec);
+    const specChanged = 'spec' in admitted && specJsonDiffers((admitted as { spec: unknown }).spec, (old as { spec?: unknown }).spec);
     const obj = this.stamp(admitted as T, {
       uid: old.metadata.uid,
       creationTimestamp: old.metadata.creationTimestamp,
@@ -247,30 +247,44 @@ export class Store {
   }
 }
 
-/** JSON.stringify(a) === JSON.stringify(b), without serialising when both are one object (a
- *  status write passes the spec it read). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  return flatSameJson(a, b) ?? !specJsonDiffers(a, b);
+/**
+ * JSON.stringify(a) !== JSON.stringify(b) (a spec changed: generation moves), without serialising
+ * when the answer is plain: the same object (a status write passes the spec it read); two plain
+ * objects with the same keys in the same order and only JSON-exact primitive values (a Lease's
+ * spec), compared value by value; a top-level key whose value is a string in `a` and a different
+ * string or absent in `b`, which puts different text at that key. Otherwise the texts are compared.
+ */
+export function specJsonDiffers(a: unknown, b: unknown): boolean {
+  if (a === b) return false;
+  if (isPlainRecord(a) && isPlainRecord(b) && a['toJSON'] === undefined && b['toJSON'] === undefined) {
+    const flat = flatJsonDiffers(a, b);
+    if (flat !== undefined) return flat;
+    for (const k of Object.keys(a)) {
+      const av = a[k];
+      if (typeof av !== 'string') continue;
+      const bv = Object.prototype.hasOwnProperty.call(b, k) ? b[k] : undefined;
+      if (bv === undefined || (typeof bv === 'string' && bv !== av)) return true;
+    }
+  }
+  return JSON.stringify(a) !== JSON.stringify(b);
 }
 
-/** For two plain objects with the same keys in the same order and only JSON-exact primitive
- *  values (a Lease's spec), the answer without serialising; undefined when it cannot tell. */
-function flatSameJson(a: unknown, b: unknown): boolean | undefined {
-  if (!isPlainRecord(a) || !isPlainRecord(b)) return undefined;
+/** For the same keys in the same order and only JSON-exact values, whether a value differs;
+ *  undefined when that cannot tell. */
+function flatJsonDiffers(a: Record<string, unknown>, b: Record<string, unknown>): boolean | undefined {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return undefined;
-  let same = true;
+  let differs = false;
   for (let i = 0; i < ka.length; i++) {
     const k = ka[i]!;
     if (k !== kb[i]) return undefined;
     const va = a[k];
     const vb = b[k];
     if (!jsonExact(va) || !jsonExact(vb)) return undefined;
-    if (va !== vb) same = false;
+    if (va !== vb) differs = true;
   }
-  return same;
+  return differs;
 }
 
 function isPlainRecord(v: unknown): v is Record<string, unknown> {
@@ -280,27 +294,6 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
 /** A value whose JSON text is equal for two values exactly when they are ===. */
 function jsonExact(v: unknown): boolean {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
-}
-
-/**
- * JSON.stringify(a) !== JSON.stringify(b), without serialising when the answer is plain: the same
- * object gives the same text; a top-level key whose value is a string in `a` and, in `b`, a
- * different string or absent (undefined) puts different text at that key, so the texts differ.
- * Otherwise (key order, nested values) the texts are compared.
- */
-export function specJsonDiffers(a: unknown, b: unknown): boolean {
-  if (a === b) return false;
-  if (a !== null && typeof a === 'object' && !Array.isArray(a) && b !== null && typeof b === 'object' && !Array.isArray(b) && (a as { toJSON?: unknown }).toJSON === undefined && (b as { toJSON?: unknown }).toJSON === undefined) {
-    const ao = a as Record<string, unknown>;
-    const bo = b as Record<string, unknown>;
-    for (const k of Object.keys(ao)) {
-      const av = ao[k];
-      if (typeof av !== 'string') continue;
-      const bv = Object.prototype.hasOwnProperty.call(bo, k) ? bo[k] : undefined;
-      if (bv === undefined || (typeof bv === 'string' && bv !== av)) return true;
-    }
-  }
-  return JSON.stringify(a) !== JSON.stringify(b);
 }
 
 /** What the trace keeps of a write: the resourceVersion, and for pods where they are and how. */

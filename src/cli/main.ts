@@ -3,7 +3,7 @@
 // error). Only this layer reads the wall clock.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { SchedulerSetup } from '../cluster/cluster.js';
 import { parseDuration } from '../engine/time.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzSize, SIZE_PRESETS, type SizeName } from '../fuzz/arbitraries.js';
@@ -86,19 +86,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** parseArgs as every command uses it: strict, with positionals. */
+function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  return parseArgs({ args, allowPositionals: true, strict: true, options });
+}
+
+/** --max-nodes / --max-pods / --max-events: bounds over a --size preset (fuzz, compare). */
+const SIZE_BOUND_OPTIONS = {
+  'max-nodes': { type: 'string' },
+  'max-pods': { type: 'string' },
+  'max-events': { type: 'string' },
+} as const;
+
 async function runCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      seed: { type: 'string' },
-      grep: { type: 'string' },
-      reporter: { type: 'string', default: 'pretty' },
-      timeout: { type: 'string', default: '60s' },
-      'max-steps': { type: 'string' },
-    },
+  const { values, positionals } = parseCommand(args, {
+    policy: { type: 'string' },
+    seed: { type: 'string' },
+    grep: { type: 'string' },
+    reporter: { type: 'string', default: 'pretty' },
+    timeout: { type: 'string', default: '60s' },
+    'max-steps': { type: 'string' },
   });
   const seed = values.seed === undefined ? undefined : parseInteger(values.seed, '--seed');
   const maxSteps = values['max-steps'] === undefined ? undefined : parseInteger(values['max-steps'], '--max-steps');
@@ -137,7 +144,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function validateCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { policy: { type: 'string' } } });
+  const { values, positionals } = parseCommand(args, { policy: { type: 'string' } });
   const policy = await policyOption(values.policy);
   if (policy && !policy.ok) return reportLoadErrors(policy.errors, io);
   const loaded = await loadWithPolicies(positionals, policy);
@@ -148,19 +155,14 @@ async function validateCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function explainCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      pod: { type: 'string' },
-      at: { type: 'string' },
-      attempt: { type: 'string' },
-      seed: { type: 'string' },
-      scenario: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+  const { values, positionals } = parseCommand(args, {
+    policy: { type: 'string' },
+    pod: { type: 'string' },
+    at: { type: 'string' },
+    attempt: { type: 'string' },
+    seed: { type: 'string' },
+    scenario: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError(`explain takes exactly one scenario file, got ${positionals.length}`);
   if (values.pod === undefined) throw new UsageError('explain needs --pod <namespace/name | name>');
@@ -217,11 +219,21 @@ interface Runnable {
 async function loadWithPolicies(paths: string[], policy: PolicyResult | undefined): Promise<{ scenarios: Runnable[]; errors: LoadError[] }> {
   const loaded = loadPaths(paths.length ? paths : ['scenarios']);
   const errors = [...loaded.errors];
+  const reported = new Set(errors.map(formatLoadError));
   const scenarios: Runnable[] = [];
   for (const scenario of loaded.scenarios) {
     const r = policy ?? (await resolvePolicy(scenario.cluster.scheduler));
-    if (r.ok) scenarios.push({ scenario, scheduler: r.setup });
-    else errors.push(...r.errors.filter((e) => !errors.some((seen) => formatLoadError(seen) === formatLoadError(e))));
+    if (r.ok) {
+      scenarios.push({ scenario, scheduler: r.setup });
+      continue;
+    }
+    // Scenarios sharing one broken configuration file report its errors once.
+    for (const e of r.errors) {
+      const text = formatLoadError(e);
+      if (reported.has(text)) continue;
+      reported.add(text);
+      errors.push(e);
+    }
   }
   return { scenarios, errors };
 }
@@ -235,24 +247,17 @@ function reportLoadErrors(errors: readonly LoadError[], io: Io): number {
 // fuzz and compare
 
 async function fuzzCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      runs: { type: 'string', default: '1000' },
-      seed: { type: 'string' },
-      size: { type: 'string', default: 'small' },
-      'max-nodes': { type: 'string' },
-      'max-pods': { type: 'string' },
-      'max-events': { type: 'string' },
-      invariants: { type: 'string' },
-      faults: { type: 'string' },
-      baseline: { type: 'string' },
-      out: { type: 'string', default: 'fuzz-out' },
-      replay: { type: 'string' },
-    },
+  const { values, positionals } = parseCommand(args, {
+    policy: { type: 'string' },
+    runs: { type: 'string', default: '1000' },
+    seed: { type: 'string' },
+    size: { type: 'string', default: 'small' },
+    ...SIZE_BOUND_OPTIONS,
+    invariants: { type: 'string' },
+    faults: { type: 'string' },
+    baseline: { type: 'string' },
+    out: { type: 'string', default: 'fuzz-out' },
+    replay: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`fuzz takes no positional arguments, got "${positionals[0]}"`);
   const runs = parseInteger(values.runs!, '--runs');
@@ -260,8 +265,7 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
   if (values.replay !== undefined && values.seed === undefined) throw new UsageError('--replay needs the --seed of the run that found the case');
   const seed = values.seed === undefined ? (io.freshSeed?.() ?? 1) : parseInteger(values.seed, '--seed');
   const size = values.size!;
-  if (!(size in SIZE_PRESETS)) throw new UsageError(`--size must be small, medium or large, got "${size}"`);
-  const bounds = sizeBounds(size as SizeName, values);
+  const bounds = sizeBounds(size, values);
   const baselineName = values.baseline ?? (values.policy === undefined ? 'none' : 'default');
   if (baselineName !== 'default' && baselineName !== 'none') throw new UsageError(`--baseline must be default or none, got "${baselineName}"`);
   const invariants = values.invariants === undefined ? undefined : splitList(values.invariants);
@@ -329,8 +333,8 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
   return report.outcome === 'passed' ? EXIT_OK : EXIT_FAILED;
 }
 
-/** Writes a new file (creating its folder), never over an existing one. */
-function writeNewFile(path: string, text: string): boolean {
+/** Writes a new file (creating its folder), never over an existing one; false if it exists. */
+export function writeNewFile(path: string, text: string): boolean {
   mkdirSync(dirname(path), { recursive: true });
   try {
     writeFileSync(path, text, { flag: 'wx' });
@@ -342,26 +346,18 @@ function writeNewFile(path: string, text: string): boolean {
 }
 
 async function compareCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string', multiple: true },
-      random: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      size: { type: 'string', default: 'medium' },
-      'max-nodes': { type: 'string' },
-      'max-pods': { type: 'string' },
-      'max-events': { type: 'string' },
-    },
+  const { values, positionals } = parseCommand(args, {
+    policy: { type: 'string', multiple: true },
+    random: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    size: { type: 'string', default: 'medium' },
+    ...SIZE_BOUND_OPTIONS,
   });
   const policies = values.policy ?? [];
   if (policies.length !== 2) throw new UsageError(`compare needs two policies (--policy A --policy B), got ${policies.length}`);
   const random = values.random === undefined ? 0 : parseInteger(values.random, '--random');
   const seed = parseInteger(values.seed!, '--seed');
-  const size = values.size!;
-  if (!(size in SIZE_PRESETS)) throw new UsageError(`--size must be small, medium or large, got "${size}"`);
+  const bounds = sizeBounds(values.size!, values);
   const setups: SchedulerSetup[] = [];
   const errors: LoadError[] = [];
   for (const p of policies) {
@@ -376,7 +372,7 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
   const loaded = positionals.length > 0 || random === 0 ? loadPaths(positionals.length ? positionals : ['scenarios']) : { scenarios: [], errors: [] };
   errors.push(...loaded.errors);
   if (errors.length > 0) return reportLoadErrors(errors, io);
-  const scenarios = [...loaded.scenarios, ...randomScenarios(random, seed, sizeBounds(size as SizeName, values))];
+  const scenarios = [...loaded.scenarios, ...randomScenarios(random, seed, bounds)];
   if (scenarios.length === 0) {
     io.err('kubedrill: no scenario found\n');
     return EXIT_INVALID;
@@ -386,9 +382,10 @@ async function compareCommand(args: string[], io: Io): Promise<number> {
   return EXIT_OK;
 }
 
-/** A size preset with --max-nodes / --max-pods / --max-events applied. */
-function sizeBounds(size: SizeName, values: { 'max-nodes'?: string | undefined; 'max-pods'?: string | undefined; 'max-events'?: string | undefined }): FuzzSize {
-  const bounds: FuzzSize = { ...SIZE_PRESETS[size] };
+/** The --size preset with --max-nodes / --max-pods / --max-events applied. */
+function sizeBounds(size: string, values: { 'max-nodes'?: string | undefined; 'max-pods'?: string | undefined; 'max-events'?: string | undefined }): FuzzSize {
+  if (!(size in SIZE_PRESETS)) throw new UsageError(`--size must be small, medium or large, got "${size}"`);
+  const bounds: FuzzSize = { ...SIZE_PRESETS[size as SizeName] };
   const at = (flag: 'max-nodes' | 'max-pods' | 'max-events', min: number): number | undefined => {
     const v = values[flag];
     if (v === undefined) return undefined;

@@ -29,7 +29,7 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
-    this.pending += `[${timeMs},${this.quoted(component)},${this.quoted(action)},${this.quoted(object)}${detail === undefined ? '' : `,${JSON.stringify(detail)}`}]\n`;
+    this.pending += lineOf(timeMs, this.quoted(component), this.quoted(action), this.quoted(object), detail);
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
       this.pending = '';
@@ -63,10 +63,10 @@ export class Trace {
 }
 
 export function canonicalLine(r: TraceRecord): string {
-  return lineOf(r.timeMs, r.component, r.action, r.object, r.detail);
+  return lineOf(r.timeMs, JSON.stringify(r.component), JSON.stringify(r.action), JSON.stringify(r.object), r.detail);
 }
 
+/** The one canonical line format; names come already JSON-quoted (the trace caches them). */
 function lineOf(timeMs: number, component: string, action: string, object: string, detail: string | undefined): string {
-  const base = `[${timeMs},${JSON.stringify(component)},${JSON.stringify(action)},${JSON.stringify(object)}`;
-  return (detail === undefined ? base : `${base},${JSON.stringify(detail)}`) + ']\n';
+  return `[${timeMs},${component},${action},${object}${detail === undefined ? '' : `,${JSON.stringify(detail)}`}]\n`;
 }

@@ -4,7 +4,7 @@
 // every invariant over 1,000 random runs; the same seed gives the same report; a replay reruns
 // exactly the shrunk case.
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +17,7 @@ import { loadFile, loadText } from '../../src/scenario/load.js';
 import { formatLoadError } from '../../src/scenario/types.js';
 import { loadPolicyFile, resolvePolicy } from '../../src/scenario/policy.js';
 import { runScenario } from '../../src/scenario/run.js';
+import { writeNewFile } from '../../src/cli/main.js';
 
 // The whole file replays a few thousand small simulations: about 30s alone on a 2-core machine.
 t.setTimeout(180_000);
@@ -32,22 +33,11 @@ async function brokenPolicy(name: string): Promise<SchedulerSetup> {
   return r.setup;
 }
 
-/** Writes a new file, never over an existing one. */
-function writeNew(path: string, text: string): boolean {
-  try {
-    writeFileSync(path, text, { flag: 'wx' });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-}
-
 const outDir = mkdtempSync(join(tmpdir(), 'kubedrill-fuzz-'));
 t.teardown(() => rmSync(outDir, { recursive: true, force: true }));
 
 function fuzz(overrides: Partial<FuzzOptions> & Pick<FuzzOptions, 'scheduler'>): FuzzReport {
-  return runFuzz({ runs: 500, seed: SEED, size: 'small', outDir, now: () => performance.now(), writeFile: writeNew, ...overrides });
+  return runFuzz({ runs: 500, seed: SEED, size: 'small', outDir, now: () => performance.now(), writeFile: writeNewFile, ...overrides });
 }
 
 const CASES: Array<{ policy: string; invariant: string; invariants?: string[] }> = [
