@@ -77,7 +77,11 @@ export class AttachDetachController {
     this.store.watch<Pod>('Pod', COMPONENT, (ev) => this.onPod(ev));
     this.store.watch<PersistentVolumeClaim>('PersistentVolumeClaim', COMPONENT, (ev) => this.onClaim(ev));
     this.store.watch<Node>('Node', COMPONENT, (ev) => {
-      if ([...this.attached.values()].some((a) => a.nodeName === ev.object.metadata.name)) this.markDirty();
+      for (const a of this.attached.values()) {
+        if (a.nodeName !== ev.object.metadata.name) continue;
+        this.markDirty();
+        return;
+      }
     });
   }
 

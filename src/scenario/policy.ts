@@ -58,7 +58,7 @@ export async function resolvePolicy(spec: SchedulerSpec): Promise<PolicyResult> 
   }
   const raw = spec.config['pluginModules'];
   const modules = await loadModules(Array.isArray(raw) ? raw : [], spec.baseDir);
-  return finish(spec.config, modules, yamlLocator(spec));
+  return finish(spec.config, modules, () => yamlLocator(spec));
 }
 
 /** resolvePolicy for a configuration without plugin modules, synchronously. Throws if it lists modules. */
@@ -73,7 +73,7 @@ export function resolvePolicySync(spec: SchedulerSpec): PolicyResult {
     const at = spec.loc;
     throw new Error(`${at.file}:${at.line}:${at.column}: the scheduler configuration lists pluginModules, which load asynchronously: resolve it with resolvePolicy()`);
   }
-  return finish(spec.config, { plugins: new Map(), errors: [] }, yamlLocator(spec));
+  return finish(spec.config, { plugins: new Map(), errors: [] }, () => yamlLocator(spec));
 }
 
 /** The set-up of a spec without plugin modules (src/scenario/run.ts). Throws PolicyError when invalid. */
@@ -121,7 +121,7 @@ export async function loadPolicyFile(path: string): Promise<PolicyResult> {
     kind: SCHEDULER_CONFIG_KIND,
     profiles: [{ schedulerName: DEFAULT_SCHEDULER_NAME, plugins: { multiPoint: { enabled } } }],
   };
-  return finish(config, modules, locate);
+  return finish(config, modules, () => locate);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,10 +133,12 @@ interface LoadedModules {
   errors: ConfigError[];
 }
 
-function finish(config: Record<string, unknown>, modules: LoadedModules, locate: (e: ConfigError) => LoadError): PolicyResult {
+/** Validates and sets up; `locator` is asked for only when there are errors to place (for a
+ *  configuration in a scenario it re-reads that file). */
+function finish(config: Record<string, unknown>, modules: LoadedModules, locator: () => (e: ConfigError) => LoadError): PolicyResult {
   const registry = new Map<string, PluginFactory>([...inTreeRegistry(), ...modules.plugins]);
   const problems = [...modules.errors, ...validateSchedulerConfig(config, registry, { suggest: suggestClosest })];
-  if (problems.length > 0) return { ok: false, errors: problems.map(locate) };
+  if (problems.length > 0) return { ok: false, errors: problems.map(locator()) };
   const { profiles, percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds } = toSchedulerSetup(config);
   const setup: PolicySetup = { profiles, percentageOfNodesToScore };
   if (modules.plugins.size > 0) setup.plugins = modules.plugins;
