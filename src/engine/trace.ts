@@ -29,7 +29,7 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
-    this.pending += lineOf(timeMs, this.quoted(component), this.quoted(action), this.quoted(object), detail);
+    this.pending += lineOf(timeMs, this.quoted(component), this.quoted(action), jsonString(object), detail);
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
       this.pending = '';
@@ -38,7 +38,8 @@ export class Trace {
     if (this.keepRecords) this.kept.push(detail === undefined ? { timeMs, component, action, object } : { timeMs, component, action, object, detail });
   }
 
-  /** JSON.stringify(s) for the few component, action and object names a run writes, once each. */
+  /** JSON.stringify(s) for the few component and action names a run writes, once each (object
+   *  names are mostly distinct: caching them would only keep them alive). */
   private readonly quotes = new Map<string, string>();
 
   private quoted(s: string): string {
@@ -64,6 +65,14 @@ export class Trace {
 
 export function canonicalLine(r: TraceRecord): string {
   return lineOf(r.timeMs, JSON.stringify(r.component), JSON.stringify(r.action), JSON.stringify(r.object), r.detail);
+}
+
+/** Characters JSON.stringify escapes in a string: quote, backslash, controls, lone surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(s) for a string, without the call when nothing needs escaping. */
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 /** The one canonical line format; names come already JSON-quoted (the trace caches them). */
