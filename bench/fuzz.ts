@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { SchedulerSetup } from '../src/cluster/cluster.js';
 import { SIZE_PRESETS } from '../src/fuzz/arbitraries.js';
 import { DEFAULT_SCHEDULER, formatFuzzReport, runFuzz } from '../src/fuzz/fuzz.js';
+import { defaultWorkers } from '../src/fuzz/parallel.js';
 import type { Event } from '../src/api/types.js';
 import { type MaybeStatus, unresolvable } from '../src/scheduler/framework/status.js';
 import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo } from '../src/scheduler/framework/types.js';
@@ -59,9 +60,14 @@ export interface FuzzBenchResult {
 
 export function fuzzBenchmarks(now: () => number = () => performance.now()): FuzzBenchResult {
   const medium = { ...SIZE_PRESETS.medium, minNodes: SIZE_PRESETS.medium.maxNodes };
-  const t = runFuzz({ scheduler: DEFAULT_SCHEDULER, runs: 200, seed: 1, size: medium, now, writeFile: () => false });
-  const throughput = { runs: t.runsDone, wallMs: t.wallMs, runsPerSecond: (t.runsDone / t.wallMs) * 1000, outcome: t.outcome };
-  console.log(`fuzz throughput, 20-node random scenarios (size medium, 10m + 6m settle): ${t.runsDone} runs in ${(t.wallMs / 1000).toFixed(1)}s = ${throughput.runsPerSecond.toFixed(1)} runs/s (${t.outcome})`);
+  // On one thread, then as `kubedrill fuzz` runs by default: one worker thread per core.
+  let throughput: FuzzBenchResult['throughput'] | undefined;
+  for (const workers of [1, defaultWorkers()]) {
+    const t = runFuzz({ scheduler: DEFAULT_SCHEDULER, runs: 200 * workers, seed: 1, size: medium, now, writeFile: () => false, workers });
+    throughput = { runs: t.runsDone, wallMs: t.wallMs, runsPerSecond: (t.runsDone / t.wallMs) * 1000, outcome: t.outcome };
+    console.log(`fuzz throughput, 20-node random scenarios (size medium, 10m + 6m settle), ${workers} worker(s): ${t.runsDone} runs in ${(t.wallMs / 1000).toFixed(1)}s = ${throughput.runsPerSecond.toFixed(1)} runs/s (${t.outcome})`);
+    if (workers === defaultWorkers()) break;
+  }
 
   const p = runFuzz({ scheduler: FLAKY_NODE_TRUST, baseline: DEFAULT_SCHEDULER, runs: 20_000, seed: 1, size: 'small', now, writeFile: () => false });
   const planted: FuzzBenchResult['planted'] = { outcome: p.outcome, runsToFind: p.runsDone, shrinkSteps: 0, shrinkRuns: 0, wallMs: p.wallMs };
@@ -72,5 +78,5 @@ export function fuzzBenchmarks(now: () => number = () => performance.now()): Fuz
     console.log(`fuzz planted bug (FlakyNodeTrust): not found in ${p.runsDone} runs (${(p.wallMs / 1000).toFixed(1)}s)`);
     for (const line of formatFuzzReport(p)) console.log(`  ${line}`);
   }
-  return { throughput, planted };
+  return { throughput: throughput!, planted };
 }

@@ -9,6 +9,7 @@ import { parseDuration } from '../engine/time.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzSize, SIZE_PRESETS, type SizeName } from '../fuzz/arbitraries.js';
 import { comparePolicies, formatComparison, randomScenarios } from '../fuzz/compare.js';
 import { DEFAULT_SCHEDULER, formatFuzzReport, runFuzz } from '../fuzz/fuzz.js';
+import { defaultWorkers } from '../fuzz/parallel.js';
 import { colorsEnabled, makeColors } from '../report/colors.js';
 import { renderExplain } from '../report/explain.js';
 import { PrettyReporter } from '../report/pretty.js';
@@ -31,7 +32,7 @@ const USAGE = `Usage:
   kubedrill explain <scenario-file> --pod <namespace/name | name> [--at DURATION] [--attempt N] [--seed N] [--scenario NAME] [--policy FILE] [--json]
   kubedrill fuzz [--policy FILE] [--runs 1000] [--seed N] [--size small|medium|large] [--max-nodes N]
                  [--max-pods N] [--max-events N] [--invariants a,b] [--faults a,b] [--baseline default|none]
-                 [--out fuzz-out] [--replay PATH]
+                 [--out fuzz-out] [--replay PATH] [--jobs N]
   kubedrill compare --policy A --policy B [paths...] [--random N] [--seed N] [--size small|medium|large]
                     [--max-nodes N] [--max-pods N] [--max-events N]
 
@@ -44,7 +45,8 @@ the default namespace): the N-th attempt (default 1) at or after --at (default 0
 picks a scenario when the file holds several.
 fuzz runs random clusters, workloads and faults under the policy (default: the default profile),
 checks every invariant, and writes the shrunk failing case to --out as a scenario; --seed and
---replay rerun one case exactly (the report's last line says how).
+--replay rerun one case exactly (the report's last line says how). --jobs spreads the runs over N
+worker threads (default: one per core); the report does not depend on it.
 Exit codes: 0 all passed (explain: explained), 1 a scenario or a fuzz run failed, 2 invalid input
 or usage (explain: also a pod with no such attempt), 3 internal error (fuzz: a case that does not
 fail again when replayed).`;
@@ -258,8 +260,11 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
     baseline: { type: 'string' },
     out: { type: 'string', default: 'fuzz-out' },
     replay: { type: 'string' },
+    jobs: { type: 'string' },
   });
   if (positionals.length > 0) throw new UsageError(`fuzz takes no positional arguments, got "${positionals[0]}"`);
+  const jobs = values.jobs === undefined ? defaultWorkers() : parseInteger(values.jobs, '--jobs');
+  if (jobs < 1) throw new UsageError('--jobs must be at least 1');
   const runs = parseInteger(values.runs!, '--runs');
   if (runs < 1) throw new UsageError('--runs must be at least 1');
   if (values.replay !== undefined && values.seed === undefined) throw new UsageError('--replay needs the --seed of the run that found the case');
@@ -322,6 +327,7 @@ async function fuzzCommand(args: string[], io: Io): Promise<number> {
     onShrink: (attempts, steps) => draw(`shrinking: ${steps} steps, ${attempts} runs`, 1000 + attempts),
     writeFile: writeNewFile,
     replayCommand,
+    workers: jobs,
   });
   if (progress && lastDrawn >= 0) io.err('\r\x1b[K');
   const lines = formatFuzzReport(report, replayCommand);

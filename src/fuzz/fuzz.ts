@@ -17,6 +17,7 @@ import { formatDuration } from '../engine/time.js';
 import { type ScenarioResult, runScenario } from '../scenario/run.js';
 import type { Scenario } from '../scenario/types.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzCase, type FuzzSize, SIZE_PRESETS, type SizeName, caseSize, fuzzCaseArbitrary, resolveSize } from './arbitraries.js';
+import { type PolicySource, searchInWorkers } from './parallel.js';
 import { type EmitMeta, type FailureSummary, caseToScenario, emitScenarioYaml, loadScenarioText } from './scenario.js';
 
 /** kube-scheduler's default profile. */
@@ -58,6 +59,13 @@ export interface FuzzOptions {
   onShrink?: (attempts: number, steps: number) => void;
   /** Writes a new file; returns false (and writes nothing) if the path exists. */
   writeFile: (path: string, text: string) => boolean;
+  /**
+   * Worker threads for the search (default 1: all on the calling thread). More spread the runs
+   * over cores; the report is the same for any number. Workers rebuild the policy themselves, so
+   * they are used only when `scheduler` is DEFAULT_SCHEDULER or was loaded from `policyPath`, and
+   * `baseline` (if any) is DEFAULT_SCHEDULER; otherwise the search runs on the calling thread.
+   */
+  workers?: number;
   /** Step budget of one run (default FUZZ_STEPS_PER_NODE × the size's maxNodes). */
   maxSteps?: number;
   /** Shrink attempts after which the smallest failing case so far is kept (default 2,000). */
@@ -132,7 +140,16 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   if (problem) return { ...base(), outcome: 'error', reason: 'invalid-options', message: problem };
 
   const arbitrary = fuzzCaseArbitrary(size, options.faults ? { faults: options.faults } : {});
-  const parameters = options.replay ? { seed, path: options.replay.path, numRuns: 1, endOnFailure: true } : { seed, numRuns: options.runs };
+  let parameters: fc.Parameters<[FuzzCase]> = options.replay ? { seed, path: options.replay.path, numRuns: 1, endOnFailure: true } : { seed, numRuns: options.runs };
+  const sources = options.replay ? undefined : workerSources(options);
+  if (sources !== undefined) {
+    // The search in worker threads; fast-check then resumes at the failing case (if any) and shrinks it.
+    const found = searchInWorkers({ workers: options.workers!, ...sources, seed, runs: options.runs, size, faults: options.faults, invariants: options.invariants, maxSteps, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    if (found.kind === 'error') return { ...base(), outcome: 'error', reason: 'nondeterministic', message: found.message };
+    judge.resumeAt(found.runsBefore, found.shared);
+    if (found.failingIndex === undefined) return { ...base(), outcome: 'passed' };
+    parameters = { seed, path: String(found.failingIndex), numRuns: options.runs };
+  }
   const details = fc.check(fc.property(arbitrary, (c) => judge.holds(c)), parameters);
   if (!details.failed || !details.counterexample) return options.replay ? { ...base(), outcome: 'passed', replayed: { path: options.replay.path } } : { ...base(), outcome: 'passed' };
 
@@ -164,6 +181,13 @@ class Judge {
     this.shrinkRunsMax = options.shrinkRunsMax ?? DEFAULT_SHRINK_RUNS_MAX;
   }
 
+  /** The search before the first failure ran elsewhere (in workers): take its counts. */
+  resumeAt(runsBefore: number, shared: ReportBase['baselineFailures']): void {
+    this.runs = runsBefore;
+    this.shared.count = shared.count;
+    if (shared.first !== undefined) this.shared.first = shared.first;
+  }
+
   holds(c: FuzzCase): boolean {
     // A replayed shrink path is the first case fast-check evaluates; if it passes, fast-check
     // would walk on to its siblings in the shrink tree, which are not the case asked for.
@@ -193,6 +217,15 @@ class Judge {
     this.shared.first ??= underBaseline;
     return undefined;
   }
+}
+
+/** Where workers get the policy and the baseline from; undefined when the search stays on this
+ *  thread (one worker, or a policy a worker cannot rebuild). */
+function workerSources(o: FuzzOptions): { policy: PolicySource; baseline: PolicySource | undefined } | undefined {
+  if ((o.workers ?? 1) <= 1) return undefined;
+  const policy: PolicySource | undefined = o.scheduler === DEFAULT_SCHEDULER ? { kind: 'default' } : o.policyPath !== undefined ? { kind: 'file', path: o.policyPath } : undefined;
+  if (policy === undefined || (o.baseline !== undefined && o.baseline !== DEFAULT_SCHEDULER)) return undefined;
+  return { policy, baseline: o.baseline === undefined ? undefined : { kind: 'default' } };
 }
 
 function optionProblem(o: FuzzOptions): string | undefined {

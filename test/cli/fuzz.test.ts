@@ -55,6 +55,14 @@ t.test('fuzz: the default profile holds; no --seed draws a fresh one and prints 
   t.notOk(existsSync(join(dir, 'none')), 'nothing written when every run holds');
 });
 
+t.test('fuzz: --jobs does not change the report', async (t) => {
+  const argv = ['fuzz', '--policy', IGNORE_TAINTS, '--seed', '7', '--runs', '200'];
+  const one = await run([...argv, '--jobs', '1', '--out', join(dir, 'jobs-1')]);
+  const two = await run([...argv, '--jobs', '2', '--out', join(dir, 'jobs-2')]);
+  t.equal(one.code, EXIT_FAILED, one.err);
+  t.equal(two.out.replaceAll('jobs-2', 'jobs-1').replace(/; [\d.]+s in all/, ''), one.out.replace(/; [\d.]+s in all/, ''));
+});
+
 t.test('fuzz: a progress line on a terminal (stderr), none otherwise', async (t) => {
   const tty = await run(['fuzz', '--runs', '5', '--seed', '1'], { errIsTTY: true });
   t.match(tty.err, /\r\x1b\[Krun 5\/5/);
@@ -70,6 +78,7 @@ t.test('fuzz: bad options exit 2 with a message and no stack trace', async (t) =
     [['fuzz', '--faults', 'meteorStrike'], /unknown fault kind\(s\) meteorStrike/],
     [['fuzz', '--baseline', 'sometimes'], /--baseline must be default or none/],
     [['fuzz', '--runs', '0'], /--runs must be at least 1/],
+    [['fuzz', '--jobs', '0'], /--jobs must be at least 1/],
     [['fuzz', '--invariants', 'no-such-rule', '--seed', '1'], /unknown invariant\(s\) no-such-rule/],
     [['fuzz', '--policy', join(dir, 'missing.yaml')], /missing\.yaml:1:1: scheduler configuration .*no such file/],
   ];
