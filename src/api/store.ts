@@ -33,7 +33,12 @@ type WatchHandler = (ev: WatchEvent) => void;
 interface Watcher {
   component: string;
   kinds: Set<Kind>;
-  handlers: Map<Kind, WatchHandler[]>;
+  handlers: Map<Kind, WatchEntry[]>;
+}
+
+interface WatchEntry {
+  handler: WatchHandler;
+  relevant: ((ev: WatchEvent) => boolean) | undefined;
 }
 
 export interface DeleteOptions {
@@ -53,7 +58,7 @@ export class Store {
   private readonly keys = new Map<string, Map<string, Map<string, string>>>();
   /** Per kind, the watchers that watch it with their handlers, in watcher registration order
    *  (what emit walks); rebuilt lazily after a watch is added. */
-  private watchersByKind = new Map<Kind, Array<{ component: string; handlers: WatchHandler[] }>>();
+  private watchersByKind = new Map<Kind, Array<{ component: string; handlers: WatchEntry[]; filtered: boolean }>>();
 
   constructor(
     private readonly sim: Simulation,
@@ -74,8 +79,12 @@ export class Store {
     this.observers.push(observer);
   }
 
-  /** Registers a component's watch on a kind; events arrive `watchLatencyMs` after the write. */
-  watch<T extends AnyObject>(kind: T['kind'], component: string, handler: (ev: WatchEvent<T>) => void): void {
+  /**
+   * Registers a component's watch on a kind; events arrive `watchLatencyMs` after the write.
+   * `relevant`, a pure function of the event alone (never of the watcher's state), says which
+   * events the handler would act on; the others are not delivered (no step is spent on them).
+   */
+  watch<T extends AnyObject>(kind: T['kind'], component: string, handler: (ev: WatchEvent<T>) => void, relevant?: (ev: WatchEvent<T>) => boolean): void {
     let w = this.watchers.get(component);
     if (w === undefined) {
       w = { component, kinds: new Set(), handlers: new Map() };
@@ -83,7 +92,7 @@ export class Store {
     }
     w.kinds.add(kind);
     const list = w.handlers.get(kind) ?? [];
-    list.push(handler as WatchHandler);
+    list.push({ handler: handler as WatchHandler, relevant: relevant as ((ev: WatchEvent) => boolean) | undefined });
     w.handlers.set(kind, list);
     this.watchersByKind = new Map();
   }
@@ -227,19 +236,27 @@ export class Store {
     const kind = ev.object.kind as Kind;
     for (const w of this.kindWatchers(kind)) {
       const handlers = w.handlers;
+      if (!w.filtered) {
+        this.sim.after(this.watchLatencyMs, w.component, () => {
+          for (const h of handlers) h.handler(ev);
+        });
+        continue;
+      }
+      const wanted = handlers.filter((h) => h.relevant === undefined || h.relevant(ev));
+      if (wanted.length === 0) continue;
       this.sim.after(this.watchLatencyMs, w.component, () => {
-        for (const h of handlers) h(ev);
+        for (const h of wanted) h.handler(ev);
       });
     }
   }
 
-  private kindWatchers(kind: Kind): Array<{ component: string; handlers: WatchHandler[] }> {
+  private kindWatchers(kind: Kind): Array<{ component: string; handlers: WatchEntry[]; filtered: boolean }> {
     let list = this.watchersByKind.get(kind);
     if (list === undefined) {
       list = [];
       for (const w of this.watchers.values()) {
         const handlers = w.handlers.get(kind);
-        if (handlers !== undefined) list.push({ component: w.component, handlers });
+        if (handlers !== undefined) list.push({ component: w.component, handlers, filtered: handlers.some((h) => h.relevant !== undefined) });
       }
       this.watchersByKind.set(kind, list);
     }

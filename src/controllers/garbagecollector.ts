@@ -34,6 +34,19 @@ export function classifyReference(store: Store, dependent: AnyObject, ref: Owner
   return owner !== undefined && owner.metadata.uid === ref.uid ? 'solid' : 'dangling';
 }
 
+/**
+ * Whether an event can change the owner graph: a deletion, or an object whose owner references
+ * (by uid, in order) differ from its previous version's. The graph holds each object's last
+ * delivered references, which are the previous version's, so the events left out (a Lease
+ * renewed, a Node's status) are exactly those processGraphChanges finds no difference in.
+ */
+function changesGraph(ev: WatchEvent): boolean {
+  if (ev.type === 'DELETED') return true;
+  const now = ev.object.metadata.ownerReferences ?? [];
+  const before = (ev.type === 'MODIFIED' ? ev.old?.metadata.ownerReferences : undefined) ?? [];
+  return now.length !== before.length || now.some((r, i) => r.uid !== before[i]!.uid);
+}
+
 export class GarbageCollector {
   private readonly queue: WorkQueue;
   /** Owner uid → keys of the objects that reference it. */
@@ -53,7 +66,7 @@ export class GarbageCollector {
     for (const kind of Object.keys(KINDS) as Kind[]) {
       if (kind === 'Event') continue;
       for (const obj of this.store.list(kind)) this.observe({ type: 'ADDED', object: obj });
-      this.store.watch(kind, COMPONENT, (ev) => this.observe(ev));
+      this.store.watch(kind, COMPONENT, (ev) => this.observe(ev), changesGraph);
     }
   }
 

@@ -57,6 +57,24 @@ t.test('an object created with a reference to an owner that does not exist is co
   t.same(h.pods().map((p) => p.metadata.name), ['live-child']);
 });
 
+t.test('an object updated to reference a gone owner is collected; updates that keep the references are not looked at', async (t) => {
+  const h = harness({ replicaSets: false, gc: true });
+  const rs = create(h.store, makeReplicaSet('real', 0, LABELS));
+  const live = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'real', uid: rs.metadata.uid! }];
+  create(h.store, orphanPod('a', live));
+  create(h.store, orphanPod('b', live));
+  h.run(10);
+  const a = h.store.get<Pod>('Pod', 'default', 'a')!;
+  h.store.update<Pod>({ ...a, metadata: { ...a.metadata, labels: { touched: 'yes' } } }, 'test');
+  const b = h.store.get<Pod>('Pod', 'default', 'b')!;
+  h.store.update<Pod>({ ...b, metadata: { ...b.metadata, ownerReferences: [...live, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'gone', uid: 'gone-uid' }] } }, 'test');
+  h.run(20);
+  t.same(h.pods().map((p) => [p.metadata.name, p.metadata.ownerReferences!.map((r) => r.name)]), [['a', ['real']], ['b', ['real']]], 'the dangling reference added by update is removed; the other owner stays');
+  h.store.delete('ReplicaSet', 'default', 'real', 'test');
+  h.run(30);
+  t.same(h.pods().map((p) => p.metadata.name), [], 'both still known as dependents of the ReplicaSet');
+});
+
 t.test('references to kinds the store does not know are left alone', async (t) => {
   const h = harness({ replicaSets: false, gc: true });
   const pod = create(h.store, orphanPod('job-pod', [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'job-uid', controller: true }]));
