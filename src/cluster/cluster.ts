@@ -45,6 +45,8 @@ export interface ClusterOptions {
   /** Invariants to check after every write. */
   invariants: readonly Invariant[];
   keepTrace?: boolean;
+  /** Hash the trace (default true); false leaves the digest '' (fuzz runs never show it). */
+  digest?: boolean;
   /** Internal options of the attach/detach controller (tests break its Multi-Attach rule). */
   attachDetach?: { multiAttachCheck?: boolean };
   /** Run kubelets and controllers (the benchmark runs the scheduler alone, as scheduler_perf). */
@@ -61,7 +63,7 @@ export class Cluster {
 
   constructor(readonly options: ClusterOptions) {
     const cp = options.controlPlane;
-    this.sim = new Simulation(options.seed, { keepTrace: options.keepTrace ?? true });
+    this.sim = new Simulation(options.seed, { keepTrace: options.keepTrace ?? true, digest: options.digest ?? true });
     this.store = new Store(this.sim, cp.watchLatencyMs);
     this.store.addAdmission(defaulting);
     this.store.addAdmission(priorityAdmission);

@@ -33,9 +33,9 @@ export class Simulation {
   /** Steps run per component (a counter per component, so a step is one map lookup). */
   private readonly stepsByComponent = new Map<string, { steps: number }>();
 
-  constructor(seed: number, options: { keepTrace?: boolean } = {}) {
+  constructor(seed: number, options: { keepTrace?: boolean; digest?: boolean } = {}) {
     this.rng = new PrngStreams(seed);
-    this.trace = new Trace(options.keepTrace ?? true);
+    this.trace = new Trace(options.keepTrace ?? true, options.digest ?? true);
   }
 
   /** Schedules `run` at an absolute instant (never in the past). */

@@ -20,8 +20,14 @@ export class Trace {
   private count = 0;
   private digestValue: string | undefined;
 
-  /** keepRecords=false hashes records without keeping them (benchmarks, fuzzing). */
-  constructor(private readonly keepRecords = true) {}
+  /**
+   * keepRecords=false hashes records without keeping them (benchmarks); hashed=false only counts
+   * them (fuzz runs, which never show a digest): digest() is then ''.
+   */
+  constructor(
+    private readonly keepRecords = true,
+    private readonly hashed = true,
+  ) {}
 
   /** Lines not yet fed to the hash: hashing in 64 KiB chunks is much cheaper than per line,
    *  and the digest is the same (SHA-256 is streamed). */
@@ -29,6 +35,10 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
+    if (!this.hashed) {
+      this.count++;
+      return;
+    }
     this.pending += lineOf(timeMs, this.quoted(component), this.quoted(action), jsonString(object), detail);
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
@@ -58,7 +68,7 @@ export class Trace {
 
   /** Seals the trace and returns its hex digest (idempotent). */
   digest(): string {
-    if (this.digestValue === undefined) this.digestValue = this.hash.update(this.pending).digest('hex');
+    if (this.digestValue === undefined) this.digestValue = this.hashed ? this.hash.update(this.pending).digest('hex') : '';
     return this.digestValue;
   }
 }

@@ -266,7 +266,7 @@ export function runCase(c: FuzzCase, context: CaseRunOptions): CaseFailure | und
 function runFailure(scenario: Scenario, scheduler: SchedulerSetup, maxSteps: number): CaseFailure | undefined {
   let result: ScenarioResult;
   try {
-    result = runScenario(scenario, { scheduler, maxSteps });
+    result = runScenario(scenario, { scheduler, maxSteps, digest: false });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { kind: 'crash', invariant: 'crash', timeMs: 0, objects: [], message: `the run threw: ${message.split('\n')[0]}` };

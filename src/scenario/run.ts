@@ -40,6 +40,8 @@ export interface RunOptions {
   maxSteps?: number;
   wallClockExceeded?: () => boolean;
   keepTrace?: boolean;
+  /** Compute the trace digest (default true); without it the result's digest is ''. */
+  digest?: boolean;
   /** Called with the cluster before the run starts (explain hooks the scheduler here). */
   onCluster?: (cluster: Cluster) => void;
 }
@@ -53,6 +55,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     scheduler: options.scheduler ?? schedulerSetup(scenario.cluster.scheduler),
     invariants,
     keepTrace: options.keepTrace ?? false,
+    digest: options.digest ?? true,
   });
   options.onCluster?.(cluster);
   const failures: Failure[] = [];

@@ -27,3 +27,12 @@ t.test('names that need JSON escaping are quoted as JSON.stringify quotes them',
   one.record(0, 'c', 'a', 'Pod/default/web-1');
   t.equal(one.digest(), reference([{ timeMs: 0, component: 'c', action: 'a', object: 'Pod/default/web-1' }]));
 });
+
+t.test('a trace that is not hashed counts its records and has no digest', async (t) => {
+  const trace = new Trace(false, false);
+  trace.record(0, 'c', 'a', 'Pod/default/web-1');
+  trace.record(1, 'c', 'a', 'Pod/default/web-2');
+  t.equal(trace.length, 2);
+  t.equal(trace.digest(), '');
+  t.throws(() => trace.record(2, 'c', 'a', 'x'), /sealed/);
+});
