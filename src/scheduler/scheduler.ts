@@ -5,7 +5,8 @@
 // right after the scheduling cycle, at the same instant (upstream runs it asynchronously).
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import { type Namespace, type Node, type Pod, type PodCondition, isKind, podIsTerminal, setCondition } from '../api/types.js';
+import { parseQuantityValue } from '../api/quantity.js';
+import { type Namespace, type Node, type NodeCondition, type Pod, type PodCondition, isKind, podIsTerminal, setCondition } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
@@ -285,14 +286,52 @@ function truncateMessage(message: string): string {
   return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
 }
 
-/** The node update's ActionTypes (pkg/scheduler/framework/events.go NodeSchedulingPropertiesChange). */
+/** extractNodeConditionsChange: the conditions as a type → status map (order, heartbeat times
+ *  and messages do not count; a later duplicate type wins; none and empty are alike). */
+function sameConditionStatuses(a: readonly NodeCondition[] | undefined, b: readonly NodeCondition[] | undefined): boolean {
+  if (a === b) return true;
+  const strip = (conditions: readonly NodeCondition[] | undefined) => new Map((conditions ?? []).map((c) => [c.type, c.status]));
+  const sa = strip(a);
+  const sb = strip(b);
+  if (sa.size !== sb.size) return false;
+  for (const [type, status] of sa) if (sb.get(type) !== status) return false;
+  return true;
+}
+
+/** extractNodeAllocatableChange: equality.Semantic.DeepEqual of two ResourceLists, which compares
+ *  quantities by value ("1" and "1000m" are equal) and takes a nil map for an empty one
+ *  (apimachinery third_party/forked/golang/reflect/deep_equal.go). */
+function sameResourceList(x: Readonly<Record<string, unknown>> | undefined, y: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (x === y) return true;
+  const a = x ?? {};
+  const b = y ?? {};
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    const qx = parseQuantityValue(x);
+    const qy = parseQuantityValue(y);
+    if (!qx.ok || !qy.ok || !qx.quantity.equals(qy.quantity)) return false;
+  }
+  return true;
+}
+
+/** The node update's ActionTypes (pkg/scheduler/framework/events.go NodeSchedulingPropertiesChange, v1.35). */
 export function nodeUpdateActions(old: Node, cur: Node): ActionType[] {
   const out: ActionType[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (old.spec.unschedulable !== cur.spec.unschedulable || !same(old.spec.taints, cur.spec.taints)) out.push('UpdateNodeTaint');
-  if (!same(old.status.allocatable, cur.status.allocatable)) out.push('UpdateNodeAllocatable');
+  // reflect.DeepEqual of labels, taints and annotations; unchanged parts are usually the same
+  // objects (an update copies what it does not touch).
+  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  // nodeChangeExtracters, in upstream's order: spec.unschedulable, allocatable, labels, taints,
+  // conditions, annotations (unschedulable and taints both give UpdateNodeTaint).
+  if ((old.spec.unschedulable ?? false) !== (cur.spec.unschedulable ?? false)) out.push('UpdateNodeTaint');
+  if (!sameResourceList(old.status.allocatable, cur.status.allocatable)) out.push('UpdateNodeAllocatable');
   if (!same(old.metadata.labels, cur.metadata.labels)) out.push('UpdateNodeLabel');
-  if (!same(old.status.conditions?.map((c) => [c.type, c.status]), cur.status.conditions?.map((c) => [c.type, c.status]))) out.push('UpdateNodeCondition');
+  if (!same(old.spec.taints, cur.spec.taints)) out.push('UpdateNodeTaint');
+  if (!sameConditionStatuses(old.status.conditions, cur.status.conditions)) out.push('UpdateNodeCondition');
   if (!same(old.metadata.annotations, cur.metadata.annotations)) out.push('UpdateNodeAnnotation');
   return out;
 }
