@@ -242,6 +242,12 @@ export class Store {
         });
         continue;
       }
+      if (handlers.length === 1) {
+        // One filtered handler (the usual case): no list to build.
+        const h = handlers[0]!;
+        if (h.relevant!(ev)) this.sim.after(this.watchLatencyMs, w.component, () => h.handler(ev));
+        continue;
+      }
       const wanted = handlers.filter((h) => h.relevant === undefined || h.relevant(ev));
       if (wanted.length === 0) continue;
       this.sim.after(this.watchLatencyMs, w.component, () => {

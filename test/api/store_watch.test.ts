@@ -30,3 +30,20 @@ t.test('a filtered watch gets only the events it asks for, and no step for the o
   // one step writing, four deliveries to `everything`, two to `owned`
   t.equal(outcome.steps, 1 + 4 + 2);
 });
+
+t.test('a component with a filtered and an unfiltered handler on one kind: one step per event, each handler its own events', async (t) => {
+  const sim = new Simulation(1);
+  const store = new Store(sim, 100);
+  const all: string[] = [];
+  const deletes: string[] = [];
+  store.watch<Lease>('Lease', 'c', (ev) => all.push(`${ev.type} ${ev.object.metadata.name}`));
+  store.watch<Lease>('Lease', 'c', (ev) => deletes.push(ev.object.metadata.name), (ev) => ev.type === 'DELETED');
+  sim.at(0, 'test', () => {
+    store.create(lease('a', 'x'), 'test');
+    store.delete('Lease', 'default', 'a', 'test');
+  });
+  const outcome = sim.run({ untilMs: 1000, maxSteps: 100 });
+  t.same(all, ['ADDED a', 'DELETED a']);
+  t.same(deletes, ['a']);
+  t.equal(outcome.steps, 1 + 2);
+});
