@@ -17,7 +17,7 @@ import { formatDuration } from '../engine/time.js';
 import { type ScenarioResult, runScenario } from '../scenario/run.js';
 import type { Scenario } from '../scenario/types.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzCase, type FuzzSize, SIZE_PRESETS, type SizeName, caseSize, fuzzCaseArbitrary, resolveSize } from './arbitraries.js';
-import { type PolicySource, searchInWorkers } from './parallel.js';
+import { type PolicySource, searchInWorkers, workersFor } from './parallel.js';
 import { type EmitMeta, type FailureSummary, caseToScenario, emitScenarioYaml, loadScenarioText } from './scenario.js';
 
 /** kube-scheduler's default profile. */
@@ -61,7 +61,8 @@ export interface FuzzOptions {
   writeFile: (path: string, text: string) => boolean;
   /**
    * Worker threads for the search (default 1: all on the calling thread). More spread the runs
-   * over cores; the report is the same for any number. Workers rebuild the policy themselves, so
+   * over cores (at most one per MIN_RUNS_PER_WORKER runs); the report is the same for any
+   * number. Workers rebuild the policy themselves, so
    * they are used only when `scheduler` is DEFAULT_SCHEDULER or was loaded from `policyPath`, and
    * `baseline` (if any) is DEFAULT_SCHEDULER; otherwise the search runs on the calling thread.
    */
@@ -144,7 +145,7 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   const sources = options.replay ? undefined : workerSources(options);
   if (sources !== undefined) {
     // The search in worker threads; fast-check then resumes at the failing case (if any) and shrinks it.
-    const found = searchInWorkers({ workers: options.workers!, ...sources, seed, runs: options.runs, size, faults: options.faults, invariants: options.invariants, maxSteps, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const found = searchInWorkers({ ...sources, seed, runs: options.runs, size, faults: options.faults, invariants: options.invariants, maxSteps, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     if (found.kind === 'error') return { ...base(), outcome: 'error', reason: 'nondeterministic', message: found.message };
     judge.resumeAt(found.runsBefore, found.shared);
     if (found.failingIndex === undefined) return { ...base(), outcome: 'passed' };
@@ -221,11 +222,12 @@ class Judge {
 
 /** Where workers get the policy and the baseline from; undefined when the search stays on this
  *  thread (one worker, or a policy a worker cannot rebuild). */
-function workerSources(o: FuzzOptions): { policy: PolicySource; baseline: PolicySource | undefined } | undefined {
-  if ((o.workers ?? 1) <= 1) return undefined;
+function workerSources(o: FuzzOptions): { workers: number; policy: PolicySource; baseline: PolicySource | undefined } | undefined {
+  const workers = workersFor(o.workers ?? 1, o.runs);
+  if (workers <= 1) return undefined;
   const policy: PolicySource | undefined = o.scheduler === DEFAULT_SCHEDULER ? { kind: 'default' } : o.policyPath !== undefined ? { kind: 'file', path: o.policyPath } : undefined;
   if (policy === undefined || (o.baseline !== undefined && o.baseline !== DEFAULT_SCHEDULER)) return undefined;
-  return { policy, baseline: o.baseline === undefined ? undefined : { kind: 'default' } };
+  return { workers, policy, baseline: o.baseline === undefined ? undefined : { kind: 'default' } };
 }
 
 function optionProblem(o: FuzzOptions): string | undefined {

@@ -71,6 +71,15 @@ const DRAW_CHUNK = 256;
 /** A worker that says nothing for this long has died (a run is bounded by its step budget). */
 const SILENCE_LIMIT_MS = 600_000;
 
+/** Runs that pay for a worker's start (loading the modules and the policy, ~0.2s): fewer runs
+ *  per worker than this and the search uses fewer workers, or none. */
+export const MIN_RUNS_PER_WORKER = 25;
+
+/** How many workers a search of `runs` runs uses when `asked` are allowed (≤ 1: none). */
+export function workersFor(asked: number, runs: number): number {
+  return Math.min(asked, Math.floor(runs / MIN_RUNS_PER_WORKER));
+}
+
 /** The worker count to use by default: one per core, at most 16. */
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(16, availableParallelism()));
@@ -85,7 +94,7 @@ export function searchInWorkers(o: SearchOptions): SearchResult {
   const signal = new SharedArrayBuffer(4);
   const counter = new Int32Array(signal);
   const pool: Array<{ worker: Worker; port: MessagePort; inFlight: number }> = [];
-  const count = Math.max(1, Math.min(o.workers, Math.ceil(o.runs / IN_FLIGHT_PER_WORKER)));
+  const count = Math.max(1, o.workers);
   try {
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();

@@ -5,6 +5,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import type { SchedulerSetup } from '../../src/cluster/cluster.js';
 import { type FuzzOptions, type FuzzReport, DEFAULT_SCHEDULER, runFuzz } from '../../src/fuzz/fuzz.js';
+import { MIN_RUNS_PER_WORKER, workersFor } from '../../src/fuzz/parallel.js';
 import { loadPolicyFile } from '../../src/scenario/policy.js';
 import { formatLoadError } from '../../src/scenario/types.js';
 
@@ -60,4 +61,11 @@ t.test('a policy a worker cannot rebuild (no file) runs on the calling thread', 
     t.equal(inline.path, one.path);
     t.same(inline.case, one.case);
   }
+});
+
+t.test('workers are used only where runs pay for their start', async (t) => {
+  t.equal(workersFor(4, 1000), 4);
+  t.equal(workersFor(4, 60), 2, 'one per MIN_RUNS_PER_WORKER runs');
+  t.equal(workersFor(8, MIN_RUNS_PER_WORKER - 1), 0, 'too few runs: none');
+  t.equal(workersFor(1, 1000), 1);
 });
