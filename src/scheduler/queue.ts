@@ -148,8 +148,9 @@ export class SchedulingQueue {
     else this.pushActive(q);
   }
 
-  /** The pod object changed while pending (Update): keep its place, refresh the object. */
-  update(podInfo: PodInfo, gated: boolean): void {
+  /** The pod object changed while pending (Update): keep its place, refresh the object.
+   *  `updated` is isPodUpdated: something but the status (and resourceVersion) changed. */
+  update(podInfo: PodInfo, gated: boolean, updated = true): void {
     const key = podInfo.key;
     const inGated = this.gated.get(key);
     if (inGated) {
@@ -170,7 +171,9 @@ export class SchedulingQueue {
     const u = this.unschedulable.get(key);
     if (u) {
       u.podInfo = podInfo;
-      // An update to an unschedulable pod may make it schedulable (upstream: isPodUpdated → move).
+      // An update to an unschedulable pod may make it schedulable (upstream: isPodUpdated → move);
+      // a status write (the scheduler's own PodScheduled=False, say) leaves it where it is.
+      if (!updated) return;
       this.unschedulable.delete(key);
       this.requeue(u);
       return;

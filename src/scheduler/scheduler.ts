@@ -184,7 +184,7 @@ export class Scheduler {
     if (!fwk || pod.metadata.deletionTimestamp !== undefined) return;
     const gated = fwk.runPreEnqueue(info) !== null;
     if (ev.type === 'ADDED') this.queue.add(info, gated);
-    else this.queue.update(info, gated);
+    else this.queue.update(info, gated, ev.old === undefined || isPodUpdated(ev.old, pod));
   }
 
   // ---- the scheduling cycle ------------------------------------------------------------------
@@ -284,6 +284,17 @@ function truncateMessage(message: string): string {
   if (message.length <= NOTE_LENGTH_LIMIT) return message;
   const suffix = ' ...';
   return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
+}
+
+/** isPodUpdated (pkg/scheduler/backend/queue/scheduling_queue.go): the pods differ once
+ *  resourceVersion, generation and the status (but its resourceClaimStatuses) are set aside. */
+export function isPodUpdated(old: Pod, cur: Pod): boolean {
+  const strip = (p: Pod) => {
+    const { resourceVersion: _rv, generation: _g, ...metadata } = p.metadata;
+    const claims = (p.status as { resourceClaimStatuses?: unknown } | undefined)?.resourceClaimStatuses;
+    return JSON.stringify({ ...p, metadata, status: claims === undefined ? {} : { resourceClaimStatuses: claims } });
+  };
+  return strip(old) !== strip(cur);
 }
 
 /** extractNodeConditionsChange: the conditions as a type → status map (order, heartbeat times
