@@ -6,7 +6,7 @@
 // annotation). Volume names are upstream's UIDs, which the tests compare.
 import t from 'tap';
 import type { PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim } from '../../src/api/types.js';
-import { accessModesAsString, allPossibleMatchingAccessModes, findBestMatchForClaim, findMatchingVolume } from '../../src/controllers/persistentvolume_index.js';
+import { accessModesAsString, allPossibleMatchingAccessModes, findBestMatchForClaim, findMatchingVolume } from '../../src/api/volume_index.js';
 
 const RWO: PersistentVolumeAccessMode = 'ReadWriteOnce';
 const ROX: PersistentVolumeAccessMode = 'ReadOnlyMany';
