@@ -4,7 +4,9 @@
 // claims not bound yet are skipped when their class binds WaitForFirstConsumer, an error
 // otherwise), Filter (the beta label of a volume matched against the node's GA label too), and
 // k8s.io/cloud-provider/volume/helpers LabelZonesToSet ("__"-separated multi-zone values).
-// Not modelled: the queueing hints (isSchedulableAfterPersistentVolumeClaimChange, ...Change of
+// A missing object is UnschedulableAndUnresolvable with the informer lister's NotFound text
+// (client-go listers name the resource in the singular: persistentvolumeclaim "x" not found,
+// storageclass.storage.k8s.io "x" not found). Not modelled: the queueing hints (isSchedulableAfterPersistentVolumeClaimChange, ...Change of
 // PersistentVolumes and StorageClasses): eventsToRegister lists the events; the queue decides
 // without the hint functions.
 import type { Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
@@ -92,14 +94,14 @@ export class VolumeZone implements AnyPlugin {
         const scName = claimClass(pvc);
         if (scName === '') return unresolvable('PersistentVolumeClaim had no pv name and storageClass name');
         const sc = this.handle.getObject('StorageClass', undefined, scName) as StorageClass | undefined;
-        if (sc === undefined) return unresolvable(`storageclasses.storage.k8s.io "${scName}" not found`);
+        if (sc === undefined) return unresolvable(`storageclass.storage.k8s.io "${scName}" not found`);
         if (sc.volumeBindingMode === undefined) return unresolvable(`VolumeBindingMode not set for StorageClass "${scName}"`);
         // Skip unbound volumes of a WaitForFirstConsumer class.
         if (sc.volumeBindingMode === 'WaitForFirstConsumer') continue;
         return unresolvable('PersistentVolume had no name');
       }
       const pv = this.handle.getObject('PersistentVolume', undefined, pvName) as PersistentVolume | undefined;
-      if (pv === undefined) return unresolvable(`persistentvolumes "${pvName}" not found`);
+      if (pv === undefined) return unresolvable(`persistentvolume "${pvName}" not found`);
       const labels = pv.metadata.labels ?? {};
       for (const key of TOPOLOGY_LABELS) {
         const value = labels[key];
