@@ -1,6 +1,6 @@
 // Storage API helpers and defaulting: what the API server fills in for PersistentVolumes,
 // PersistentVolumeClaims and StorageClasses, and the small predicates the PV controller, the
-// attach/detach controller, the kubelet and the invariants share.
+// attach/detach controller, the kubelet, the scheduler's volume plugins and the invariants share.
 // Follows pkg/apis/core/v1/defaults.go (SetDefaults_PersistentVolume, _PersistentVolumeClaim),
 // pkg/apis/storage/v1/defaults.go (SetDefaults_StorageClass), plugin/pkg/admission/storage/
 // storageclass/setdefault/admission.go (DefaultStorageClass), staging/src/k8s.io/component-helpers/
