@@ -359,6 +359,18 @@ t.test('errors: a class without volumeBindingMode, a claim to provision with no 
   // A missing class makes IsDelayBindingMode false: the unbound claim is treated as Immediate.
   const p2 = new VolumeBinding(fakeHandle(nodes, {}, [makePVC('c', 'gone')]));
   t.same(plain(p2.preFilter(new CycleState(), PodInfo.of(makePodWith('c')), nodes).status), { code: Code.UnschedulableAndUnresolvable, reasons: [ERR_REASON_UNBOUND_IMMEDIATE] });
+  // A claim pre-bound by volumeName but not yet bind-completed counts as Immediate (GetPodVolumeClaims).
+  const preBound = makePVC('c', 'wait-sc');
+  preBound.spec.volumeName = 'pv-x';
+  const p4 = new VolumeBinding(fakeHandle(nodes, {}, [waitSC, preBound]));
+  t.same(plain(p4.preFilter(new CycleState(), PodInfo.of(makePodWith('c')), nodes).status), { code: Code.UnschedulableAndUnresolvable, reasons: [ERR_REASON_UNBOUND_IMMEDIATE] });
+  // A WaitForFirstConsumer claim with no volume and no class name: checkVolumeProvisions' error.
+  const noClassWait = makePVC('c', 'wait-sc');
+  const p5 = new VolumeBinding(fakeHandle(nodes, {}, [waitSC, noClassWait]));
+  const s5 = new CycleState();
+  const i5 = PodInfo.of(makePodWith('c'));
+  t.equal(p5.preFilter(s5, i5, nodes).status, null);
+  t.same(plain(p5.filter(s5, i5, nodes[0]!)), bindConflict, 'a class that cannot provision: the node does not fit');
   // A claim being deleted.
   const deleting = makePVC('c', 'wait-sc');
   deleting.metadata.deletionTimestamp = 5;
