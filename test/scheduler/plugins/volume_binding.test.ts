@@ -364,7 +364,7 @@ t.test('errors: a class without volumeBindingMode, a claim to provision with no 
   preBound.spec.volumeName = 'pv-x';
   const p4 = new VolumeBinding(fakeHandle(nodes, {}, [waitSC, preBound]));
   t.same(plain(p4.preFilter(new CycleState(), PodInfo.of(makePodWith('c')), nodes).status), { code: Code.UnschedulableAndUnresolvable, reasons: [ERR_REASON_UNBOUND_IMMEDIATE] });
-  // A WaitForFirstConsumer claim with no volume and no class name: checkVolumeProvisions' error.
+  // A WaitForFirstConsumer claim with no volume of its class: checkVolumeProvisions (no-provisioner).
   const noClassWait = makePVC('c', 'wait-sc');
   const p5 = new VolumeBinding(fakeHandle(nodes, {}, [waitSC, noClassWait]));
   const s5 = new CycleState();
