@@ -1,6 +1,6 @@
 // Storage API helpers and defaulting: what the API server fills in for PersistentVolumes,
 // PersistentVolumeClaims and StorageClasses, and the small predicates the PV controller, the
-// attach/detach controller, the kubelet and the invariants share.
+// attach/detach controller, the kubelet, the scheduler's volume plugins and the invariants share.
 // Follows pkg/apis/core/v1/defaults.go (SetDefaults_PersistentVolume, _PersistentVolumeClaim),
 // pkg/apis/storage/v1/defaults.go (SetDefaults_StorageClass), plugin/pkg/admission/storage/
 // storageclass/setdefault/admission.go (DefaultStorageClass), staging/src/k8s.io/component-helpers/
@@ -74,6 +74,27 @@ export function isVolumeBoundToClaim(pv: PersistentVolume, claim: PersistentVolu
   if (!ref) return false;
   if (ref.name !== claim.metadata.name || (ref.namespace ?? '') !== (claim.metadata.namespace ?? 'default')) return false;
   return !ref.uid || ref.uid === claim.metadata.uid;
+}
+
+/**
+ * GetBindVolumeToClaim (pv_helpers.go): the volume with its claimRef set to the claim (name,
+ * namespace, UID, resourceVersion) and the bound-by-controller annotation unless the user had
+ * pre-bound it; `dirty` when either changed. The PV controller's bind and the scheduler's
+ * VolumeBinding (AssumePodVolumes) both build the volume they write with it.
+ */
+export function getBindVolumeToClaim(volume: PersistentVolume, claim: PersistentVolumeClaim): { volume: PersistentVolume; dirty: boolean } {
+  const ref = volume.spec.claimRef;
+  const namespace = claim.metadata.namespace ?? 'default';
+  const setByController = !isVolumeBoundToClaim(volume, claim);
+  const refDirty = !ref || ref.name !== claim.metadata.name || ref.namespace !== namespace || ref.uid !== claim.metadata.uid;
+  const annDirty = setByController && volume.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER] === undefined;
+  if (!refDirty && !annDirty) return { volume, dirty: false };
+  const annotations = { ...volume.metadata.annotations };
+  if (annDirty) annotations[ANN_BOUND_BY_CONTROLLER] = 'yes';
+  const claimRef = refDirty
+    ? { kind: 'PersistentVolumeClaim', namespace, name: claim.metadata.name, uid: claim.metadata.uid!, apiVersion: 'v1', resourceVersion: claim.metadata.resourceVersion! }
+    : ref!;
+  return { volume: { ...volume, metadata: { ...volume.metadata, annotations }, spec: { ...volume.spec, claimRef } }, dirty: true };
 }
 
 /** CheckAccessModes: the volume offers every mode the claim asks for. */

@@ -10,11 +10,11 @@
 // the first PersistentVolume or claim the controller sees (at k × the period), so a cluster
 // without storage objects sees nothing of this controller.
 import type { EventRecorder } from '../api/events.js';
-import { ANN_BETA_STORAGE_CLASS, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, defaultStorageClass, isVolumeBoundToClaim, podClaimNames } from '../api/storage.js';
+import { ANN_BETA_STORAGE_CLASS, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, defaultStorageClass, getBindVolumeToClaim, isVolumeBoundToClaim, podClaimNames } from '../api/storage.js';
 import type { Store } from '../api/store.js';
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
-import { findBestMatchForClaim } from './persistentvolume_index.js';
+import { findBestMatchForClaim } from '../api/volume_index.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
 
 export const COMPONENT = 'persistentvolume-controller';
@@ -215,18 +215,9 @@ export class PersistentVolumeController {
   /** GetBindVolumeToClaim: claimRef to the claim (with its UID); bound-by-controller unless the
    *  user pre-bound it. */
   private bindVolumeToClaim(volume: PersistentVolume, claim: PersistentVolumeClaim): PersistentVolume | undefined {
-    const ref = volume.spec.claimRef;
-    const namespace = claim.metadata.namespace ?? 'default';
-    const setByController = !isVolumeBoundToClaim(volume, claim);
-    const refDirty = !ref || ref.name !== claim.metadata.name || ref.namespace !== namespace || ref.uid !== claim.metadata.uid;
-    const annotations = { ...volume.metadata.annotations };
-    const annDirty = setByController && annotations[ANN_BOUND_BY_CONTROLLER] === undefined;
-    if (!refDirty && !annDirty) return volume;
-    if (annDirty) annotations[ANN_BOUND_BY_CONTROLLER] = 'yes';
-    const claimRef = refDirty
-      ? { kind: 'PersistentVolumeClaim', namespace, name: claim.metadata.name, uid: claim.metadata.uid!, apiVersion: 'v1', resourceVersion: claim.metadata.resourceVersion! }
-      : ref!;
-    const r = this.store.update<PersistentVolume>({ ...volume, metadata: { ...volume.metadata, annotations }, spec: { ...volume.spec, claimRef } }, COMPONENT, 'bind');
+    const bound = getBindVolumeToClaim(volume, claim);
+    if (!bound.dirty) return volume;
+    const r = this.store.update<PersistentVolume>(bound.volume, COMPONENT, 'bind');
     return r.ok ? r.object : undefined;
   }
 

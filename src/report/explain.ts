@@ -86,14 +86,31 @@ function filterSection(r: ExplainResult, c: Colors): string[] {
   const lines = [c.bold('Filter') + c.dim("  ✓ pass  ✗* first failure: the scheduler's verdict  ✗ fails too  skip: PreFilter skipped it")];
   const chosen = r.decision?.chosen;
   const shown = pickRows(r.nodes, chosen);
-  const heads = r.filterPlugins.map((p) => SHORT[p] ?? (p.length > 12 ? p.slice(0, 11) + '…' : p));
-  const rows: Cell[][] = [[{ text: 'NODE' }, { text: 'RESULT' }, ...heads.map((h) => ({ text: h }))].map((x) => ({ ...x, color: c.dim }))];
-  for (const n of shown) {
-    const result: Cell = n.node === chosen ? { text: 'chosen', color: c.green } : n.status === 'not-evaluated' ? { text: 'not evaluated', color: c.dim } : { text: n.status, ...(n.status === 'feasible' ? {} : { color: c.red }) };
-    const cells: Cell[] = r.filterPlugins.map((p) => verdictCell(n.filters.find((f) => f.plugin === p), n, c));
-    rows.push([{ text: truncate(n.node, 28) }, result, ...cells]);
+  const build = (plugins: readonly string[]): { heads: string[]; lines: string[] } => {
+    const heads = plugins.map((p) => SHORT[p] ?? (p.length > 12 ? p.slice(0, 11) + '…' : p));
+    const rows: Cell[][] = [[{ text: 'NODE' }, { text: 'RESULT' }, ...heads.map((h) => ({ text: h }))].map((x) => ({ ...x, color: c.dim }))];
+    for (const n of shown) {
+      const result: Cell = n.node === chosen ? { text: 'chosen', color: c.green } : n.status === 'not-evaluated' ? { text: 'not evaluated', color: c.dim } : { text: n.status, ...(n.status === 'feasible' ? {} : { color: c.red }) };
+      const cells: Cell[] = plugins.map((p) => verdictCell(n.filters.find((f) => f.plugin === p), n, c));
+      rows.push([{ text: truncate(n.node, 28) }, result, ...cells]);
+    }
+    return { heads, lines: table(rows, [], '  ') };
+  };
+  let plugins: readonly string[] = r.filterPlugins;
+  let built = build(plugins);
+  // Too wide for the terminal: the columns where no shown node has a verdict (PreFilter skipped
+  // the plugin, or the node was not evaluated) are left out, and named below the table.
+  let leftOut: string[] = [];
+  if (built.lines.some((l) => [...l].length > WIDTH)) {
+    const hasVerdict = (p: string) => shown.some((n) => n.filters.some((f) => f.plugin === p && f.verdict !== 'skip'));
+    leftOut = plugins.filter((p) => !hasVerdict(p));
+    if (leftOut.length > 0) {
+      plugins = plugins.filter((p) => hasVerdict(p));
+      built = build(plugins);
+    }
   }
-  lines.push(...table(rows, [], '  '));
+  const heads = built.heads;
+  lines.push(...built.lines);
   const rest = r.nodes.length - shown.length;
   if (rest > 0) {
     const hidden = r.nodes.filter((n) => !shown.includes(n));
@@ -101,10 +118,11 @@ function filterSection(r: ExplainResult, c: Colors): string[] {
     const parts = (['feasible', 'infeasible', 'not-evaluated', 'excluded'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s.replace('-', ' ')}`);
     lines.push(c.dim(`  … ${rest} more node(s): ${parts.join(', ')} (--json lists every node)`));
   }
-  if (heads.some((h, i) => h !== r.filterPlugins[i])) {
-    const legend = r.filterPlugins.map((p, i) => (heads[i] === p ? undefined : `${heads[i]}=${p}`)).filter((x) => x !== undefined);
+  if (heads.some((h, i) => h !== plugins[i])) {
+    const legend = plugins.map((p, i) => (heads[i] === p ? undefined : `${heads[i]}=${p}`)).filter((x) => x !== undefined);
     lines.push(...wrap(c.dim(legend.join('  ')), '  ', '  '));
   }
+  if (leftOut.length > 0) lines.push(...wrap(c.dim(`not shown, no verdict on any node: ${leftOut.join(', ')}`), '  ', '  '));
   const reasons = failureGroups(r.nodes);
   if (reasons.length) {
     lines.push('');

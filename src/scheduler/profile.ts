@@ -31,7 +31,7 @@ export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
 /**
  * The v1.35 default MultiPoint set with its score weights. Plugins kubedrill does not model yet
- * (volume plugins, DynamicResources behind its gate) are left out; the README lists them.
+ * (NodeVolumeLimits, DynamicResources behind its gate) are left out; the README lists them.
  */
 export function defaultMultiPoint(registry: ReadonlyMap<string, PluginFactory>): PluginRef[] {
   const all: PluginRef[] = [

@@ -89,6 +89,10 @@ export class Scheduler {
       namespaceLabels: (ns) => store.get<Namespace>('Namespace', undefined, ns)?.metadata.labels,
       getObject: (kind, ns, name) => (isKind(kind) ? store.get(kind, ns, name) : undefined),
       listObjects: (kind) => (isKind(kind) ? [...store.list(kind)] : []),
+      updateObject: (obj) => {
+        const r = store.update(obj, COMPONENT, 'update', obj.metadata.resourceVersion);
+        return r.ok ? { ok: true, object: r.object } : { ok: false, message: r.message };
+      },
       nowMs: () => sim.nowMs,
       runFilterWithNominatedPods: (state, pod, node) => fwk().runFilterWithNominatedPods(state, pod, node, this.nominator.forNode(node.name)),
       runPreFilterExtensionAddPod: (state, pod, added, node) => fwk().runPreFilterAddPod(state, pod, added, node),
@@ -123,6 +127,11 @@ export class Scheduler {
   start(): void {
     this.store.watch<Node>('Node', COMPONENT, (ev) => this.onNode(ev));
     this.store.watch<Pod>('Pod', COMPONENT, (ev) => this.onPod(ev));
+    // The storage informers (eventhandlers.go addAllEventHandlers): their events only move pods
+    // whose rejecting plugins registered for them.
+    for (const kind of ['PersistentVolume', 'PersistentVolumeClaim', 'StorageClass'] as const) {
+      this.store.watch(kind, COMPONENT, (ev) => this.queue.onClusterEvent(kind, ev.type === 'ADDED' ? 'Add' : ev.type === 'DELETED' ? 'Delete' : 'Update'));
+    }
   }
 
   /** Where the next cycle's node scan starts (schedule_one.go nextStartNodeIndex); explain reads it. */

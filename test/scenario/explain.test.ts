@@ -45,7 +45,7 @@ function plainRun(s: Scenario, seed?: number): { attempted: string[]; nodeOf: Ma
   return { attempted, nodeOf };
 }
 
-const SKIPPED_BY_PREFILTER = ['NodeAffinity', 'NodePorts', 'PodTopologySpread', 'InterPodAffinity'];
+const SKIPPED_BY_PREFILTER = ['NodeAffinity', 'NodePorts', 'VolumeRestrictions', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity'];
 
 t.test('pending-insufficient-cpu: every node fails, with its first failing filter and reason', async (t) => {
   const r = explained(explainPod(scenario('scenarios/pending-insufficient-cpu.yaml'), { pod: 'big' }));
@@ -79,6 +79,9 @@ t.test('pending-insufficient-cpu: every node fails, with its first failing filte
     { plugin: 'NodeAffinity', verdict: 'skip' },
     { plugin: 'NodePorts', verdict: 'skip' },
     { plugin: 'NodeResourcesFit', verdict: 'pass' },
+    { plugin: 'VolumeRestrictions', verdict: 'skip' },
+    { plugin: 'VolumeBinding', verdict: 'skip' },
+    { plugin: 'VolumeZone', verdict: 'skip' },
     { plugin: 'PodTopologySpread', verdict: 'skip' },
     { plugin: 'InterPodAffinity', verdict: 'skip' },
   ]);
@@ -92,6 +95,9 @@ t.test('pending-insufficient-cpu: every node fails, with its first failing filte
       ['NodeAffinity', 'skip'],
       ['NodePorts', 'skip'],
       ['NodeResourcesFit', 'fail'],
+      ['VolumeRestrictions', 'skip'],
+      ['VolumeBinding', 'skip'],
+      ['VolumeZone', 'skip'],
       ['PodTopologySpread', 'skip'],
       ['InterPodAffinity', 'skip'],
     ],

@@ -59,6 +59,15 @@ export function fakeHandle(nodes: NodeInfo[], namespaces: Record<string, Record<
     namespaceLabels: (ns) => namespaces[ns],
     getObject: (kind, ns, name) => objects.find((o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? undefined) === (ns ?? undefined)),
     listObjects: (kind) => objects.filter((o) => o.kind === kind),
+    // An API update with optimistic concurrency on resourceVersion, over the objects array.
+    updateObject: (obj) => {
+      const i = objects.findIndex((o) => o.kind === obj.kind && o.metadata.name === obj.metadata.name && o.metadata.namespace === obj.metadata.namespace);
+      if (i < 0) return { ok: false, message: `${obj.kind} "${obj.metadata.name}" not found` };
+      if (obj.metadata.resourceVersion !== objects[i]!.metadata.resourceVersion) return { ok: false, message: `${obj.kind} "${obj.metadata.name}": the object has been modified` };
+      const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(Number(obj.metadata.resourceVersion ?? '0') + 1) } };
+      objects[i] = stored;
+      return { ok: true, object: stored };
+    },
     nowMs: () => 0,
     schedulerName: 'default-scheduler',
     runFilterWithNominatedPods: unavailable,

@@ -165,3 +165,31 @@ for (const row of rows) {
     t.same(listPlugins(fw), row.want);
   });
 }
+
+// The v1.35 default profile (pkg/scheduler/apis/config/v1/default_plugins.go getDefaultPlugins)
+// with kubedrill's in-tree registry: the volume plugins sit after NodeResourcesFit in upstream's
+// MultiPoint order (VolumeRestrictions, [NodeVolumeLimits: not modelled], VolumeBinding,
+// VolumeZone), at every point they implement; VolumeBinding has no score extension here
+// (StorageCapacityScoring is off in v1.35, so upstream's PreScore skips it).
+t.test('default profile: the volume plugins in upstream order', async (t) => {
+  const { inTreeRegistry } = await import('../../src/scheduler/plugins/registry.js');
+  const fw = buildFramework({}, inTreeRegistry(), handle);
+  const l = listPlugins(fw);
+  t.same(l.preFilter, ['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity']);
+  t.same(l.filter, [
+    'NodeUnschedulable',
+    'NodeName',
+    'TaintToleration',
+    'NodeAffinity',
+    'NodePorts',
+    'NodeResourcesFit',
+    'VolumeRestrictions',
+    'VolumeBinding',
+    'VolumeZone',
+    'PodTopologySpread',
+    'InterPodAffinity',
+  ]);
+  t.same(l.reserve, ['VolumeBinding']);
+  t.same(l.preBind, ['VolumeBinding']);
+  t.notOk((l.score ?? []).some(([n]) => String(n).startsWith('Volume')), 'no volume plugin scores');
+});

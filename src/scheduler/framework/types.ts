@@ -116,6 +116,9 @@ export class NodeInfo {
   /** Stable per node (copies share it): the index of the frameworks' score memos. */
   id: number;
   readonly usedPorts: HostPort[] = [];
+  /** PVCRefCounts: "namespace/claim" → how many of the node's pods use the claim; undefined
+   *  until a pod with a persistentVolumeClaim volume comes (VolumeRestrictions reads it). */
+  pvcRefCounts: Map<string, number> | undefined = undefined;
   /** Pods with any (anti-)affinity; pods with required anti-affinity (InterPodAffinity reads these). */
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
@@ -185,6 +188,8 @@ export class NodeInfo {
     const aff = spec.affinity;
     if (aff && (aff.podAffinity || aff.podAntiAffinity)) this.podsWithAffinity += sign;
     if (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) this.podsWithRequiredAntiAffinity += sign;
+    // updatePVCRefCounts (pkg/scheduler/framework/types.go): claims by namespace/name.
+    if (spec.volumes !== undefined) this.countClaims(info.pod, sign);
     // Host ports of containers and of sidecar (restartPolicy: Always) init containers; ports ≤ 0
     // are ignored (pkg/scheduler/framework/types.go NodeInfo.updateUsedPorts).
     const containers = spec.initContainers?.some((c) => c.restartPolicy === 'Always') ? [...spec.initContainers.filter((c) => c.restartPolicy === 'Always'), ...spec.containers] : spec.containers;
@@ -200,6 +205,19 @@ export class NodeInfo {
       }
     }
     this.generation = nextGeneration();
+  }
+
+  private countClaims(pod: Pod, sign: number): void {
+    const ns = pod.metadata.namespace ?? 'default';
+    for (const v of pod.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (claim === undefined) continue;
+      const key = `${ns}/${claim}`;
+      const counts = (this.pvcRefCounts ??= new Map());
+      const n = (counts.get(key) ?? 0) + sign;
+      if (n <= 0) counts.delete(key);
+      else counts.set(key, n);
+    }
   }
 }
 
@@ -259,6 +277,10 @@ export interface Handle {
   getObject(kind: string, namespace: string | undefined, name: string): AnyObject | undefined;
   /** Lists API objects of a kind (PodDisruptionBudgets for preemption, say). */
   listObjects(kind: string): readonly AnyObject[];
+  /** Updates an API object as the scheduler's client does (VolumeBinding's PreBind writes
+   *  PersistentVolumes): optimistic concurrency on metadata.resourceVersion. Returns the stored
+   *  object, or the API error's message. */
+  updateObject<T extends AnyObject>(obj: T): { ok: true; object: T } | { ok: false; message: string };
   /** Virtual time now, in milliseconds. */
   nowMs(): number;
 

@@ -15,6 +15,9 @@ import { newPodTopologySpread } from './pod_topology_spread.js';
 import { newPrioritySort } from './priority_sort.js';
 import { newSchedulingGates } from './scheduling_gates.js';
 import { newTaintToleration } from './taint_toleration.js';
+import { newVolumeBinding } from './volume_binding.js';
+import { newVolumeRestrictions } from './volume_restrictions.js';
+import { newVolumeZone } from './volume_zone.js';
 
 export function inTreeRegistry(): Map<string, PluginFactory> {
   return new Map<string, PluginFactory>([
@@ -26,6 +29,9 @@ export function inTreeRegistry(): Map<string, PluginFactory> {
     [names.NodeAffinity, newNodeAffinity],
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
+    [names.VolumeRestrictions, newVolumeRestrictions],
+    [names.VolumeBinding, newVolumeBinding],
+    [names.VolumeZone, newVolumeZone],
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
     [names.PodTopologySpread, newPodTopologySpread],
     [names.InterPodAffinity, newInterPodAffinity],

@@ -6,7 +6,7 @@
 // annotation). Volume names are upstream's UIDs, which the tests compare.
 import t from 'tap';
 import type { PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim } from '../../src/api/types.js';
-import { accessModesAsString, allPossibleMatchingAccessModes, findBestMatchForClaim, findMatchingVolume } from '../../src/controllers/persistentvolume_index.js';
+import { accessModesAsString, allPossibleMatchingAccessModes, checkNodeAffinity, findBestMatchForClaim, findMatchingVolume } from '../../src/api/volume_index.js';
 
 const RWO: PersistentVolumeAccessMode = 'ReadWriteOnce';
 const ROX: PersistentVolumeAccessMode = 'ReadOnlyMany';
@@ -179,4 +179,68 @@ t.test('FindMatchingVolume beyond the upstream tables', async (t) => {
   const deleting: PersistentVolume = { ...pv('gone', '1G', [RWO]), metadata: { name: 'gone', deletionTimestamp: 5 } };
   t.equal(findMatchingVolume(claim, [deleting], false), undefined, 'a volume being deleted is skipped');
   t.equal(findMatchingVolume(claim, [pv('a', '2G', [RWO]), pv('b', '2G', [RWO])], false)?.metadata.name, 'a', 'equal sizes: the first (creation order)');
+});
+
+// The scheduler's path (a node), transcribed from staging/src/k8s.io/component-helpers/storage/
+// volume/pv_helpers_test.go TestFindMatchVolumeWithNode: every row without a
+// VolumeAttributesClass (the VAC rows — success-match-with-vac, fail-vac, fail-prebound-vac,
+// fail-on-error, fail-volumes-vac — are left out: VolumeAttributesClass is not modelled). Matches
+// are compared by UID, as upstream's are; excludedVolumes is keyed by volume name.
+t.test('TestFindMatchVolumeWithNode', async (t) => {
+  const affinity = (value: string): PersistentVolume['spec']['nodeAffinity'] => ({ required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'key1', operator: 'In', values: [value] }] }] } });
+  /** makeTestVolume(uid, name, capacity, available, modfn): RWO+ROX, Filesystem, a local source. */
+  const makeTestVolume = (uid: string, name: string, capacity: string, available: boolean, mod: Partial<PersistentVolume['spec']> = {}): PersistentVolume => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, uid },
+    spec: { capacity: { storage: capacity }, accessModes: [RWO, ROX], volumeMode: 'Filesystem', local: {}, ...mod },
+    status: available ? { phase: 'Available' } : {},
+  });
+  const volumes = [
+    makeTestVolume('local-small', 'local001', '5G', true),
+    makeTestVolume('local-pd-very-large', 'local002', '200E', true, { storageClassName: 'large' }),
+    makeTestVolume('affinity-pv', 'affinity001', '100G', true, { storageClassName: 'wait', nodeAffinity: affinity('value1') }),
+    makeTestVolume('affinity-pv2', 'affinity002', '150G', true, { storageClassName: 'wait', nodeAffinity: affinity('value1') }),
+    makeTestVolume('affinity-prebound', 'affinity003', '100G', true, { storageClassName: 'wait', claimRef: { kind: '', name: 'claim02', namespace: 'myns' }, nodeAffinity: affinity('value1') }),
+    makeTestVolume('affinity-pv3', 'affinity003', '200G', true, { storageClassName: 'wait', nodeAffinity: affinity('value3') }),
+    makeTestVolume('affinity-pv4', 'affinity004', '200G', false, { storageClassName: 'wait', nodeAffinity: affinity('value4') }),
+  ];
+  /** makeTestPersistentVolumeClaim(name, size, modes): class wait, Filesystem, namespace myns. */
+  const claim = (name: string, size: string, modes: PersistentVolumeAccessMode[]): PersistentVolumeClaim => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'myns' },
+    spec: { accessModes: modes, resources: { requests: { storage: size } }, storageClassName: 'wait', volumeMode: 'Filesystem' },
+    status: {},
+  });
+  const node = (value: string) => ({ key1: value });
+  const rows: Array<[string, string, PersistentVolumeClaim, Record<string, string>, string[]?]> = [
+    ['success-match', 'affinity-pv', claim('claim01', '100G', [RWO]), node('value1')],
+    ['success-prebound', 'affinity-prebound', claim('claim02', '100G', [RWO]), node('value1')],
+    ['success-exclusion', 'affinity-pv2', claim('claim01', '100G', [RWO]), node('value1'), ['affinity001']],
+    ['fail-exclusion', '', claim('claim01', '100G', [RWO]), node('value1'), ['affinity001', 'affinity002', 'affinity002-vac']],
+    ['fail-accessmode', '', claim('claim01', '100G', [RWX]), node('value1')],
+    ['fail-nodeaffinity', '', claim('claim01', '100G', [RWO]), node('value2')],
+    ['fail-prebound-node-affinity', '', claim('claim02', '100G', [RWO]), node('value3')],
+    ['fail-nonavaliable', '', claim('claim04', '100G', [RWO]), node('value4')],
+    ['success-bad-and-good-node-affinity', 'affinity-pv3', claim('claim03', '100G', [RWO]), node('value3')],
+  ];
+  for (const [name, want, c, labels, excluded] of rows) {
+    const got = findMatchingVolume(c, volumes, true, { nodeLabels: labels, excluded: new Set(excluded ?? []) });
+    t.equal(got?.metadata.uid ?? '', want, name);
+  }
+});
+
+t.test('CheckNodeAffinity: no affinity fits; terms ORed; an invalid term never matches, a valid one still can', async (t) => {
+  const withAffinity = (terms: NonNullable<NonNullable<PersistentVolume['spec']['nodeAffinity']>['required']>['nodeSelectorTerms']): PersistentVolume => ({
+    ...pv('v', '1G', [RWO]),
+    spec: { ...pv('v', '1G', [RWO]).spec, nodeAffinity: { required: { nodeSelectorTerms: terms } } },
+  });
+  t.ok(checkNodeAffinity(pv('v', '1G', [RWO]), {}));
+  const terms = [{ matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['a'] }] }, { matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['b'] }] }];
+  t.ok(checkNodeAffinity(withAffinity(terms), { zone: 'b' }));
+  t.notOk(checkNodeAffinity(withAffinity(terms), { zone: 'c' }));
+  const bad = [{ matchExpressions: [{ key: 'bad key!', operator: 'In' as const, values: ['x'] }] }, ...terms];
+  t.ok(checkNodeAffinity(withAffinity(bad), { zone: 'a' }), 'the valid term still matches');
+  t.notOk(checkNodeAffinity(withAffinity([bad[0]!]), { 'bad key!': 'x' }), 'the invalid term does not');
 });
