@@ -14,7 +14,7 @@ import { Cluster, type SchedulerSetup } from '../cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../cluster/config.js';
 import { allInvariantNames } from '../cluster/liveness.js';
 import { formatDuration } from '../engine/time.js';
-import { type ScenarioResult, runScenario } from '../scenario/run.js';
+import { type RunOptions, type ScenarioResult, runScenario } from '../scenario/run.js';
 import type { Scenario } from '../scenario/types.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzCase, type FuzzSize, SIZE_PRESETS, type SizeName, caseSize, fuzzCaseArbitrary, resolveSize } from './arbitraries.js';
 import { type EmitMeta, type FailureSummary, caseToScenario, emitScenarioYaml, loadScenarioText } from './scenario.js';
@@ -65,6 +65,9 @@ export interface FuzzOptions {
   /** The command line that reruns these runs (without a path) or replays one case (with one);
    *  quoted in the emitted file (default: a generic one). */
   replayCommand?: (seed: number, path?: string) => string;
+  /** Test-only: internal options of the attach/detach controller for every run (a test plants a
+   *  controller without its Multi-Attach rule); the command line never sets it. */
+  attachDetach?: RunOptions['attachDetach'];
 }
 
 /** What broke in one run: a safety invariant (during the run), a liveness invariant (at the end
@@ -127,7 +130,7 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   const problem = optionProblem(options);
   const size = resolveSize(problem && typeof options.size === 'string' && !(options.size in SIZE_PRESETS) ? 'small' : options.size);
   const maxSteps = options.maxSteps ?? FUZZ_STEPS_PER_NODE * size.maxNodes;
-  const judge = new Judge(options, { scheduler: options.scheduler, invariants: options.invariants, maxSteps });
+  const judge = new Judge(options, { scheduler: options.scheduler, invariants: options.invariants, maxSteps, ...(options.attachDetach ? { attachDetach: options.attachDetach } : {}) });
   const base = (): ReportBase => ({ seed, size, runs: options.replay ? 1 : options.runs, runsDone: judge.runs, wallMs: options.now() - startMs, baselineFailures: judge.shared });
   if (problem) return { ...base(), outcome: 'error', reason: 'invalid-options', message: problem };
 
@@ -222,18 +225,20 @@ export interface CaseRunOptions {
   /** Invariants checked (undefined: all). */
   invariants: string[] | undefined;
   maxSteps: number;
+  /** Test-only (FuzzOptions.attachDetach). */
+  attachDetach?: RunOptions['attachDetach'];
 }
 
 /** Runs a case; returns what broke, or undefined when every invariant held. */
 export function runCase(c: FuzzCase, context: CaseRunOptions): CaseFailure | undefined {
   const scenario = caseToScenario(c, context.invariants ? { invariants: context.invariants } : {});
-  return runFailure(scenario, context.scheduler, context.maxSteps);
+  return runFailure(scenario, context.scheduler, context.maxSteps, context.attachDetach);
 }
 
-function runFailure(scenario: Scenario, scheduler: SchedulerSetup, maxSteps: number): CaseFailure | undefined {
+function runFailure(scenario: Scenario, scheduler: SchedulerSetup, maxSteps: number, attachDetach?: RunOptions['attachDetach']): CaseFailure | undefined {
   let result: ScenarioResult;
   try {
-    result = runScenario(scenario, { scheduler, maxSteps });
+    result = runScenario(scenario, { scheduler, maxSteps, ...(attachDetach ? { attachDetach } : {}) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { kind: 'crash', invariant: 'crash', timeMs: 0, objects: [], message: `the run threw: ${message.split('\n')[0]}` };
@@ -256,7 +261,7 @@ export function failureOf(result: ScenarioResult): CaseFailure | undefined {
 // The emitted scenario
 
 function emitFailure(o: FuzzOptions, c: FuzzCase, failure: CaseFailure, found: { seed: number; path: string; runs: number; shrinkSteps: number }, maxSteps: number): { yaml: string; file?: string; verification: Verification } {
-  const underDefault = runFailure(caseToScenario(c), DEFAULT_SCHEDULER, maxSteps);
+  const underDefault = runFailure(caseToScenario(c), DEFAULT_SCHEDULER, maxSteps, o.attachDetach);
   const dir = o.outDir ?? '.';
   const meta: EmitMeta = {
     failure,
@@ -281,19 +286,19 @@ function emitFailure(o: FuzzOptions, c: FuzzCase, failure: CaseFailure, found: {
       }
     }
   }
-  return { yaml, ...(file !== undefined ? { file } : {}), verification: verify(yaml, file ?? join(dir, `${baseName}.yaml`), o.scheduler, failure, maxSteps) };
+  return { yaml, ...(file !== undefined ? { file } : {}), verification: verify(yaml, file ?? join(dir, `${baseName}.yaml`), o.scheduler, failure, maxSteps, o.attachDetach) };
 }
 
 /** Loads the emitted text as a user's file would load, and runs it under the policy and the default. */
-function verify(yaml: string, file: string, scheduler: SchedulerSetup, failure: CaseFailure, maxSteps: number): Verification {
+function verify(yaml: string, file: string, scheduler: SchedulerSetup, failure: CaseFailure, maxSteps: number, attachDetach?: RunOptions['attachDetach']): Verification {
   let scenario: Scenario;
   try {
     scenario = loadScenarioText(yaml, file);
   } catch (err) {
     return { loads: false, errors: [err instanceof Error ? err.message : String(err)], reproduces: false, passesUnderDefault: false };
   }
-  const again = runFailure(scenario, scheduler, maxSteps);
-  const underDefault = runFailure(scenario, DEFAULT_SCHEDULER, maxSteps);
+  const again = runFailure(scenario, scheduler, maxSteps, attachDetach);
+  const underDefault = runFailure(scenario, DEFAULT_SCHEDULER, maxSteps, attachDetach);
   return { loads: true, errors: [], reproduces: again?.invariant === failure.invariant, passesUnderDefault: underDefault === undefined };
 }
 
