@@ -321,11 +321,12 @@ const rawClaimArb = fc.record({
 });
 type RawClaim = typeof rawClaimArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** The storage draw, last in the raw record: cases drawn before volumes existed keep every
- *  earlier draw, and a density of 0 (what it shrinks to) builds no storage at all. */
+/** The storage draw, last in the raw record (cases drawn before volumes existed keep every earlier
+ *  draw). It is optional: none (a third of the runs, and what it shrinks to in one step) builds no
+ *  storage at all, and leaves nothing storage-related to shrink. */
 const rawStorageArb = fc.record({
-  /** Swarm: how many workloads use a claim (0 none, 3 all). */
-  density: fc.nat(3),
+  /** Swarm: how many workloads use a claim (1 about a third, 2 two thirds, 3 all). */
+  density: fc.integer({ min: 1, max: 3 }),
   features: flagsOf(STORAGE_FEATURES),
   claims: fc.array(rawClaimArb, { minLength: NAME_SLOTS, maxLength: NAME_SLOTS }),
 });
@@ -367,7 +368,7 @@ export function fuzzCaseArbitrary(size: SizeName | FuzzSize, options: CaseOption
     events: fc.array(rawFaultArb(maxReplicas, horizonS), { maxLength: s.maxEvents }),
     // Drawn last, after everything a case held before volumes were drawn: the same seed and run
     // still draw the same cluster, workloads and faults, and shrinking tries them first.
-    storage: rawStorageArb,
+    storage: fc.option(rawStorageArb, { nil: undefined, freq: 3 }),
   });
   return raw.map((r) => buildCase(r, s, allowed));
 }
@@ -382,7 +383,7 @@ interface Raw {
   nodes: RawNode[];
   workloads: RawWorkload[];
   events: RawFault[];
-  storage: RawStorage;
+  storage: RawStorage | undefined;
 }
 
 function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFamily>): FuzzCase {
@@ -399,7 +400,7 @@ function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFami
     seed: r.seed,
     untilS: s.untilS,
     settleS: s.settleS,
-    swarm: { faults, features: FEATURES.filter(on), volumes: r.storage.density, storage: STORAGE_FEATURES.filter((f) => r.storage.features[f]) },
+    swarm: { faults, features: FEATURES.filter(on), volumes: r.storage?.density ?? 0, storage: STORAGE_FEATURES.filter((f) => r.storage?.features[f]) },
     fastEviction: on('fastEviction'),
     nodes,
     priorityClasses,
@@ -500,9 +501,9 @@ function toleration(t: FuzzTaint): FuzzToleration {
  * Multi-Attach rule applies), ReadWriteMany ones NFS shares; a pinned volume is a zonal CSI disk
  * (when the nodes have zones) or a node's local disk. Sets each such workload's `claim`.
  */
-function buildStorage(r: RawStorage, raws: RawWorkload[], workloads: FuzzWorkload[], nodes: FuzzNode[]): Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> {
+function buildStorage(r: RawStorage | undefined, raws: RawWorkload[], workloads: FuzzWorkload[], nodes: FuzzNode[]): Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> {
   const out: Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> = { storageClasses: [], volumes: [], claims: [] };
-  if (r.density === 0) return out;
+  if (r === undefined) return out;
   const on = (f: StorageFeature) => r.features[f];
   workloads.forEach((w, i) => {
     const c: RawClaim | undefined = r.claims[raws[i]!.name];

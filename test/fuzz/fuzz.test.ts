@@ -88,7 +88,9 @@ for (const c of CASES) {
 // The attach/detach controller's Multi-Attach rule switched off through its test-only option (the
 // production controller and the command line never set it): the fuzzer must draw a ReadWriteOnce
 // volume wanted on two nodes — a Deployment's replicas sharing its claim on two nodes, or a
-// replacement pod while the old one still holds the volume — for rwo-volume-single-node to see it.
+// replacement pod on another node while the volume is still attached where the old pod ran (seed
+// 20261128 finds the latter: node-1 removed, its volume attached there until the 6m unmount wait
+// runs out) — for rwo-volume-single-node to see it.
 t.test('rwo-volume-single-node: an attach/detach controller without its Multi-Attach rule is caught', async (t) => {
   const attachDetach = { multiAttachCheck: false };
   const report = fuzz({ scheduler: DEFAULT_SCHEDULER, invariants: ['rwo-volume-single-node'], attachDetach, outDir: undefined });
