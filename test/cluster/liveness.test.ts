@@ -454,6 +454,53 @@ expect:
     t.same(loadText('name: s\ninvariants: [pending-pods-bound, pod-affinity-respected]\n', 's.yaml').errors, []);
     t.equal(loadText('name: s\n', 's.yaml').scenarios[0]!.settleMs, undefined);
   });
+  // Found by the fuzzer (seed 20261128, removeNode faults only) when the detach wait was not yet
+  // recognised: node-1 goes at 4m1s with web's ReadWriteOnce volume attached; PodGC deletes the
+  // orphaned pod after its quarantine, and the controller may keep the volume attached to the gone
+  // node for maxWaitForUnmountDuration after that — past the end of the 6m settle phase. With a
+  // longer settle, the force detach comes and the replacement runs.
+  t.test('a node removed late: the replacement still waits out the 6m unmount wait at the end — bounded', async (t) => {
+    const text = `name: removed-late
+until: 5m
+settle: 6m
+cluster:
+  nodes:
+    - {name: "node-{1..3}", capacity: {cpu: "4", memory: 8Gi}}
+  objects:
+    - {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-1}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], csi: {driver: ebs.csi.aws.com, volumeHandle: vol-1}}}
+    - {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-2}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], csi: {driver: ebs.csi.aws.com, volumeHandle: vol-2}}}
+    - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data-web}, spec: {accessModes: [ReadWriteOnce], storageClassName: "", resources: {requests: {storage: 1Gi}}}}
+    - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data-db}, spec: {accessModes: [ReadWriteOnce], storageClassName: "", resources: {requests: {storage: 1Gi}}}}
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 1
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: nginx:1.27, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+            volumes: [{name: data, persistentVolumeClaim: {claimName: data-web}}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: db, labels: {app: db}}
+      spec:
+        containers: [{name: db, image: postgres:17, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+        volumes: [{name: data, persistentVolumeClaim: {claimName: data-db}}]
+events:
+  - {at: 4m1s, removeNode: node-1}
+invariants: [workloads-reach-replicas]
+`;
+    let cluster: Cluster | undefined;
+    t.same(runScenario(load(text), { onCluster: (c) => (cluster = c) }).failures, [], 'a bounded wait, not a failure');
+    const web = cluster!.store.get<Deployment>('Deployment', 'default', 'web')!;
+    t.equal(web.status.readyReplicas ?? 0, 0, 'the replacement is still waiting at the end');
+    t.ok([...cluster!.store.list<VolumeAttachment>('VolumeAttachment')].some((va) => va.spec.nodeName === 'node-1'), 'web\'s volume is still attached to the removed node');
+    const longer = runScenario(load(text.replace('settle: 6m', 'settle: 8m')), { onCluster: (c) => (cluster = c) });
+    t.same(longer.failures, []);
+    t.equal(cluster!.store.get<Deployment>('Deployment', 'default', 'web')!.status.readyReplicas, 1, 'with a longer settle, the force detach came and the replacement runs');
+  });
   t.test('every example still passes with a settle phase', async (t) => {
     const loaded = loadPaths([new URL('../../scenarios/', import.meta.url).pathname]);
     t.same(loaded.errors, []);
