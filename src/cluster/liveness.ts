@@ -179,8 +179,8 @@ export const pendingPodsBound: LivenessInvariant = {
   name: 'pending-pods-bound',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
-  upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration)',
+    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity, and its volumes: a claim that is missing or can never be bound fits nowhere, a bound one where its volume\'s node affinity and zone labels allow); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
+  upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration); pkg/scheduler/framework/plugins/volumebinding/binder.go and volumezone/volume_zone.go (where a pod\'s claims let it go)',
   check(cluster) {
     const names = schedulerNames(cluster);
     const reports: ViolationReport[] = [];
