@@ -2,7 +2,9 @@
 // drawn from one seed, in the manner of TigerBeetle's VOPR (src/vopr.zig): the swarm
 // configuration — which fault kinds and which workload features this run exercises — is drawn
 // first, then everything else ("swarm testing", Groce et al. 2012: a run that enables a random
-// subset of features finds bugs that an everything-at-once mix drowns out).
+// subset of features finds bugs that an everything-at-once mix drowns out). Volumes are drawn
+// last (their density and features are a swarm draw too), behind every draw that came before them,
+// so a seed still draws the cluster, workloads and faults it drew before volumes existed.
 //
 // The raw draw is mapped to a FuzzCase: the effective, consistent case (names assigned, disabled
 // features dropped, events on removed nodes dropped, pod totals capped). Shrinking works on the
