@@ -6,7 +6,9 @@
 // API state on its own terms (no scheduler plugin is called).
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
-import type { Node, Pod, ReplicaSet, Deployment } from '../api/types.js';
+import { RequiredNodeAffinity, labelSelectorAsSelector } from '../api/selector.js';
+import { checkAccessModes, claimClass, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
+import type { Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
 import type { Cluster } from './cluster.js';
@@ -30,6 +32,8 @@ export interface LivenessInvariant extends InvariantInfo {
   kind: 'liveness';
   /** Called once on the settled cluster; one report per object that breaks the rule. */
   check(cluster: Cluster): ViolationReport[];
+  /** Called before the run, for a rule that needs to have watched the writes (never acts). */
+  watch?(cluster: Cluster): void;
 }
 
 /** At most this many objects are spelt out in one violation's message. */
@@ -53,17 +57,113 @@ function awaitingScheduler(pod: Pod, schedulerNames: ReadonlySet<string>): boole
 /**
  * The first live node (Ready) that would take the pod on its own, in store order: the node-local
  * filters (resources, nodeSelector / required node affinity, taints, unschedulable, host ports),
- * existing pods' required anti-affinity, and the pod's own required pod (anti-)affinity and
- * DoNotSchedule topology spread as if it were placed there now.
+ * the pod's volumes (volumeFitFailure), existing pods' required anti-affinity, and the pod's own
+ * required pod (anti-)affinity and DoNotSchedule topology spread as if it were placed there now.
  */
 export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
   const store = cluster.store;
+  const claims = podClaimNames(pod).length > 0;
   for (const node of store.list<Node>('Node')) {
     if (!isReady(node)) continue;
     if (failingFilter(pod, node, store) !== undefined || insufficientResources(pod, node, store) !== undefined) continue;
+    if (claims && volumeFitFailure(pod, node, cluster) !== undefined) continue;
     if (podAffinityFailure(pod, node, store) !== undefined) continue;
     if (topologySpreadFailure(pod, node, store) !== undefined) continue;
     return node;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a pod's claims let it go, judged on the API objects (no scheduler plugin is called)
+
+const LABEL_ZONES = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
+const LABEL_REGIONS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];
+
+function claimOf(pod: Pod, name: string, cluster: Cluster): PersistentVolumeClaim | undefined {
+  return cluster.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', pod.metadata.namespace ?? 'default', name);
+}
+
+/** The volume a claim is bound to (spec.volumeName), when it exists. */
+function claimVolume(claim: PersistentVolumeClaim, cluster: Cluster): PersistentVolume | undefined {
+  return claim.spec.volumeName ? cluster.store.get<PersistentVolume>('PersistentVolume', undefined, claim.spec.volumeName) : undefined;
+}
+
+/**
+ * Whether the PV controller could still bind this unbound claim to the volume (pv_controller.go
+ * syncUnboundClaim, index.go findMatchingVolume): the volume the claim names, if it names one; not
+ * bound to another claim nor failed or being deleted; the claim's class; every access mode the
+ * claim asks for; the same volume mode; at least the requested storage; the claim's selector.
+ */
+function couldBind(claim: PersistentVolumeClaim, pv: PersistentVolume): boolean {
+  if (claim.spec.volumeName && claim.spec.volumeName !== pv.metadata.name) return false;
+  if (pv.metadata.deletionTimestamp !== undefined || pv.status.phase === 'Failed') return false;
+  if (pv.spec.claimRef ? !isVolumeBoundToClaim(pv, claim) : pv.status.phase === 'Released') return false;
+  if (volumeClass(pv) !== claimClass(claim) || !checkAccessModes(claim, pv)) return false;
+  if ((pv.spec.volumeMode ?? 'Filesystem') !== (claim.spec.volumeMode ?? 'Filesystem')) return false;
+  if (storageOf(pv.spec.capacity).cmp(storageOf(claim.spec.resources?.requests)) < 0) return false;
+  if (claim.spec.selector) {
+    const sel = labelSelectorAsSelector(claim.spec.selector);
+    if (!sel.ok || !sel.selector.matches(pv.metadata.labels)) return false;
+  }
+  return true;
+}
+
+/** Whether the volume can be used from the node: its required node affinity (volume_binding.go
+ *  via CheckNodeAffinity) and its zone / region labels (volume_zone.go: a `__`-separated set the
+ *  node's label must be in). */
+function volumeUsableFrom(pv: PersistentVolume, node: Node): boolean {
+  const required = pv.spec.nodeAffinity?.required;
+  if (required && !RequiredNodeAffinity.fromPod({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }).match({ name: node.metadata.name, labels: node.metadata.labels })) return false;
+  const labels = pv.metadata.labels;
+  if (labels) {
+    for (const keys of [LABEL_ZONES, LABEL_REGIONS]) {
+      for (const key of keys) {
+        const want = labels[key];
+        if (want === undefined) continue;
+        const have = node.metadata.labels?.[key] ?? node.metadata.labels?.[keys[0]!];
+        if (have === undefined || !want.split('__').includes(have)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The volumes that can serve one of the pod's claims, or why none ever can: a claim that does not
+ * exist or is being deleted, or is bound to a volume that does not exist, has none; a bound claim
+ * has its volume; an unbound one the volumes the PV controller could still bind it to — with none
+ * (kubedrill provisions nothing) it stays unbound for ever.
+ */
+function claimVolumes(pod: Pod, name: string, cluster: Cluster): { volumes: PersistentVolume[] } | { never: string } {
+  const claim = claimOf(pod, name, cluster);
+  if (!claim) return { never: `its claim ${name} does not exist` };
+  if (claim.metadata.deletionTimestamp !== undefined) return { never: `its claim ${name} is being deleted` };
+  if (claim.status.phase === 'Bound' && claim.spec.volumeName) {
+    const pv = claimVolume(claim, cluster);
+    return pv ? { volumes: [pv] } : { never: `its claim ${name} is bound to PersistentVolume ${claim.spec.volumeName}, which does not exist` };
+  }
+  const candidates = [...cluster.store.list<PersistentVolume>('PersistentVolume')].filter((pv) => couldBind(claim, pv));
+  return candidates.length > 0 ? { volumes: candidates } : { never: `its claim ${name} is unbound and no PersistentVolume matches it` };
+}
+
+/**
+ * Why the pod's claims keep it off the node, or undefined, as upstream's VolumeBinding and
+ * VolumeZone filters judge it (pkg/scheduler/framework/plugins/volumebinding/binder.go
+ * FindPodVolumes, volumezone/volume_zone.go), on the API objects (claimVolumes): a claim with no
+ * volume that can serve it fits nowhere; otherwise the node must be able to use one of them (for
+ * an unbound claim, one the PV controller could still bind it to: it binds within a resync, and
+ * the scheduler retries the pod on the claim's update).
+ */
+export function volumeFitFailure(pod: Pod, node: Node, cluster: Cluster): string | undefined {
+  for (const name of podClaimNames(pod)) {
+    const r = claimVolumes(pod, name, cluster);
+    if ('never' in r) return r.never;
+    if (!r.volumes.some((pv) => volumeUsableFrom(pv, node))) {
+      return r.volumes.length === 1 && r.volumes[0]!.metadata.name === claimOf(pod, name, cluster)?.spec.volumeName
+        ? `its claim ${name} is bound to PersistentVolume ${r.volumes[0]!.metadata.name}, which node ${node.metadata.name} cannot use`
+        : `its claim ${name} is unbound and no PersistentVolume that matches it can be used from node ${node.metadata.name}`;
+    }
   }
   return undefined;
 }
@@ -79,8 +179,8 @@ export const pendingPodsBound: LivenessInvariant = {
   name: 'pending-pods-bound',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
-  upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration)',
+    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity, and its volumes: a claim that is missing or can never be bound fits nowhere, a bound one where its volume\'s node affinity and zone labels allow); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
+  upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration); pkg/scheduler/framework/plugins/volumebinding/binder.go and volumezone/volume_zone.go (where a pod\'s claims let it go)',
   check(cluster) {
     const names = schedulerNames(cluster);
     const reports: ViolationReport[] = [];
@@ -111,20 +211,142 @@ function podsControlledBy(cluster: Cluster, owners: ReadonlySet<string>): Pod[] 
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Waits on a volume: when a scheduled pod may legitimately still be ContainerCreating
+//
+// Upstream's attach/detach reconciler (pkg/controller/volume/attachdetach/reconciler/reconciler.go,
+// v1.35) makes a scheduled pod wait for its volume in two ways that are not failures:
+//  - attachDesiredVolumes: a volume that is not multi-attachable (IsMultiAttachAllowed: neither
+//    ReadWriteMany nor ReadOnlyMany) and is attached to another node is not attached here
+//    (reportMultiAttachError) for as long as that attachment stays. It stays while a pod on the
+//    other node still uses the volume (desired state: any pod there that is not terminated,
+//    util.IsPodTerminated) — a Deployment's second replica on another node waits for ever, as it
+//    does upstream;
+//  - reconcile: once no pod on the other node uses it, the volume is detached at once from a
+//    healthy node, but from an unhealthy one (not Ready, or gone) only once
+//    maxWaitForUnmountDuration (reconcilerMaxWaitForUnmountDuration, 6m) has passed since the
+//    detach was requested (or at once with the out-of-service taint): then the attach here, and
+//    the kubelet starts the pod.
+// The first wait is recognised whenever it holds. For the second, the settle phase cannot be long
+// enough in general (a node removed near `until` leaves its volumes attached until PodGC deletes
+// its pods and the 6m have passed), so the wait is recognised while it is bounded: no longer than
+// 6m, plus the reconciler's 100ms loop period, a detach and an attach (volumeAttachDelay each) and
+// a second of slack, after the last pod on the other node stopped using the volume. That moment
+// is watched (trackVolumeReleases); a wait that outlasts the bound is a liveness failure.
+
+/** reconcilerMaxWaitForUnmountDuration and reconcilerLoopPeriod (attach_detach_controller.go). */
+export const MAX_WAIT_FOR_UNMOUNT_MS = 6 * 60_000;
+const RECONCILER_LOOP_PERIOD_MS = 100;
+
+/** When each volume stopped being used on each node: `${pv}|${node}` → time, per store. */
+const releases = new WeakMap<object, Map<string, number>>();
+
+/** IsPodTerminated (pkg/volume/util): terminal, or being deleted with no container running. */
+function podTerminated(pod: Pod): boolean {
+  if (podIsTerminal(pod)) return true;
+  if (pod.metadata.deletionTimestamp === undefined) return false;
+  return (pod.status.containerStatuses ?? []).every((c) => c.state?.running === undefined);
+}
+
+/** A scheduled pod that uses its volumes where it is (the attach/detach controller's desired state). */
+function usesVolumesOnNode(pod: Pod | undefined): pod is Pod {
+  return pod !== undefined && pod.spec.nodeName !== undefined && pod.spec.nodeName !== '' && !podTerminated(pod);
+}
+
+/**
+ * Watches the writes for the moments a pod stops using its volumes on its node (deleted,
+ * terminated, or deleting with no container running) and records them per volume and node. Only
+ * pod writes of pods with claims are looked at.
+ */
+export function trackVolumeReleases(cluster: Cluster): void {
+  const store = cluster.store;
+  if (releases.has(store)) return;
+  const released = new Map<string, number>();
+  releases.set(store, released);
+  store.observe((ev) => {
+    if (ev.object.kind !== 'Pod') return;
+    const before = ev.old as Pod | undefined;
+    if (!usesVolumesOnNode(before) || podClaimNames(before).length === 0) return;
+    if (ev.type !== 'DELETED' && usesVolumesOnNode(ev.object as Pod)) return;
+    for (const name of podClaimNames(before)) {
+      const claim = claimOf(before, name, cluster);
+      if (claim?.spec.volumeName) released.set(`${claim.spec.volumeName}|${before.spec.nodeName}`, store.nowMs);
+    }
+  });
+}
+
+/** The volume's VolumeAttachment on the node, in whatever state (attaching, attached, detaching). */
+function attachmentOn(pv: PersistentVolume, node: string, cluster: Cluster): VolumeAttachment | undefined {
+  for (const va of cluster.store.list<VolumeAttachment>('VolumeAttachment')) if (va.spec.source.persistentVolumeName === pv.metadata.name && va.spec.nodeName === node) return va;
+  return undefined;
+}
+
+/** Attached to the node and not being detached (what the kubelet waits for, besides the node's
+ *  volumesAttached report). */
+function attachedTo(pv: PersistentVolume, node: string, cluster: Cluster): boolean {
+  const va = attachmentOn(pv, node, cluster);
+  return va !== undefined && va.status?.attached === true && va.metadata.deletionTimestamp === undefined;
+}
+
+/**
+ * Why a scheduled pod that is not ready may still be waiting for its volumes at the end of the
+ * settle phase, or undefined when nothing upstream does explains a wait: a claim that does not
+ * exist or can never be bound (upstream's VolumeBinding would have kept the pod pending, fitting
+ * nowhere); a Multi-Attach wait on a pod that still uses the volume on another node; a detach
+ * from another node within its bound (see above).
+ */
+function volumeWait(pod: Pod, cluster: Cluster): string | undefined {
+  const nodeName = pod.spec.nodeName!;
+  for (const name of podClaimNames(pod)) {
+    const r = claimVolumes(pod, name, cluster);
+    if ('never' in r) return r.never;
+    const claim = claimOf(pod, name, cluster)!;
+    // An unbound claim that a volume could still take is the PV controller's to bind: no excuse.
+    if (claim.status.phase !== 'Bound') continue;
+    const bound = r.volumes[0]!;
+    if (bound.spec.csi === undefined || attachedTo(bound, nodeName, cluster)) continue;
+    if (!isMultiAttachAllowed(bound)) {
+      for (const other of cluster.store.list<Pod>('Pod')) {
+        if (other.spec.nodeName === nodeName || !usesVolumesOnNode(other) || (other.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) continue;
+        if (podClaimNames(other).includes(name) && attachmentOn(bound, other.spec.nodeName!, cluster)) return `its volume ${bound.metadata.name} (${(bound.spec.accessModes ?? []).join(', ')}) is in use by ${podRef(other)} on node ${other.spec.nodeName} (Multi-Attach)`;
+      }
+    }
+    const cp = cluster.options.controlPlane;
+    const bound_ms = MAX_WAIT_FOR_UNMOUNT_MS + RECONCILER_LOOP_PERIOD_MS + 2 * cp.volumeAttachDelayMs + 4 * cp.watchLatencyMs + 1_000;
+    for (const [key, atMs] of releases.get(cluster.store) ?? []) {
+      const [pvName, from] = key.split('|') as [string, string];
+      if (pvName !== bound.metadata.name || from === nodeName || cluster.sim.nowMs > atMs + bound_ms) continue;
+      return `its volume ${pvName} was released on node ${from} at ${formatDuration(atMs)} and may wait up to maxWaitForUnmountDuration (6m) to be detached there`;
+    }
+  }
+  return undefined;
+}
+
+function isPodReady(pod: Pod): boolean {
+  return getCondition(pod.status.conditions, 'Ready')?.status === 'True';
+}
+
 /**
  * Why a workload with `ready` of `want` replicas is short, or undefined when the shortfall is
- * bounded: each missing replica has a pending pod, and none of its pending pods fits any live
- * node (capacity, not the control plane, holds it back — pending-pods-bound's territory).
+ * bounded: each missing replica has a pending pod that fits no live node (capacity, not the
+ * control plane, holds it back — pending-pods-bound's territory) or a scheduled pod that waits
+ * for its volumes as upstream would (volumeWait).
  */
 function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: number): string | undefined {
-  const pending = pods.filter((p) => !p.spec.nodeName && !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
+  const alive = pods.filter((p) => !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
+  const pending = alive.filter((p) => !p.spec.nodeName);
   for (const p of pending) {
     const node = nodeThatFits(p, cluster);
     if (node) return `its pending ${podRef(p)} fits node ${node.metadata.name}`;
   }
   if (ready > want) return 'more than desired';
-  if (pending.length === 0) return 'none of its pods is pending';
-  if (want - ready > pending.length) return `only ${pending.length} of its pods ${pending.length === 1 ? 'is' : 'are'} pending, none of which fits a node`;
+  const waiting = alive.filter((p) => p.spec.nodeName && !isPodReady(p) && podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined).length;
+  const held = pending.length + waiting;
+  if (held === 0) return 'none of its pods is pending';
+  if (want - ready > held) {
+    if (waiting === 0) return `only ${pending.length} of its pods ${pending.length === 1 ? 'is' : 'are'} pending, none of which fits a node`;
+    return `only ${held} of its pods ${held === 1 ? 'is' : 'are'} pending (fitting no node) or waiting for their volumes`;
+  }
   return undefined;
 }
 
@@ -139,8 +361,9 @@ export const workloadsReachReplicas: LivenessInvariant = {
   name: 'workloads-reach-replicas',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod and none of them fits any live Ready node (judged with its pod affinity and spread constraints too)',
-  upstream: 'pkg/controller/deployment/sync.go and pkg/controller/replicaset/replica_set.go (status.readyReplicas; manageReplicas)',
+    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would: a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration (6m)',
+  upstream: 'pkg/controller/deployment/sync.go and pkg/controller/replicaset/replica_set.go (status.readyReplicas; manageReplicas); pkg/controller/volume/attachdetach/reconciler/reconciler.go (Multi-Attach; force detach after maxWaitForUnmountDuration)',
+  watch: trackVolumeReleases,
   check(cluster) {
     const reports: ViolationReport[] = [];
     const reported = new Set<string>();

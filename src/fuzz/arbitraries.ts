@@ -2,7 +2,9 @@
 // drawn from one seed, in the manner of TigerBeetle's VOPR (src/vopr.zig): the swarm
 // configuration — which fault kinds and which workload features this run exercises — is drawn
 // first, then everything else ("swarm testing", Groce et al. 2012: a run that enables a random
-// subset of features finds bugs that an everything-at-once mix drowns out).
+// subset of features finds bugs that an everything-at-once mix drowns out). Volumes are drawn
+// last (their density and features are a swarm draw too), behind every draw that came before them,
+// so a seed still draws the cluster, workloads and faults it drew before volumes existed.
 //
 // The raw draw is mapped to a FuzzCase: the effective, consistent case (names assigned, disabled
 // features dropped, events on removed nodes dropped, pod totals capped). Shrinking works on the
@@ -140,6 +142,40 @@ export interface FuzzWorkload {
   spread?: FuzzSpread;
   priorityClassName?: 'high' | 'low';
   hostPort?: number;
+  /** The PersistentVolumeClaim its pods mount (a Deployment's pods share it). */
+  claim?: string;
+}
+
+/** Storage features a run may switch on, drawn with the volume density after everything else. */
+export const STORAGE_FEATURES = ['readWriteMany', 'storageClasses', 'unboundClaims', 'volumeNodeAffinity'] as const;
+export type StorageFeature = (typeof STORAGE_FEATURES)[number];
+
+/** The StorageClass of the classed claims: pre-provisioned volumes only, as a cluster without a
+ *  dynamic provisioner has (kubedrill models no provisioning). */
+export const STORAGE_CLASS = { name: 'standard', provisioner: 'kubernetes.io/no-provisioner' } as const;
+export const CSI_DRIVER = 'ebs.csi.aws.com';
+
+export type FuzzAccessMode = 'ReadWriteOnce' | 'ReadWriteMany';
+
+export interface FuzzClaim {
+  /** `data-<workload>`. */
+  name: string;
+  accessMode: FuzzAccessMode;
+  storage: string;
+  /** `standard`, or none (`storageClassName: ""`). */
+  storageClassName?: string;
+}
+
+export interface FuzzVolume {
+  /** `pv-1`, `pv-2`, … */
+  name: string;
+  capacity: string;
+  accessMode: FuzzAccessMode;
+  storageClassName?: string;
+  /** csi: an attachable ReadWriteOnce disk; nfs: a ReadWriteMany share; local: a node's disk. */
+  source: 'csi' | 'nfs' | 'local';
+  /** Required node affinity: the volume is usable from these zones or hosts only. */
+  nodeAffinity?: { key: string; values: string[] };
 }
 
 export type FuzzAction =
@@ -162,8 +198,9 @@ export interface FuzzCase {
   untilS: number;
   /** The settle phase after `until` (0: none). */
   settleS: number;
-  /** The swarm configuration this case was drawn under (enabled fault families and features). */
-  swarm: { faults: FaultFamily[]; features: Feature[] };
+  /** The swarm configuration this case was drawn under (enabled fault families and features;
+   *  volumes: 0 none, 1–3 about a third, two thirds, all of the workloads use a claim). */
+  swarm: { faults: FaultFamily[]; features: Feature[]; volumes: number; storage: StorageFeature[] };
   /** Shorter default tolerations of not-ready/unreachable nodes (30s), so evictions happen in short runs. */
   fastEviction: boolean;
   nodes: FuzzNode[];
@@ -171,6 +208,11 @@ export interface FuzzCase {
   priorityClasses: Array<'high' | 'low'>;
   workloads: FuzzWorkload[];
   events: FuzzEvent[];
+  /** StorageClasses, pre-provisioned PersistentVolumes and the workloads' claims (created at
+   *  time 0, in this order, before the workloads). */
+  storageClasses: string[];
+  volumes: FuzzVolume[];
+  claims: FuzzClaim[];
 }
 
 export const PRIORITY_VALUES: Readonly<Record<'high' | 'low', number>> = { high: 1000, low: 100 };
@@ -256,6 +298,42 @@ function rawFaultArb(maxReplicas: number, horizonS: number) {
 }
 type RawFault = ReturnType<typeof rawFaultArb> extends fc.Arbitrary<infer T> ? T : never;
 
+/** Storage sizes: a claim asks for one of 1Gi–5Gi, its volume holds that or more (or, for a
+ *  claim drawn unbound, the size below: too small to match). */
+const STORAGE_SIZES = ['512Mi', '1Gi', '2Gi', '5Gi', '10Gi', '20Gi'];
+
+/** The claim of the workloads drawn with one name slot (so removing another workload while
+ *  shrinking changes no workload's claim). */
+const rawClaimArb = fc.record({
+  /** The slot's workloads use a claim when roll < the run's volume density. */
+  roll: fc.nat(2),
+  /** ReadWriteMany (an NFS share) rather than ReadWriteOnce, when readWriteMany is on. */
+  rwx: fc.boolean(),
+  /** Requested size: STORAGE_SIZES[1 + size]. */
+  size: fc.nat(2),
+  /** The volume's capacity is this many sizes larger. */
+  spare: fc.nat(2),
+  /** In StorageClass `standard`, when storageClasses is on. */
+  classed: fc.boolean(),
+  /** No volume matches (the one drawn for it is too small), when unboundClaims is on. */
+  unbound: fc.boolean(),
+  /** The volume is pinned to the zone of a node (a zonal CSI disk) or to the node itself (a
+   *  local volume), when volumeNodeAffinity is on; ReadWriteOnce volumes only. */
+  pin: fc.option(fc.record({ node: fc.nat(31), zonal: fc.boolean() }), { nil: undefined }),
+});
+type RawClaim = typeof rawClaimArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The storage draw, last in the raw record (cases drawn before volumes existed keep every earlier
+ *  draw). It is optional: none (a third of the runs, and what it shrinks to in one step) builds no
+ *  storage at all, and leaves nothing storage-related to shrink. */
+const rawStorageArb = fc.record({
+  /** Swarm: how many workloads use a claim (1 about a third, 2 two thirds, 3 all). */
+  density: fc.integer({ min: 1, max: 3 }),
+  features: flagsOf(STORAGE_FEATURES),
+  claims: fc.array(rawClaimArb, { minLength: NAME_SLOTS, maxLength: NAME_SLOTS }),
+});
+type RawStorage = typeof rawStorageArb extends fc.Arbitrary<infer T> ? T : never;
+
 /**
  * Up to `max` items, at least `min`; below that the case pads with the plainest item. The array
  * itself may be shorter than `min` (down to 0) because fast-check's array shrinker removes items
@@ -290,6 +368,9 @@ export function fuzzCaseArbitrary(size: SizeName | FuzzSize, options: CaseOption
     nodes: upTo(rawNodeArb, s.minNodes, s.maxNodes),
     workloads: upTo(rawWorkloadArb(maxReplicas, horizonS), 1, Math.max(1, Math.min(8, s.maxPods))),
     events: fc.array(rawFaultArb(maxReplicas, horizonS), { maxLength: s.maxEvents }),
+    // Drawn last, after everything a case held before volumes were drawn: the same seed and run
+    // still draw the same cluster, workloads and faults, and shrinking tries them first.
+    storage: fc.option(rawStorageArb, { nil: undefined, freq: 3 }),
   });
   return raw.map((r) => buildCase(r, s, allowed));
 }
@@ -304,13 +385,16 @@ interface Raw {
   nodes: RawNode[];
   workloads: RawWorkload[];
   events: RawFault[];
+  storage: RawStorage | undefined;
 }
 
 function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFamily>): FuzzCase {
   const on = (f: Feature) => r.features[f];
   const rawNodes = r.nodes.length >= s.minNodes ? r.nodes : [...r.nodes, ...Array.from({ length: s.minNodes - r.nodes.length }, () => PLAIN_NODE)];
   const nodes = rawNodes.map((n, i) => buildNode(n, `node-${i + 1}`, on));
-  const workloads = buildWorkloads(r.workloads.length > 0 ? r.workloads : [PLAIN_WORKLOAD], s.maxPods, on);
+  const rawWorkloads = r.workloads.length > 0 ? r.workloads : [PLAIN_WORKLOAD];
+  const workloads = buildWorkloads(rawWorkloads, s.maxPods, on);
+  const storage = buildStorage(r.storage, rawWorkloads, workloads, nodes);
   const priorityClasses = (['high', 'low'] as const).filter((p) => workloads.some((w) => w.priorityClassName === p));
   const faults = FAULT_FAMILIES.filter((f) => r.faults[f] && allowed.has(f));
   const events = buildEvents(r.events, faults, nodes, workloads, s);
@@ -318,12 +402,13 @@ function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFami
     seed: r.seed,
     untilS: s.untilS,
     settleS: s.settleS,
-    swarm: { faults, features: FEATURES.filter(on) },
+    swarm: { faults, features: FEATURES.filter(on), volumes: r.storage?.density ?? 0, storage: STORAGE_FEATURES.filter((f) => r.storage?.features[f]) },
     fastEviction: on('fastEviction'),
     nodes,
     priorityClasses,
     workloads,
     events,
+    ...storage,
   };
 }
 
@@ -406,6 +491,42 @@ function applyWorkloadFeatures(out: FuzzWorkload, w: RawWorkload, raws: RawWorkl
 /** A toleration of exactly this taint: Equal when it has a value, Exists otherwise. */
 function toleration(t: FuzzTaint): FuzzToleration {
   return t.value === undefined ? { key: t.key, operator: 'Exists', effect: t.effect } : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+/**
+ * Claims for the workloads whose slot's roll is under the density, each with a pre-provisioned
+ * volume the PV controller can bind it to (or, drawn unbound, one too small for it): `data-<name>`
+ * and `pv-1`, `pv-2`, … in workload order. ReadWriteOnce volumes are CSI disks (attachable: the
+ * Multi-Attach rule applies), ReadWriteMany ones NFS shares; a pinned volume is a zonal CSI disk
+ * (when the nodes have zones) or a node's local disk. Sets each such workload's `claim`.
+ */
+function buildStorage(r: RawStorage | undefined, raws: RawWorkload[], workloads: FuzzWorkload[], nodes: FuzzNode[]): Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> {
+  const out: Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> = { storageClasses: [], volumes: [], claims: [] };
+  if (r === undefined) return out;
+  const on = (f: StorageFeature) => r.features[f];
+  workloads.forEach((w, i) => {
+    const c: RawClaim | undefined = r.claims[raws[i]!.name];
+    if (!c || c.roll >= r.density) return;
+    const accessMode: FuzzAccessMode = on('readWriteMany') && c.rwx ? 'ReadWriteMany' : 'ReadWriteOnce';
+    const storageClassName = on('storageClasses') && c.classed ? STORAGE_CLASS.name : undefined;
+    const request = 1 + c.size;
+    const capacity = on('unboundClaims') && c.unbound ? request - 1 : request + c.spare;
+    const claim: FuzzClaim = { name: `data-${w.name}`, accessMode, storage: STORAGE_SIZES[request]!, ...(storageClassName ? { storageClassName } : {}) };
+    const volume: FuzzVolume = { name: `pv-${out.volumes.length + 1}`, capacity: STORAGE_SIZES[capacity]!, accessMode, ...(storageClassName ? { storageClassName } : {}), source: accessMode === 'ReadWriteMany' ? 'nfs' : 'csi' };
+    if (on('volumeNodeAffinity') && c.pin && accessMode === 'ReadWriteOnce' && nodes.length > 0) {
+      const node = nodes[c.pin.node % nodes.length]!;
+      if (c.pin.zonal && node.zone !== undefined) volume.nodeAffinity = { key: LABEL_ZONE, values: [node.zone] };
+      else Object.assign(volume, { source: 'local', nodeAffinity: { key: LABEL_HOSTNAME, values: [node.name] } });
+    }
+    w.claim = claim.name;
+    out.claims.push(claim);
+    out.volumes.push(volume);
+    if (storageClassName && !out.storageClasses.includes(storageClassName)) out.storageClasses.push(storageClassName);
+  });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

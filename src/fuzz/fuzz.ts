@@ -14,7 +14,7 @@ import { Cluster, type SchedulerSetup } from '../cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../cluster/config.js';
 import { allInvariantNames } from '../cluster/liveness.js';
 import { formatDuration } from '../engine/time.js';
-import { type ScenarioResult, runScenario } from '../scenario/run.js';
+import { type RunOptions, type ScenarioResult, runScenario } from '../scenario/run.js';
 import type { Scenario } from '../scenario/types.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzCase, type FuzzSize, SIZE_PRESETS, type SizeName, caseSize, fuzzCaseArbitrary, resolveSize } from './arbitraries.js';
 import { type PolicySource, searchInWorkers, workersFor } from './parallel.js';
@@ -74,6 +74,9 @@ export interface FuzzOptions {
   /** The command line that reruns these runs (without a path) or replays one case (with one);
    *  quoted in the emitted file (default: a generic one). */
   replayCommand?: (seed: number, path?: string) => string;
+  /** Test-only: internal options of the attach/detach controller for every run (a test plants a
+   *  controller without its Multi-Attach rule); the command line never sets it. */
+  attachDetach?: RunOptions['attachDetach'];
 }
 
 /** What broke in one run: a safety invariant (during the run), a liveness invariant (at the end
@@ -136,7 +139,7 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   const problem = optionProblem(options);
   const size = resolveSize(problem && typeof options.size === 'string' && !(options.size in SIZE_PRESETS) ? 'small' : options.size);
   const maxSteps = options.maxSteps ?? FUZZ_STEPS_PER_NODE * size.maxNodes;
-  const judge = new Judge(options, { scheduler: options.scheduler, invariants: options.invariants, maxSteps });
+  const judge = new Judge(options, { scheduler: options.scheduler, invariants: options.invariants, maxSteps, ...(options.attachDetach ? { attachDetach: options.attachDetach } : {}) });
   const base = (): ReportBase => ({ seed, size, runs: options.replay ? 1 : options.runs, runsDone: judge.runs, wallMs: options.now() - startMs, baselineFailures: judge.shared });
   if (problem) return { ...base(), outcome: 'error', reason: 'invalid-options', message: problem };
 
@@ -224,7 +227,8 @@ class Judge {
  *  thread (one worker, or a policy a worker cannot rebuild). */
 function workerSources(o: FuzzOptions): { workers: number; policy: PolicySource; baseline: PolicySource | undefined } | undefined {
   const workers = workersFor(o.workers ?? 1, o.runs);
-  if (workers <= 1) return undefined;
+  // The attach/detach test hook lives in this thread only.
+  if (workers <= 1 || o.attachDetach !== undefined) return undefined;
   const policy: PolicySource | undefined = o.scheduler === DEFAULT_SCHEDULER ? { kind: 'default' } : o.policyPath !== undefined ? { kind: 'file', path: o.policyPath } : undefined;
   if (policy === undefined || (o.baseline !== undefined && o.baseline !== DEFAULT_SCHEDULER)) return undefined;
   return { workers, policy, baseline: o.baseline === undefined ? undefined : { kind: 'default' } };
@@ -257,18 +261,20 @@ export interface CaseRunOptions {
   /** Invariants checked (undefined: all). */
   invariants: string[] | undefined;
   maxSteps: number;
+  /** Test-only (FuzzOptions.attachDetach). */
+  attachDetach?: RunOptions['attachDetach'];
 }
 
 /** Runs a case; returns what broke, or undefined when every invariant held. */
 export function runCase(c: FuzzCase, context: CaseRunOptions): CaseFailure | undefined {
   const scenario = caseToScenario(c, context.invariants ? { invariants: context.invariants } : {});
-  return runFailure(scenario, context.scheduler, context.maxSteps);
+  return runFailure(scenario, context.scheduler, context.maxSteps, context.attachDetach);
 }
 
-function runFailure(scenario: Scenario, scheduler: SchedulerSetup, maxSteps: number): CaseFailure | undefined {
+function runFailure(scenario: Scenario, scheduler: SchedulerSetup, maxSteps: number, attachDetach?: RunOptions['attachDetach']): CaseFailure | undefined {
   let result: ScenarioResult;
   try {
-    result = runScenario(scenario, { scheduler, maxSteps, digest: false });
+    result = runScenario(scenario, { scheduler, maxSteps, digest: false, ...(attachDetach ? { attachDetach } : {}) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { kind: 'crash', invariant: 'crash', timeMs: 0, objects: [], message: `the run threw: ${message.split('\n')[0]}` };
@@ -291,7 +297,7 @@ export function failureOf(result: ScenarioResult): CaseFailure | undefined {
 // The emitted scenario
 
 function emitFailure(o: FuzzOptions, c: FuzzCase, failure: CaseFailure, found: { seed: number; path: string; runs: number; shrinkSteps: number }, maxSteps: number): { yaml: string; file?: string; verification: Verification } {
-  const underDefault = runFailure(caseToScenario(c), DEFAULT_SCHEDULER, maxSteps);
+  const underDefault = runFailure(caseToScenario(c), DEFAULT_SCHEDULER, maxSteps, o.attachDetach);
   const dir = o.outDir ?? '.';
   const meta: EmitMeta = {
     failure,
@@ -316,19 +322,19 @@ function emitFailure(o: FuzzOptions, c: FuzzCase, failure: CaseFailure, found: {
       }
     }
   }
-  return { yaml, ...(file !== undefined ? { file } : {}), verification: verify(yaml, file ?? join(dir, `${baseName}.yaml`), o.scheduler, failure, maxSteps) };
+  return { yaml, ...(file !== undefined ? { file } : {}), verification: verify(yaml, file ?? join(dir, `${baseName}.yaml`), o.scheduler, failure, maxSteps, o.attachDetach) };
 }
 
 /** Loads the emitted text as a user's file would load, and runs it under the policy and the default. */
-function verify(yaml: string, file: string, scheduler: SchedulerSetup, failure: CaseFailure, maxSteps: number): Verification {
+function verify(yaml: string, file: string, scheduler: SchedulerSetup, failure: CaseFailure, maxSteps: number, attachDetach?: RunOptions['attachDetach']): Verification {
   let scenario: Scenario;
   try {
     scenario = loadScenarioText(yaml, file);
   } catch (err) {
     return { loads: false, errors: [err instanceof Error ? err.message : String(err)], reproduces: false, passesUnderDefault: false };
   }
-  const again = runFailure(scenario, scheduler, maxSteps);
-  const underDefault = runFailure(scenario, DEFAULT_SCHEDULER, maxSteps);
+  const again = runFailure(scenario, scheduler, maxSteps, attachDetach);
+  const underDefault = runFailure(scenario, DEFAULT_SCHEDULER, maxSteps, attachDetach);
   return { loads: true, errors: [], reproduces: again?.invariant === failure.invariant, passesUnderDefault: underDefault === undefined };
 }
 

@@ -5,7 +5,7 @@ import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { formatDuration } from '../engine/time.js';
 import { loadJsonText, loadText } from '../scenario/load.js';
 import { formatLoadError, type Scenario } from '../scenario/types.js';
-import { type FuzzAction, type FuzzCase, caseSize, type FuzzNode, type FuzzPodAffinity, type FuzzWorkload, PRIORITY_VALUES } from './arbitraries.js';
+import { type FuzzAction, type FuzzCase, type FuzzClaim, caseSize, CSI_DRIVER, type FuzzNode, type FuzzPodAffinity, type FuzzVolume, type FuzzWorkload, PRIORITY_VALUES, STORAGE_CLASS } from './arbitraries.js';
 
 /** What broke, for the emitted file's description. */
 export interface FailureSummary {
@@ -57,7 +57,15 @@ export function caseDocument(c: FuzzCase, meta: EmitMeta = {}): Record<string, u
   if (meta.scheduler !== undefined) cluster.scheduler = meta.scheduler;
   if (c.fastEviction) cluster.controlPlane = { defaultNotReadyTolerationSeconds: 30, defaultUnreachableTolerationSeconds: 30 };
   cluster.nodes = nodeShorthands(c.nodes);
-  const objects = [...c.priorityClasses.map(priorityClass), ...c.workloads.filter((w) => w.startAtS === undefined).map(manifest)];
+  const objects = [
+    ...c.priorityClasses.map(priorityClass),
+    // Volumes before claims, so the PV controller has made them Available when it first syncs the
+    // claims (at the same instant), as an administrator's pre-provisioned volumes would be.
+    ...c.storageClasses.map(storageClass),
+    ...c.volumes.map(persistentVolume),
+    ...c.claims.map(claim),
+    ...c.workloads.filter((w) => w.startAtS === undefined).map(manifest),
+  ];
   if (objects.length > 0) cluster.objects = objects;
   doc.cluster = cluster;
   if (c.events.length > 0) doc.events = c.events.map((e) => ({ at: durationText(e.atS), ...eventAction(e.action, c) }));
@@ -109,6 +117,26 @@ function priorityClass(name: 'high' | 'low'): Record<string, unknown> {
   return { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value: PRIORITY_VALUES[name] };
 }
 
+function storageClass(name: string): Record<string, unknown> {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner: name === STORAGE_CLASS.name ? STORAGE_CLASS.provisioner : 'kubernetes.io/no-provisioner' };
+}
+
+function persistentVolume(v: FuzzVolume): Record<string, unknown> {
+  const spec: Record<string, unknown> = { capacity: { storage: v.capacity }, accessModes: [v.accessMode] };
+  if (v.storageClassName !== undefined) spec.storageClassName = v.storageClassName;
+  if (v.source === 'csi') spec.csi = { driver: CSI_DRIVER, volumeHandle: `vol-${v.name.replace(/^pv-/, '')}` };
+  else if (v.source === 'nfs') spec.nfs = { server: 'nfs.example', path: `/export/${v.name}` };
+  else spec.local = { path: `/mnt/disks/${v.name}` };
+  if (v.nodeAffinity) spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: v.nodeAffinity.key, operator: 'In', values: [...v.nodeAffinity.values] }] }] } };
+  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: v.name }, spec };
+}
+
+function claim(c: FuzzClaim): Record<string, unknown> {
+  // No class is written as "" (not left out), so a default StorageClass could never adopt it.
+  const spec = { accessModes: [c.accessMode], storageClassName: c.storageClassName ?? '', resources: { requests: { storage: c.storage } } };
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: c.name }, spec };
+}
+
 function manifest(w: FuzzWorkload): Record<string, unknown> {
   const labels = { app: w.name };
   if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { name: w.name, labels }, spec: podSpec(w) };
@@ -130,7 +158,9 @@ function podSpec(w: FuzzWorkload): Record<string, unknown> {
   if (w.spread) spec.topologySpreadConstraints = [{ ...w.spread, labelSelector: { matchLabels: { app: w.name } } }];
   const container: Record<string, unknown> = { name: w.name.replace(/-\d+$/, ''), image: w.image, resources: { requests: { cpu: w.cpu, memory: w.memory } } };
   if (w.hostPort !== undefined) container.ports = [{ containerPort: w.hostPort, hostPort: w.hostPort }];
+  if (w.claim !== undefined) container.volumeMounts = [{ name: 'data', mountPath: '/data' }];
   spec.containers = [container];
+  if (w.claim !== undefined) spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: w.claim } }];
   return spec;
 }
 

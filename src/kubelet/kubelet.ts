@@ -74,6 +74,10 @@ export class Kubelet {
     this.every(statusEvery, () => this.syncNodeStatus(false));
     this.every(leaseEvery, () => this.renewLease());
     this.resyncPods();
+    // Back from a partition, the kubelet's informers relist: an attachment it missed while cut off
+    // is seen now (upstream's volume manager polls node.status.volumesAttached, so it never misses
+    // one for good).
+    this.volumesChanged();
   }
 
   /** The machine dies: every ticker and container stops; the API keeps whatever it last saw. */

@@ -4,7 +4,7 @@
 // `until` with no scenario events, and the liveness invariants are checked at its end; safety
 // invariants are checked throughout.
 import type { Node } from '../api/types.js';
-import { Cluster, type SchedulerSetup } from '../cluster/cluster.js';
+import { Cluster, type ClusterOptions, type SchedulerSetup } from '../cluster/cluster.js';
 import { INVARIANTS, type Invariant, type InvariantViolation } from '../cluster/invariants.js';
 import { LIVENESS_INVARIANTS, type LivenessInvariant, checkLiveness } from '../cluster/liveness.js';
 import type { RunOutcome } from '../engine/sim.js';
@@ -44,6 +44,9 @@ export interface RunOptions {
   digest?: boolean;
   /** Called with the cluster before the run starts (explain hooks the scheduler here). */
   onCluster?: (cluster: Cluster) => void;
+  /** Test-only: internal options of the attach/detach controller (a test plants a controller
+   *  without the Multi-Attach rule here); production runs never set it. */
+  attachDetach?: ClusterOptions['attachDetach'];
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioResult {
@@ -56,8 +59,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     invariants,
     keepTrace: options.keepTrace ?? false,
     digest: options.digest ?? true,
+    ...(options.attachDetach ? { attachDetach: options.attachDetach } : {}),
   });
   options.onCluster?.(cluster);
+  const liveness = scenario.settleMs !== undefined ? selectInvariants(scenario, LIVENESS_INVARIANTS) : [];
+  for (const inv of liveness) inv.watch?.(cluster);
   const failures: Failure[] = [];
   scheduleSetup(cluster, scenario, failures);
   const checker = new ExpectationChecker(cluster, scenario, failures);
@@ -68,7 +74,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   if (outcome.kind === 'completed') {
     checker.finish();
     if (scenario.settleMs !== undefined) {
-      for (const v of checkLiveness(cluster, selectInvariants(scenario, LIVENESS_INVARIANTS))) failures.push({ kind: 'invariant', violation: v });
+      for (const v of checkLiveness(cluster, liveness)) failures.push({ kind: 'invariant', violation: v });
     }
   }
   return {

@@ -4,11 +4,11 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import type { Store } from '../../src/api/store.js';
-import type { Deployment, Node, Pod, PodSpec, ReplicaSet } from '../../src/api/types.js';
+import type { Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, PodSpec, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import { INVARIANTS } from '../../src/cluster/invariants.js';
-import { INVARIANT_CATALOG, LIVENESS_INVARIANTS, allInvariantNames, checkLiveness, pendingPodsBound, workloadsReachReplicas } from '../../src/cluster/liveness.js';
+import { INVARIANT_CATALOG, LIVENESS_INVARIANTS, MAX_WAIT_FOR_UNMOUNT_MS, allInvariantNames, checkLiveness, pendingPodsBound, trackVolumeReleases, workloadsReachReplicas } from '../../src/cluster/liveness.js';
 import { loadPaths, loadText } from '../../src/scenario/load.js';
 import { resolvePolicy } from '../../src/scenario/policy.js';
 import { runScenario } from '../../src/scenario/run.js';
@@ -226,6 +226,147 @@ t.test('workloads-reach-replicas', async (t) => {
   });
 });
 
+// ---- volumes: where a pod's claims let it go, and waits on a volume ------------------------------
+
+interface VolumeOptions {
+  modes?: PersistentVolumeAccessMode[];
+  size?: string;
+  /** Required node affinity on the hostname. */
+  host?: string;
+  labels?: Record<string, string>;
+  className?: string;
+  csi?: boolean;
+}
+
+function addVolume(store: Store, name: string, o: VolumeOptions = {}): PersistentVolume {
+  const pv: PersistentVolume = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, ...(o.labels ? { labels: o.labels } : {}) },
+    spec: {
+      capacity: { storage: o.size ?? '10Gi' },
+      accessModes: o.modes ?? ['ReadWriteOnce'],
+      ...(o.className ? { storageClassName: o.className } : {}),
+      ...(o.csi === false ? { nfs: { server: 'nfs.example', path: `/export/${name}` } } : { csi: { driver: 'ebs.csi.aws.com', volumeHandle: `vol-${name}` } }),
+      ...(o.host ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [o.host] }] }] } } } : {}),
+    },
+    status: {},
+  };
+  const created = must(store.create(pv, 'kubectl'));
+  return must(store.update<PersistentVolume>({ ...created, status: { phase: 'Available' } }, 'persistentvolume-controller', 'status'));
+}
+
+/** A claim; bound to `volume` (both sides written, as the PV controller does) when one is given. */
+function addClaim(store: Store, name: string, o: { volume?: PersistentVolume; modes?: PersistentVolumeAccessMode[]; size?: string; className?: string } = {}): PersistentVolumeClaim {
+  const claim: PersistentVolumeClaim = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'default' },
+    spec: { accessModes: o.modes ?? ['ReadWriteOnce'], storageClassName: o.className ?? '', resources: { requests: { storage: o.size ?? '5Gi' } } },
+    status: {},
+  };
+  const created = must(store.create(claim, 'kubectl'));
+  if (!o.volume) return created;
+  const pv = store.get<PersistentVolume>('PersistentVolume', undefined, o.volume.metadata.name)!;
+  must(store.update<PersistentVolume>({ ...pv, spec: { ...pv.spec, claimRef: { kind: 'PersistentVolumeClaim', namespace: 'default', name, uid: created.metadata.uid! } }, status: { phase: 'Bound' } }, 'persistentvolume-controller', 'bind'));
+  return must(store.update<PersistentVolumeClaim>({ ...created, spec: { ...created.spec, volumeName: pv.metadata.name }, status: { phase: 'Bound', capacity: pv.spec.capacity!, accessModes: pv.spec.accessModes! } }, 'persistentvolume-controller', 'bind'));
+}
+
+function attach(store: Store, pv: PersistentVolume, node: string, attached = true): void {
+  const va: VolumeAttachment = {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'VolumeAttachment',
+    metadata: { name: `csi-${pv.metadata.name}-${node}` },
+    spec: { attacher: 'ebs.csi.aws.com', nodeName: node, source: { persistentVolumeName: pv.metadata.name } },
+    status: { attached },
+  };
+  must(store.create(va, 'attachdetach-controller'));
+}
+
+const usesClaim = (claim: string): Partial<PodSpec> => ({ volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] });
+
+/** A pod the kubelet runs: Running, Ready. */
+function running(store: Store, pod: Pod): Pod {
+  return must(store.update<Pod>({ ...pod, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'c', ready: true, restartCount: 0, state: { running: { startedAt: 0 } } }] } }, `kubelet/${pod.spec.nodeName}`, 'status'));
+}
+
+t.test('pending-pods-bound: a pending pod with a claim', async (t) => {
+  const rows: Array<{ name: string; setup: (c: Cluster) => void; want: string[] }> = [
+    { name: 'its claim does not exist: fits nowhere', setup: () => undefined, want: [] },
+    { name: 'unbound, and no volume matches it (too small): fits nowhere', setup: (c) => { addVolume(c.store, 'pv-1', { size: '1Gi' }); addClaim(c.store, 'data'); }, want: [] },
+    { name: 'unbound, and no volume matches it (another class, another access mode): fits nowhere', setup: (c) => { addVolume(c.store, 'pv-1', { className: 'gold' }); addVolume(c.store, 'pv-2', { modes: ['ReadWriteMany'], csi: false }); addClaim(c.store, 'data'); }, want: [] },
+    { name: 'unbound, but a volume matches it: the PV controller binds it, so it fits', setup: (c) => { addVolume(c.store, 'pv-1'); addClaim(c.store, 'data'); }, want: ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'] },
+    { name: 'unbound, the only matching volume pinned to a cordoned node: fits nowhere', setup: (c) => { addVolume(c.store, 'pv-1', { host: 'n2' }); addClaim(c.store, 'data'); }, want: [] },
+    { name: 'bound to a volume pinned to the cordoned node: fits nowhere', setup: (c) => addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1', { host: 'n2' }) }), want: [] },
+    { name: 'bound to a volume pinned to the Ready node: fits it', setup: (c) => addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1', { host: 'n1' }) }), want: ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'] },
+    { name: 'bound to a volume of another zone (zone label, VolumeZone): fits nowhere', setup: (c) => addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1', { labels: { 'topology.kubernetes.io/zone': 'zone-b' } }) }), want: [] },
+    { name: 'bound to a volume whose zones include the node\'s: fits', setup: (c) => addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1', { labels: { 'topology.kubernetes.io/zone': 'zone-b__zone-a' } }) }), want: ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'] },
+  ];
+  for (const row of rows) {
+    t.test(row.name, async (t) => {
+      const c = newCluster();
+      addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } });
+      addNode(c.store, 'n2', { unschedulable: true });
+      row.setup(c);
+      createPod(c.store, 'p', { spec: usesClaim('data') });
+      t.same(messages(c), row.want);
+    });
+  }
+});
+
+t.test('workloads-reach-replicas: a scheduled pod waiting for its volume', async (t) => {
+  /** rs (2 replicas, 1 ready): rs-1 runs on n1 with the claim, rs-2 is scheduled to n2 and waits. */
+  function twoReplicas(o: VolumeOptions & { attachedToN1?: boolean; holderGone?: boolean } = {}): Cluster {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    addNode(c.store, 'n2');
+    const rs = (() => {
+      const created = must(c.store.create<ReplicaSet>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'rs' } }, template: { metadata: { labels: { app: 'rs' } }, spec: { containers: [{ name: 'c' }] } } }, status: { replicas: 0 } }, 'kubectl'));
+      return must(c.store.update<ReplicaSet>({ ...created, status: { replicas: 2, readyReplicas: 1 } }, 'replicaset-controller', 'status'));
+    })();
+    const pv = addVolume(c.store, 'pv-1', o);
+    addClaim(c.store, 'data', { volume: pv, ...(o.modes ? { modes: o.modes } : {}) });
+    if (o.attachedToN1 !== false) attach(c.store, pv, 'n1');
+    if (!o.holderGone) running(c.store, createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1', spec: usesClaim('data') }));
+    createPod(c.store, 'rs-2', { owner: rs, nodeName: 'n2', spec: usesClaim('data') });
+    return c;
+  }
+  t.test('Multi-Attach: a ReadWriteOnce volume in use on another node (upstream: waits as long as that pod does)', async (t) => {
+    t.same(messages(twoReplicas()), []);
+  });
+  t.test('not a Multi-Attach when the volume is not attached to the other node', async (t) => {
+    t.same(messages(twoReplicas({ attachedToN1: false })), ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: none of its pods is pending']);
+  });
+  t.test('not a Multi-Attach for a ReadWriteMany volume (IsMultiAttachAllowed)', async (t) => {
+    t.same(messages(twoReplicas({ modes: ['ReadWriteMany'] })), ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: none of its pods is pending']);
+  });
+  t.test('its claim can never be bound (no volume matches): bounded, as upstream would keep it pending', async (t) => {
+    const c = newCluster();
+    addNode(c.store, 'n1');
+    const created = must(c.store.create<ReplicaSet>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'default' }, spec: { replicas: 1, selector: { matchLabels: { app: 'rs' } }, template: { metadata: { labels: { app: 'rs' } }, spec: { containers: [{ name: 'c' }] } } }, status: { replicas: 0 } }, 'kubectl'));
+    addVolume(c.store, 'pv-1', { size: '1Gi' });
+    addClaim(c.store, 'data');
+    createPod(c.store, 'rs-1', { owner: created, nodeName: 'n1', spec: usesClaim('data') });
+    t.same(messages(c), []);
+    addVolume(c.store, 'pv-2', { size: '5Gi' });
+    t.same(messages(c), ['workloads-reach-replicas: ReplicaSet/default/rs has 0 ready replicas of 1 at 0s: none of its pods is pending'], 'a volume that matches: the PV controller should have bound it');
+  });
+  t.test('a detach from an unhealthy node: bounded by maxWaitForUnmountDuration after the last pod there went', async (t) => {
+    const c = twoReplicas();
+    trackVolumeReleases(c);
+    const at = 60_000;
+    c.sim.at(at, 'test', () => must(c.store.delete('Pod', 'default', 'rs-1', 'pod-garbage-collector', { gracePeriodSeconds: 0 })));
+    t.equal(c.run({ untilMs: at + 5 * 60_000, maxSteps: 1e6 }).kind, 'completed');
+    t.same(messages(c), [], 'within the 6m wait (the volume is still attached to n1, which no pod uses)');
+    t.equal(c.run({ untilMs: at + MAX_WAIT_FOR_UNMOUNT_MS + 10_000, maxSteps: 1e6 }).kind, 'completed');
+    t.same(messages(c), ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 7m10s: none of its pods is pending'], 'past the wait, the force detach should have happened');
+  });
+  t.test('without the release watched, a detach wait is not excused', async (t) => {
+    const c = twoReplicas({ holderGone: true });
+    t.same(messages(c), ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: none of its pods is pending']);
+  });
+});
+
 // ---- the settle phase, through runScenario ------------------------------------------------------
 
 const CRASHING = `name: crashing
@@ -312,6 +453,53 @@ expect:
     ]);
     t.same(loadText('name: s\ninvariants: [pending-pods-bound, pod-affinity-respected]\n', 's.yaml').errors, []);
     t.equal(loadText('name: s\n', 's.yaml').scenarios[0]!.settleMs, undefined);
+  });
+  // Found by the fuzzer (seed 20261128, removeNode faults only) when the detach wait was not yet
+  // recognised: node-1 goes at 4m1s with web's ReadWriteOnce volume attached; PodGC deletes the
+  // orphaned pod after its quarantine, and the controller may keep the volume attached to the gone
+  // node for maxWaitForUnmountDuration after that — past the end of the 6m settle phase. With a
+  // longer settle, the force detach comes and the replacement runs.
+  t.test('a node removed late: the replacement still waits out the 6m unmount wait at the end — bounded', async (t) => {
+    const text = `name: removed-late
+until: 5m
+settle: 6m
+cluster:
+  nodes:
+    - {name: "node-{1..3}", capacity: {cpu: "4", memory: 8Gi}}
+  objects:
+    - {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-1}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], csi: {driver: ebs.csi.aws.com, volumeHandle: vol-1}}}
+    - {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-2}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], csi: {driver: ebs.csi.aws.com, volumeHandle: vol-2}}}
+    - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data-web}, spec: {accessModes: [ReadWriteOnce], storageClassName: "", resources: {requests: {storage: 1Gi}}}}
+    - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: data-db}, spec: {accessModes: [ReadWriteOnce], storageClassName: "", resources: {requests: {storage: 1Gi}}}}
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 1
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: nginx:1.27, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+            volumes: [{name: data, persistentVolumeClaim: {claimName: data-web}}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: db, labels: {app: db}}
+      spec:
+        containers: [{name: db, image: postgres:17, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+        volumes: [{name: data, persistentVolumeClaim: {claimName: data-db}}]
+events:
+  - {at: 4m1s, removeNode: node-1}
+invariants: [workloads-reach-replicas]
+`;
+    let cluster: Cluster | undefined;
+    t.same(runScenario(load(text), { onCluster: (c) => (cluster = c) }).failures, [], 'a bounded wait, not a failure');
+    const web = cluster!.store.get<Deployment>('Deployment', 'default', 'web')!;
+    t.equal(web.status.readyReplicas ?? 0, 0, 'the replacement is still waiting at the end');
+    t.ok([...cluster!.store.list<VolumeAttachment>('VolumeAttachment')].some((va) => va.spec.nodeName === 'node-1'), 'web\'s volume is still attached to the removed node');
+    const longer = runScenario(load(text.replace('settle: 6m', 'settle: 8m')), { onCluster: (c) => (cluster = c) });
+    t.same(longer.failures, []);
+    t.equal(cluster!.store.get<Deployment>('Deployment', 'default', 'web')!.status.readyReplicas, 1, 'with a longer settle, the force detach came and the replacement runs');
   });
   t.test('every example still passes with a settle phase', async (t) => {
     const loaded = loadPaths([new URL('../../scenarios/', import.meta.url).pathname]);

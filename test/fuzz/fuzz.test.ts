@@ -85,6 +85,28 @@ for (const c of CASES) {
   });
 }
 
+// The attach/detach controller's Multi-Attach rule switched off through its test-only option (the
+// production controller and the command line never set it): the fuzzer must draw a ReadWriteOnce
+// volume wanted on two nodes — a Deployment's replicas sharing its claim on two nodes, or a
+// replacement pod on another node while the volume is still attached where the old pod ran (seed
+// 20261128 finds the latter: node-1 removed, its volume attached there until the 6m unmount wait
+// runs out) — for rwo-volume-single-node to see it.
+t.test('rwo-volume-single-node: an attach/detach controller without its Multi-Attach rule is caught', async (t) => {
+  const attachDetach = { multiAttachCheck: false };
+  const report = fuzz({ scheduler: DEFAULT_SCHEDULER, invariants: ['rwo-volume-single-node'], attachDetach, outDir: undefined });
+  if (report.outcome !== 'failed') return t.fail(`not caught: ${JSON.stringify(report)}`);
+  t.equal(report.invariant, 'rwo-volume-single-node');
+  t.ok(report.runsDone <= 500, `caught at run ${report.runsDone}`);
+  t.ok(report.caseSize.nodes <= 3, `shrunk to ${report.caseSize.nodes} node(s)`);
+  t.ok(report.caseSize.pods <= 5, `shrunk to ${report.caseSize.pods} pod(s)`);
+  t.ok(report.case.volumes.some((v) => v.accessMode === 'ReadWriteOnce' && v.source === 'csi'), 'a ReadWriteOnce CSI volume');
+  t.same(report.verification, { loads: true, errors: [], reproduces: true, passesUnderDefault: false }, 'the bug is the controller\'s: every policy fails');
+  t.match(report.yaml, /^invariants: \[rwo-volume-single-node\]$/m);
+  const scenario = loadScenarioText(report.yaml, 'fuzz-rwo.yaml');
+  t.equal(failureOf(runScenario(scenario, { scheduler: DEFAULT_SCHEDULER, attachDetach }))?.invariant, 'rwo-volume-single-node', 'the file fails with the broken controller');
+  t.equal(failureOf(runScenario(scenario, { scheduler: DEFAULT_SCHEDULER })), undefined, 'and passes with the real one');
+});
+
 t.test('the default profile keeps every invariant over 1,000 random runs', async (t) => {
   const report = runFuzz({ scheduler: DEFAULT_SCHEDULER, runs: 1000, seed: SEED, size: 'small', now: () => performance.now(), writeFile: () => false });
   if (report.outcome === 'failed') t.fail(`${report.invariant}: ${report.failure.message}\n${report.yaml}`);
@@ -118,6 +140,45 @@ events:
   - {at: 5m, healNode: node-1}
 `;
   const [scenario] = loadText(yaml, 'healed-partition.yaml').scenarios;
+  t.equal(failureOf(runScenario(scenario!))?.message, undefined);
+});
+
+// Found by fuzzing the default profile with volumes: a partition that began in the very instant
+// the volume was attached (the kubelet, cut off, never saw the attachment) left the pod in
+// ContainerCreating after the heal, for ever (workloads-reach-replicas). Upstream's volume manager
+// polls; kubedrill's kubelet now checks its waiting pods again when it comes back.
+t.test('a partition during the attach leaves the pod running once healed', async (t) => {
+  const yaml = `
+name: healed-partition-volume
+until: 5m
+settle: 6m
+cluster:
+  nodes: [{name: node-1, capacity: {cpu: "4", memory: 8Gi}}]
+  objects:
+    - apiVersion: v1
+      kind: PersistentVolume
+      metadata: {name: pv-1}
+      spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], csi: {driver: ebs.csi.aws.com, volumeHandle: vol-1}}
+    - apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata: {name: data-web}
+      spec: {accessModes: [ReadWriteOnce], storageClassName: "", resources: {requests: {storage: 1Gi}}}
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 1
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: nginx:1.27, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+            volumes: [{name: data, persistentVolumeClaim: {claimName: data-web}}]
+events:
+  - {at: 1s, partitionNode: node-1}
+  - {at: 5m, healNode: node-1}
+`;
+  const [scenario] = loadText(yaml, 'healed-partition-volume.yaml').scenarios;
   t.equal(failureOf(runScenario(scenario!))?.message, undefined);
 });
 
@@ -172,6 +233,37 @@ t.test('every generated case loads, and its emitted YAML is the same scenario', 
     checked++;
   }
   t.equal(checked, cases.length);
+  const withVolumes = cases.filter((c) => c.claims.length > 0);
+  t.ok(withVolumes.length > 30 && withVolumes.length < cases.length - 30, `${withVolumes.length} of ${cases.length} cases have volumes`);
+  const modes = new Set(withVolumes.flatMap((c) => c.volumes.map((v) => `${v.accessMode} ${v.source}${v.nodeAffinity ? ' pinned' : ''}${v.storageClassName ? ' classed' : ''}`)));
+  for (const kind of ['ReadWriteOnce csi', 'ReadWriteMany nfs', 'ReadWriteOnce local pinned', 'ReadWriteOnce csi pinned', 'ReadWriteOnce csi classed']) t.ok(modes.has(kind), `some volume is ${kind}`);
+});
+
+t.test('a case with volumes: the emitted file names them as a person would, and `kubedrill run` of it replays the case exactly', async (t) => {
+  const cases = fc.sample(fuzzCaseArbitrary('small'), { seed: SEED, numRuns: 150 }).filter((c) => c.claims.length > 0 && c.events.length > 0);
+  t.ok(cases.length >= 10);
+  for (const c of cases.slice(0, 10)) {
+    const yaml = emitScenarioYaml(c, { name: 'x' });
+    for (const w of c.workloads.filter((w) => w.claim)) {
+      t.match(yaml, new RegExp(`persistentVolumeClaim: \\{claimName: data-${w.name}\\}`), `${w.name} mounts data-${w.name}`);
+      t.match(yaml, new RegExp(`kind: PersistentVolumeClaim\\n\\s+metadata: \\{name: data-${w.name}\\}`), `the claim data-${w.name}`);
+    }
+    t.match(yaml, /kind: PersistentVolume\n\s+metadata: \{name: pv-1\}/, 'volumes pv-1, pv-2, …');
+    const fuzzed = runScenario(caseToScenario(c, { name: 'x' }, 'x.yaml'));
+    const fromFile = runScenario(loadScenarioText(yaml, 'x.yaml'));
+    t.equal(fromFile.digest, fuzzed.digest, 'the same trace');
+    t.same(fromFile.failures, fuzzed.failures);
+  }
+});
+
+t.test('a case that draws no volumes builds no storage objects', async (t) => {
+  const cases = fc.sample(fuzzCaseArbitrary('small'), { seed: SEED, numRuns: 150 });
+  const none = cases.filter((c) => c.swarm.volumes === 0);
+  t.ok(none.length > 10);
+  for (const c of none) {
+    if (c.claims.length + c.volumes.length + c.storageClasses.length > 0 || c.workloads.some((w) => w.claim)) t.fail('storage drawn with density 0');
+    t.notMatch(emitScenarioYaml(c), /Persistent|StorageClass|volumes:/);
+  }
 });
 
 t.test('a shrunk case reads like a scenario a person wrote', async (t) => {
@@ -192,6 +284,8 @@ t.test('swarm testing: each case enables its own subset of fault kinds; `faults`
   const subsets = new Set(cases.map((c) => c.swarm.faults.join(',')));
   t.ok(subsets.size > 50, `${subsets.size} different subsets of ${FAULT_FAMILIES.length} fault kinds in 200 cases`);
   t.ok(cases.some((c) => c.swarm.faults.length === 0) && cases.some((c) => c.swarm.faults.length >= FAULT_FAMILIES.length - 1), 'from none to (nearly) all');
+  t.same([...new Set(cases.map((c) => c.swarm.volumes))].sort(), [0, 1, 2, 3], 'volume density drawn per run, from none to every workload');
+  t.ok(new Set(cases.map((c) => c.swarm.storage.join(','))).size >= 10, 'storage features drawn per run');
   const cordonOnly = fc.sample(fuzzCaseArbitrary('small', { faults: ['cordon'] }), { seed: SEED, numRuns: 200 });
   const types = new Set(cordonOnly.flatMap((c) => c.events.map((e) => e.action.type)));
   t.same([...types].sort(), ['cordon', 'create', 'uncordon'], 'only cordons (and late workloads)');
