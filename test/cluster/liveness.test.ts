@@ -458,7 +458,8 @@ expect:
   // recognised: node-1 goes at 4m1s with web's ReadWriteOnce volume attached; PodGC deletes the
   // orphaned pod after its quarantine, and the controller may keep the volume attached to the gone
   // node for maxWaitForUnmountDuration after that — past the end of the 6m settle phase. With a
-  // longer settle, the force detach comes and the replacement runs.
+  // longer settle, the force detach comes and the replacement runs. (web prefers node-1 and db is
+  // kept off it, so the volume on node-1 is web's whatever the tie-breaks.)
   t.test('a node removed late: the replacement still waits out the 6m unmount wait at the end — bounded', async (t) => {
     const text = `name: removed-late
 until: 5m
@@ -480,12 +481,17 @@ cluster:
         template:
           metadata: {labels: {app: web}}
           spec:
+            affinity:
+              nodeAffinity:
+                preferredDuringSchedulingIgnoredDuringExecution:
+                  - {weight: 100, preference: {matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-1]}]}}
             containers: [{name: web, image: nginx:1.27, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
             volumes: [{name: data, persistentVolumeClaim: {claimName: data-web}}]
     - apiVersion: v1
       kind: Pod
       metadata: {name: db, labels: {app: db}}
       spec:
+        nodeSelector: {kubernetes.io/hostname: node-2}
         containers: [{name: db, image: postgres:17, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
         volumes: [{name: data, persistentVolumeClaim: {claimName: data-db}}]
 events:
