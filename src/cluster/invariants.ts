@@ -14,6 +14,7 @@ import {
   type Namespace,
   type Node,
   type PersistentVolume,
+  type PersistentVolumeClaim,
   type Pod,
   type PodAffinityTerm,
   type ReplicaSet,
@@ -158,6 +159,43 @@ export function insufficientResources(pod: Pod, node: Node, store: Store): strin
  * pod tolerates the unschedulable taint), NodePorts (host ports in use by the node's pods).
  * Returns why the node fails, or undefined.
  */
+const LABEL_ZONES = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
+const LABEL_REGIONS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];
+
+/** Whether the volume can be used from the node: its required node affinity (volume_binding.go
+ *  via CheckNodeAffinity) and its zone / region labels (volume_zone.go: a `__`-separated set the
+ *  node's label must be in). */
+export function volumeUsableFrom(pv: PersistentVolume, node: Node): boolean {
+  const required = pv.spec.nodeAffinity?.required;
+  if (required && !RequiredNodeAffinity.fromPod({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }).match({ name: node.metadata.name, labels: node.metadata.labels })) return false;
+  const labels = pv.metadata.labels;
+  if (labels) {
+    for (const keys of [LABEL_ZONES, LABEL_REGIONS]) {
+      for (const key of keys) {
+        const want = labels[key];
+        if (want === undefined) continue;
+        const have = node.metadata.labels?.[key] ?? node.metadata.labels?.[keys[0]!];
+        if (have === undefined || !want.split('__').includes(have)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** A claim of the pod bound (at bind time) to a volume the node cannot use. */
+function unusableBoundVolume(pod: Pod, node: Node, store: Store): string | undefined {
+  for (const v of pod.spec.volumes ?? []) {
+    const name = v.persistentVolumeClaim?.claimName;
+    if (!name) continue;
+    const claim = store.get<PersistentVolumeClaim>('PersistentVolumeClaim', pod.metadata.namespace ?? 'default', name);
+    const pvName = claim?.spec.volumeName;
+    if (!pvName) continue;
+    const pv = store.get<PersistentVolume>('PersistentVolume', undefined, pvName);
+    if (pv && !volumeUsableFrom(pv, node)) return `cannot use PersistentVolume ${pvName} (bound to its claim ${name}): volume node affinity / zone conflict`;
+  }
+  return undefined;
+}
+
 export function failingFilter(pod: Pod, node: Node, store: Store): string | undefined {
   const tolerations = pod.spec.tolerations ?? [];
   if (!RequiredNodeAffinity.fromPod(pod).match({ name: node.metadata.name, labels: node.metadata.labels })) return "does not match the pod's nodeSelector / required node affinity";
@@ -166,6 +204,8 @@ export function failingFilter(pod: Pod, node: Node, store: Store): string | unde
     if (!tolerationsTolerateTaint(tolerations, taint)) return `has the untolerated taint ${taint.key}${taint.value ? '=' + taint.value : ''}:${taint.effect}`;
   }
   if (node.spec.unschedulable && !tolerationsTolerateTaint(tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'is unschedulable (cordoned)';
+  const volume = unusableBoundVolume(pod, node, store);
+  if (volume) return volume;
   const wanted = hostPorts(pod);
   if (wanted.length === 0) return undefined;
   for (const other of store.list<Pod>('Pod')) {
@@ -456,8 +496,8 @@ export const noNodeOverAllocatable: Invariant = {
 export const noBindToFailingNode: Invariant = {
   name: 'no-bind-to-failing-node',
   kind: 'safety',
-  description: 'the scheduler never binds a pod to a node that fails a required filter at bind time: nodeSelector and required node affinity, an untolerated NoSchedule/NoExecute taint, spec.unschedulable, a host port in use',
-  upstream: 'pkg/scheduler/framework/plugins/{nodeaffinity,tainttoleration,nodeunschedulable,nodeports}',
+  description: 'the scheduler never binds a pod to a node that fails a required filter at bind time: nodeSelector and required node affinity, an untolerated NoSchedule/NoExecute taint, spec.unschedulable, a host port in use, a bound volume the node cannot use (node affinity, zone)',
+  upstream: 'pkg/scheduler/framework/plugins/{nodeaffinity,tainttoleration,nodeunschedulable,nodeports,volumebinding,volumezone}',
   check(ev, verb, store) {
     const b = bound(ev, verb);
     if (!b) return undefined;

@@ -6,7 +6,7 @@
 // API state on its own terms (no scheduler plugin is called).
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
-import { RequiredNodeAffinity, labelSelectorAsSelector } from '../api/selector.js';
+import { labelSelectorAsSelector } from '../api/selector.js';
 import { checkAccessModes, claimClass, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
 import type { Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
@@ -23,6 +23,7 @@ import {
   podAffinityFailure,
   podRef,
   topologySpreadFailure,
+  volumeUsableFrom,
 } from './invariants.js';
 
 /** v1.DefaultSchedulerName: the schedulerName a pod without one gets. */
@@ -77,8 +78,6 @@ export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
 // ---------------------------------------------------------------------------------------------
 // Where a pod's claims let it go, judged on the API objects (no scheduler plugin is called)
 
-const LABEL_ZONES = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
-const LABEL_REGIONS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];
 
 function claimOf(pod: Pod, name: string, cluster: Cluster): PersistentVolumeClaim | undefined {
   return cluster.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', pod.metadata.namespace ?? 'default', name);
@@ -105,26 +104,6 @@ function couldBind(claim: PersistentVolumeClaim, pv: PersistentVolume): boolean 
   if (claim.spec.selector) {
     const sel = labelSelectorAsSelector(claim.spec.selector);
     if (!sel.ok || !sel.selector.matches(pv.metadata.labels)) return false;
-  }
-  return true;
-}
-
-/** Whether the volume can be used from the node: its required node affinity (volume_binding.go
- *  via CheckNodeAffinity) and its zone / region labels (volume_zone.go: a `__`-separated set the
- *  node's label must be in). */
-function volumeUsableFrom(pv: PersistentVolume, node: Node): boolean {
-  const required = pv.spec.nodeAffinity?.required;
-  if (required && !RequiredNodeAffinity.fromPod({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }).match({ name: node.metadata.name, labels: node.metadata.labels })) return false;
-  const labels = pv.metadata.labels;
-  if (labels) {
-    for (const keys of [LABEL_ZONES, LABEL_REGIONS]) {
-      for (const key of keys) {
-        const want = labels[key];
-        if (want === undefined) continue;
-        const have = node.metadata.labels?.[key] ?? node.metadata.labels?.[keys[0]!];
-        if (have === undefined || !want.split('__').includes(have)) return false;
-      }
-    }
   }
   return true;
 }

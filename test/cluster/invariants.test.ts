@@ -5,7 +5,7 @@
 // never acts on them when the simulation runs.
 import t from 'tap';
 import type { Store } from '../../src/api/store.js';
-import type { Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, Pod, PodSpec, PriorityClass, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
+import type { Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, PodSpec, PriorityClass, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import {
@@ -178,6 +178,28 @@ t.test('no-bind-to-failing-node', async (t) => {
     t.same(messages(c), []);
     bind(c.store, createPod(c.store, 'c', { spec: port(8080) }), 'n1');
     t.same(messages(c), ['no-bind-to-failing-node: Pod/default/c was bound to node n1, which already has host port TCP/8080 in use by Pod/default/a']);
+  });
+  t.test('a bound volume the node cannot use', async (t) => {
+    const c = newCluster([noBindToFailingNode]);
+    addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'a' } });
+    addNode(c.store, 'n2', { labels: { 'topology.kubernetes.io/zone': 'b' } });
+    const pinned = (name: string, zone: string): PersistentVolume => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name },
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [zone] }] }] } } },
+      status: { phase: 'Bound' },
+    });
+    const claim = (name: string, volumeName: string): PersistentVolumeClaim => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], volumeName, resources: { requests: { storage: '1Gi' } } }, status: { phase: 'Bound' } });
+    must(c.store.create(pinned('pv-b', 'b'), 'test'));
+    must(c.store.create(claim('data', 'pv-b'), 'test'));
+    must(c.store.create(claim('unbound', ''), 'test'));
+    const withClaim = (claimName: string): PodOptions => ({ spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName } }] } });
+    bind(c.store, createPod(c.store, 'ok', withClaim('data')), 'n2');
+    bind(c.store, createPod(c.store, 'unbound-claim', withClaim('unbound')), 'n1');
+    t.same(messages(c), [], 'the volume is usable from n2; an unbound claim is not judged');
+    bind(c.store, createPod(c.store, 'p', withClaim('data')), 'n1');
+    t.same(messages(c), ['no-bind-to-failing-node: Pod/default/p was bound to node n1, which cannot use PersistentVolume pv-b (bound to its claim data): volume node affinity / zone conflict']);
   });
 });
 

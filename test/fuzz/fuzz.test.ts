@@ -43,6 +43,7 @@ function fuzz(overrides: Partial<FuzzOptions> & Pick<FuzzOptions, 'scheduler'>):
 const CASES: Array<{ policy: string; invariant: string; invariants?: string[] }> = [
   { policy: 'ignore-taints', invariant: 'no-bind-to-failing-node' },
   { policy: 'ignore-node-selector', invariant: 'no-bind-to-failing-node' },
+  { policy: 'ignore-volume-topology', invariant: 'no-bind-to-failing-node' },
   { policy: 'ignore-host-ports', invariant: 'no-bind-to-failing-node' },
   { policy: 'ignore-topology-spread', invariant: 'topology-spread-respected' },
   { policy: 'ignore-inter-pod-affinity', invariant: 'pod-affinity-respected' },
