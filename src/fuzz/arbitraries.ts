@@ -147,7 +147,7 @@ export interface FuzzWorkload {
 }
 
 /** Storage features a run may switch on, drawn with the volume density after everything else. */
-export const STORAGE_FEATURES = ['readWriteMany', 'storageClasses', 'unboundClaims', 'volumeNodeAffinity'] as const;
+export const STORAGE_FEATURES = ['readWriteMany', 'storageClasses', 'unboundClaims', 'volumeNodeAffinity', 'waitForFirstConsumer'] as const;
 export type StorageFeature = (typeof STORAGE_FEATURES)[number];
 
 /** The StorageClass of the classed claims: pre-provisioned volumes only, as a cluster without a
@@ -209,7 +209,9 @@ export interface FuzzCase {
   workloads: FuzzWorkload[];
   events: FuzzEvent[];
   /** StorageClasses, pre-provisioned PersistentVolumes and the workloads' claims (created at
-   *  time 0, in this order, before the workloads). */
+   *  time 0, in this order, before the workloads). A class binds WaitForFirstConsumer (the
+   *  scheduler's VolumeBinding picks the volume) when the run's storage features say so,
+   *  Immediate (the PV controller does) otherwise. */
   storageClasses: string[];
   volumes: FuzzVolume[];
   claims: FuzzClaim[];
