@@ -298,12 +298,37 @@ function truncateMessage(message: string): string {
 /** isPodUpdated (pkg/scheduler/backend/queue/scheduling_queue.go): the pods differ once
  *  resourceVersion, generation and the status (but its resourceClaimStatuses) are set aside. */
 export function isPodUpdated(old: Pod, cur: Pod): boolean {
+  // A status write shares the spec and every metadata value but resourceVersion: settle it
+  // without serialising.
+  if (old.spec === cur.spec && claimStatusesOf(old) === claimStatusesOf(cur) && sameMetadataButVersion(old, cur) && sameOtherFields(old, cur)) return false;
   const strip = (p: Pod) => {
     const { resourceVersion: _rv, generation: _g, ...metadata } = p.metadata;
-    const claims = (p.status as { resourceClaimStatuses?: unknown } | undefined)?.resourceClaimStatuses;
+    const claims = claimStatusesOf(p);
     return JSON.stringify({ ...p, metadata, status: claims === undefined ? {} : { resourceClaimStatuses: claims } });
   };
   return strip(old) !== strip(cur);
+}
+
+function claimStatusesOf(p: Pod): unknown {
+  return (p.status as { resourceClaimStatuses?: unknown } | undefined)?.resourceClaimStatuses;
+}
+
+/** The same metadata values (by identity) but resourceVersion and generation. */
+function sameMetadataButVersion(a: Pod, b: Pod): boolean {
+  const ma = a.metadata as unknown as Record<string, unknown>;
+  const mb = b.metadata as unknown as Record<string, unknown>;
+  for (const k of Object.keys(ma)) if (k !== 'resourceVersion' && k !== 'generation' && ma[k] !== mb[k]) return false;
+  for (const k of Object.keys(mb)) if (k !== 'resourceVersion' && k !== 'generation' && !(k in ma) && mb[k] !== undefined) return false;
+  return true;
+}
+
+/** The same top-level fields (by identity) but metadata, spec and status. */
+function sameOtherFields(a: Pod, b: Pod): boolean {
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  for (const k of Object.keys(ra)) if (k !== 'metadata' && k !== 'spec' && k !== 'status' && ra[k] !== rb[k]) return false;
+  for (const k of Object.keys(rb)) if (k !== 'metadata' && k !== 'spec' && k !== 'status' && !(k in ra)) return false;
+  return true;
 }
 
 /** extractNodeConditionsChange: the conditions as a type → status map (order, heartbeat times

@@ -14,3 +14,14 @@ t.test('isPodUpdated', async (t) => {
   t.equal(isPodUpdated(base, { ...base, spec: { ...base.spec, tolerations: [{ key: 'k', operator: 'Exists' }] } }), true, 'a toleration');
   t.equal(isPodUpdated(base, { ...base, status: { ...base.status, resourceClaimStatuses: [{ name: 'c' }] } as Pod['status'] }), true, 'resourceClaimStatuses count');
 });
+
+t.test('isPodUpdated: shared parts are judged without serialising, the answer unchanged', async (t) => {
+  const base: Pod = { ...makePod('p'), metadata: { ...makePod('p').metadata, resourceVersion: '5' } };
+  const relabelled = { ...base, metadata: { ...base.metadata, resourceVersion: '6', labels: { ...base.metadata.labels, v: '2' } } };
+  t.equal(isPodUpdated(base, relabelled), true, 'same spec object, a metadata value differs');
+  const annotated = { ...base, metadata: { ...base.metadata, annotations: { a: 'b' } } };
+  t.equal(isPodUpdated(base, annotated), true, 'a metadata key added');
+  t.equal(isPodUpdated(annotated, base), true, 'a metadata key removed');
+  const sameText = { ...base, spec: JSON.parse(JSON.stringify(base.spec)) as Pod['spec'] };
+  t.equal(isPodUpdated(base, sameText), false, 'a copied but equal spec');
+});
