@@ -21,10 +21,11 @@
 // namespaceLabels, or the Namespace object) and its labels match. An empty selector ({}) matches
 // every namespace, a nil one none, as upstream.
 //
+// The queueing hints isSchedulableAfterPodChange / isSchedulableAfterNodeChange (plugin.go) are
+// modelled; the events are those registered with SchedulerQueueingHints on (v1.35's default: no
+// UpdateNodeTaint).
+//
 // Not modelled:
-//   - the queueing hints isSchedulableAfterPodChange / isSchedulableAfterNodeChange:
-//     eventsToRegister lists the events (with SchedulerQueueingHints on, v1.35's default: no
-//     UpdateNodeTaint); the queue decides without the hint functions;
 //   - Go's parallelizer (the per-node partial maps are merged in a fixed order here; the sums are
 //     order-independent anyway) and the SignPod (opportunistic batching) extension;
 //   - Go's runtime.Object argument plumbing: args arrive as the decoded pluginConfig object.
@@ -33,7 +34,8 @@ import { type LabelSelector, type Labels, NOTHING, type Selector, labelSelectorA
 import { Code, type MaybeStatus, SKIP, Status, asError } from '../framework/status.js';
 import {
   type AnyPlugin,
-  type ClusterEvent,
+  type ClusterEventWithHint,
+  type QueueingHint,
   type CycleState,
   type Handle,
   MAX_NODE_SCORE,
@@ -42,6 +44,7 @@ import {
   type PodInfo,
   type PreFilterResult,
 } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import { Decoder, goQuote } from './node_resources_fit.js';
 import * as names from './names.js';
 import { jsonKind } from './helper/json.js';
@@ -446,10 +449,10 @@ export class InterPodAffinity implements AnyPlugin {
   }
 
   /** With queueing hints on (the v1.35 default): Pod Add|UpdatePodLabel|Delete, Node Add|UpdateNodeLabel. */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'] },
-      { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] },
+      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'], queueingHintFn: isSchedulableAfterPodChange },
+      { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], queueingHintFn: isSchedulableAfterNodeChange },
     ];
   }
 
@@ -643,6 +646,66 @@ function satisfyPodAntiAffinity(s: PreFilterState, labels: Labels): boolean {
 }
 
 /** The registry's factory: pluginConfig args are decoded, defaulted and validated first. */
+// ---- Queueing hints (plugin.go) ---------------------------------------------------------------
+
+/** podMatchesAllAffinityTerms: there is at least one term and the pod matches every one (the
+ *  namespace labels are nil, as upstream passes them). */
+function podMatchesAllAffinityTerms(terms: readonly AffinityTerm[], pod: Pod): boolean {
+  if (terms.length === 0) return false;
+  for (const t of terms) if (!termMatches(t, pod, NO_LABELS)) return false;
+  return true;
+}
+
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** The pod's required affinity and anti-affinity terms (GetAffinityTerms), or the parse error. */
+function requiredTerms(pod: Pod): { terms: AffinityTerm[]; antiTerms: AffinityTerm[] } | Error {
+  const aff = pod.spec.affinity;
+  const terms = getAffinityTerms(pod, aff?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  if (terms.error !== undefined) return new Error(terms.error);
+  const antiTerms = getAffinityTerms(pod, aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  if (antiTerms.error !== undefined) return new Error(antiTerms.error);
+  return { terms: terms.terms, antiTerms: antiTerms.terms };
+}
+
+/**
+ * isSchedulableAfterPodChange: unbound pods never help. An update queues when the pod starts
+ * matching all affinity terms or stops matching all anti-affinity terms; an added pod queues when
+ * it matches all affinity terms; a deleted one when it matched all anti-affinity terms.
+ */
+export function isSchedulableAfterPodChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const { oldObj: originalPod, newObj: modifiedPod } = objs;
+  if ((modifiedPod !== undefined && !modifiedPod.spec.nodeName) || (originalPod !== undefined && !originalPod.spec.nodeName)) return 'QueueSkip';
+  const req = requiredTerms(pod);
+  if (req instanceof Error) return req;
+  const { terms, antiTerms } = req;
+  if (modifiedPod !== undefined && originalPod !== undefined) {
+    if (!podMatchesAllAffinityTerms(terms, originalPod) && podMatchesAllAffinityTerms(terms, modifiedPod)) return 'Queue';
+    if (podMatchesAllAffinityTerms(antiTerms, originalPod) && !podMatchesAllAffinityTerms(antiTerms, modifiedPod)) return 'Queue';
+    return 'QueueSkip';
+  }
+  if (modifiedPod !== undefined) return podMatchesAllAffinityTerms(terms, modifiedPod) ? 'Queue' : 'QueueSkip';
+  if (originalPod === undefined) return new Error('expected a pod in the event');
+  return podMatchesAllAffinityTerms(antiTerms, originalPod) ? 'Queue' : 'QueueSkip';
+}
+
+/** isSchedulableAfterNodeChange: Queue when the node carries the topology key of one of the
+ *  pod's required affinity or anti-affinity terms. */
+export function isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Node>('Node', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const modifiedNode = objs.newObj;
+  if (modifiedNode === undefined) return new Error('expected a node in the event');
+  const req = requiredTerms(pod);
+  if (req instanceof Error) return req;
+  const labels = modifiedNode.metadata.labels;
+  for (const t of req.terms) if (labelOf(labels, t.topologyKey) !== undefined) return 'Queue';
+  for (const t of req.antiTerms) if (labelOf(labels, t.topologyKey) !== undefined) return 'Queue';
+  return 'QueueSkip';
+}
+
 export function newInterPodAffinity(args: Record<string, unknown> | undefined, handle: Handle): AnyPlugin {
   const decoded = decodeInterPodAffinityArgs(args);
   if (decoded.errors.length > 0) throw new Error(decoded.errors.join('; '));
