@@ -29,7 +29,7 @@ import {
   validateArgs,
   validateInterPodAffinityArgs,
 } from '../../../src/scheduler/plugins/inter_pod_affinity.js';
-import { fakeHandle, makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Builders, after st.MakePod() and the literal v1.Pod / v1.Node of the Go tables
@@ -1116,9 +1116,9 @@ t.test('factory: newInterPodAffinity validates its args', async (t) => {
 });
 
 t.test('eventsToRegister (queueing hints on)', async (t) => {
-  t.same(plugin([]).eventsToRegister(), [
-    { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'] },
-    { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] },
+  t.strictSame(registrations(plugin([]).eventsToRegister()), [
+    { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'], hint: true },
+    { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], hint: true },
   ]);
 });
 

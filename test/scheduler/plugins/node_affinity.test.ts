@@ -15,7 +15,7 @@ import {
   newNodeAffinity,
   validateNodeAffinityArgs,
 } from '../../../src/scheduler/plugins/node_affinity.js';
-import { fakeHandle, makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 // Upstream builds pods as &v1.Pod{Spec: ...}; each row gets its own pod object (PodInfo is cached
 // per object), named after the row.
@@ -429,7 +429,7 @@ t.test('PreScore Skip only without any preferred terms', async (t) => {
 });
 
 t.test('eventsToRegister', async (t) => {
-  t.strictSame(new NodeAffinity().eventsToRegister(), [{ resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] }]);
+  t.strictSame(registrations(new NodeAffinity().eventsToRegister()), [{ resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], hint: true }]);
 });
 
 // pkg/scheduler/apis/config/validation/validation_pluginargs_test.go TestValidateNodeAffinityArgs.

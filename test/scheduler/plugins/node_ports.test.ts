@@ -3,7 +3,7 @@ import type { ContainerPort, Pod } from '../../../src/api/types.js';
 import { Code } from '../../../src/scheduler/framework/status.js';
 import { CycleState, type HostPort, NodeInfo, PodInfo } from '../../../src/scheduler/framework/types.js';
 import { ERR_REASON, NodePorts, checkConflict, fits, getHostPorts, newNodePorts } from '../../../src/scheduler/plugins/node_ports.js';
-import { makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 let seq = 0;
 /** newPod(host, "PROTO/IP/PORT"...): one container with those host ports, as node_ports_test.go builds it. */
@@ -206,8 +206,8 @@ t.test('getHostPorts: sidecar init containers first, hostPort 0 dropped, default
 });
 
 t.test('eventsToRegister (queueing hints on)', async (t) => {
-  t.same(new NodePorts().eventsToRegister(), [
-    { resource: 'Pod', actions: ['Delete'] },
-    { resource: 'Node', actions: ['Add'] },
+  t.strictSame(registrations(new NodePorts().eventsToRegister()), [
+    { resource: 'Pod', actions: ['Delete'], hint: true },
+    { resource: 'Node', actions: ['Add'], hint: false },
   ]);
 });

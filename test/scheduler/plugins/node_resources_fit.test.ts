@@ -19,7 +19,7 @@ import {
   validateFitArgs,
   validateNodeResourcesFitArgs,
 } from '../../../src/scheduler/plugins/node_resources_fit.js';
-import { fakeHandle, makeNode, makePod, runFilter } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, runFilter, registrations } from '../fixtures.js';
 
 const extendedResourceA = 'example.com/aaa';
 const extendedResourceB = 'example.com/bbb';
@@ -599,9 +599,9 @@ t.test('TestFitScore', async (t) => {
 // and InPlacePodVerticalScaling are both on: Pod Delete|UpdatePodScaleDown, Node
 // Add|UpdateNodeAllocatable (the QHint row's Node events plus the in-place row's Pod events).
 t.test('TestEventsToRegister', async (t) => {
-  t.same(fitPlugin().eventsToRegister(), [
-    { resource: 'Pod', actions: ['Delete', 'UpdatePodScaleDown'] },
-    { resource: 'Node', actions: ['Add', 'UpdateNodeAllocatable'] },
+  t.strictSame(registrations(fitPlugin().eventsToRegister()), [
+    { resource: 'Pod', actions: ['Delete', 'UpdatePodScaleDown'], hint: true },
+    { resource: 'Node', actions: ['Add', 'UpdateNodeAllocatable'], hint: true },
   ]);
 });
 

@@ -3,7 +3,7 @@ import type { Pod } from '../../../src/api/types.js';
 import { Code } from '../../../src/scheduler/framework/status.js';
 import { PodInfo } from '../../../src/scheduler/framework/types.js';
 import { SchedulingGates, newSchedulingGates } from '../../../src/scheduler/plugins/scheduling_gates.js';
-import { makePod } from '../fixtures.js';
+import { makePod, registrations } from '../fixtures.js';
 
 /** st.MakePod().Name(name).SchedulingGates(gates). */
 const gatedPod = (name: string, gates: string[]): Pod => makePod(name, { schedulingGates: gates.map((g) => ({ name: g })) });
@@ -43,5 +43,5 @@ t.test('empty list and single gate', async (t) => {
 });
 
 t.test('eventsToRegister (queueing hints on)', async (t) => {
-  t.same(new SchedulingGates().eventsToRegister(), [{ resource: 'Pod', actions: ['UpdatePodSchedulingGatesEliminated'] }]);
+  t.strictSame(registrations(new SchedulingGates().eventsToRegister()), [{ resource: 'Pod', actions: ['UpdatePodSchedulingGatesEliminated'], hint: true }]);
 });

@@ -7,7 +7,7 @@ import type { Taint, Toleration } from '../../../src/api/types.js';
 import { Code } from '../../../src/scheduler/framework/status.js';
 import { CycleState, MAX_NODE_SCORE, PodInfo } from '../../../src/scheduler/framework/types.js';
 import { ERR_REASON_NOT_MATCH, TaintToleration, newTaintToleration } from '../../../src/scheduler/plugins/taint_toleration.js';
-import { makeNode, makePod, nodeInfo, runFilter, runScore } from '../fixtures.js';
+import { makeNode, makePod, nodeInfo, runFilter, runScore, registrations } from '../fixtures.js';
 
 const nodeWithTaints = (name: string, taints: Taint[]) => nodeInfo(makeNode(name, {}, { taints }));
 const podWithTolerations = (name: string, tolerations: Toleration[]) => makePod(name, { tolerations });
@@ -218,8 +218,8 @@ t.test('Score without PreScore is an Error', async (t) => {
 });
 
 t.test('eventsToRegister', async (t) => {
-  t.strictSame(new TaintToleration().eventsToRegister(), [
-    { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'] },
-    { resource: 'Pod', actions: ['UpdatePodToleration'] },
+  t.strictSame(registrations(new TaintToleration().eventsToRegister()), [
+    { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'], hint: true },
+    { resource: 'Pod', actions: ['UpdatePodToleration'], hint: true },
   ]);
 });
