@@ -23,7 +23,8 @@
 //
 // The queueing hints isSchedulableAfterPodChange / isSchedulableAfterNodeChange (plugin.go) are
 // modelled; the events are those registered with SchedulerQueueingHints on (v1.35's default: no
-// UpdateNodeTaint).
+// UpdateNodeTaint). Deviation risk: only the v1.31 plugin.go was readable; the v1.35 rules were
+// completed from the v1.35 plugin_test.go tables (see the functions' comments).
 //
 // Not modelled:
 //   - Go's parallelizer (the per-node partial maps are merged in a fixed order here; the sums are
@@ -669,14 +670,19 @@ function requiredTerms(pod: Pod): { terms: AffinityTerm[]; antiTerms: AffinityTe
 }
 
 /**
- * isSchedulableAfterPodChange: unbound pods never help. An update queues when the pod starts
- * matching all affinity terms or stops matching all anti-affinity terms; an added pod queues when
- * it matches all affinity terms; a deleted one when it matched all anti-affinity terms.
+ * isSchedulableAfterPodChange. The stored v1.35 plugin.go could not be read; the rules below are
+ * those of the stored v1.35 plugin_test.go Test_isSchedulableAfterPodChange (every row holds) on
+ * top of the v1.31 function: an update of the pod itself queues; other unbound pods never help;
+ * an update queues when the pod starts matching all affinity terms or stops matching all
+ * anti-affinity terms; an added pod queues when it matches all affinity terms; a deleted pod
+ * queues when it matched all anti-affinity terms, or when one of its own required anti-affinity
+ * terms matched this pod (it was blocking it).
  */
 export function isSchedulableAfterPodChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
   const objs = asKind<Pod>('Pod', oldObj, newObj);
   if (objs instanceof Error) return objs;
   const { oldObj: originalPod, newObj: modifiedPod } = objs;
+  if (modifiedPod !== undefined && modifiedPod.metadata.uid === pod.metadata.uid) return 'Queue';
   if ((modifiedPod !== undefined && !modifiedPod.spec.nodeName) || (originalPod !== undefined && !originalPod.spec.nodeName)) return 'QueueSkip';
   const req = requiredTerms(pod);
   if (req instanceof Error) return req;
@@ -688,21 +694,39 @@ export function isSchedulableAfterPodChange(pod: Pod, oldObj: unknown, newObj: u
   }
   if (modifiedPod !== undefined) return podMatchesAllAffinityTerms(terms, modifiedPod) ? 'Queue' : 'QueueSkip';
   if (originalPod === undefined) return new Error('expected a pod in the event');
-  return podMatchesAllAffinityTerms(antiTerms, originalPod) ? 'Queue' : 'QueueSkip';
+  if (podMatchesAllAffinityTerms(antiTerms, originalPod)) return 'Queue';
+  // The deleted pod's own required anti-affinity may have kept this pod out.
+  const existing = requiredTerms(originalPod);
+  if (existing instanceof Error) return existing;
+  for (const t of existing.antiTerms) if (termMatches(t, pod, NO_LABELS)) return 'Queue';
+  return 'QueueSkip';
 }
 
-/** isSchedulableAfterNodeChange: Queue when the node carries the topology key of one of the
- *  pod's required affinity or anti-affinity terms. */
+/**
+ * isSchedulableAfterNodeChange. As for the pod hint, the rules are those of the stored v1.35
+ * plugin_test.go Test_isSchedulableAfterNodeChange: for an affinity term, the node (now) carries
+ * the topology key with a value it did not have before (or is new and carries it); for an
+ * anti-affinity term, an added node always queues, and an updated one queues when it had the key
+ * and the value changed or went away.
+ */
 export function isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
   const objs = asKind<Node>('Node', oldObj, newObj);
   if (objs instanceof Error) return objs;
-  const modifiedNode = objs.newObj;
+  const { oldObj: originalNode, newObj: modifiedNode } = objs;
   if (modifiedNode === undefined) return new Error('expected a node in the event');
   const req = requiredTerms(pod);
   if (req instanceof Error) return req;
   const labels = modifiedNode.metadata.labels;
-  for (const t of req.terms) if (labelOf(labels, t.topologyKey) !== undefined) return 'Queue';
-  for (const t of req.antiTerms) if (labelOf(labels, t.topologyKey) !== undefined) return 'Queue';
+  const oldLabels = originalNode?.metadata.labels;
+  for (const t of req.terms) {
+    const v = labelOf(labels, t.topologyKey);
+    if (v !== undefined && (originalNode === undefined || labelOf(oldLabels, t.topologyKey) !== v)) return 'Queue';
+  }
+  for (const t of req.antiTerms) {
+    if (originalNode === undefined) return 'Queue';
+    const was = labelOf(oldLabels, t.topologyKey);
+    if (was !== undefined && labelOf(labels, t.topologyKey) !== was) return 'Queue';
+  }
   return 'QueueSkip';
 }
 
