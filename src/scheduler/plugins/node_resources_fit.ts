@@ -563,10 +563,21 @@ export function isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: 
   const objs = asKind<Node>('Node', oldObj, newObj);
   if (objs instanceof Error) return objs;
   const { oldObj: originalNode, newObj: modifiedNode } = objs;
-  const req = computeFitRequest(PodInfo.of(pod), NO_IGNORED, NO_IGNORED);
-  if (modifiedNode === undefined || !fitsEmptyNode(req, allocatableOf(modifiedNode))) return 'QueueSkip';
+  // Leaving in the queue, since the pod won't fit into the modified node anyway.
+  if (!isFit(pod, modifiedNode)) return 'QueueSkip';
   if (originalNode === undefined) return 'Queue';
-  return haveAnyRequestedResourcesIncreased(req, allocatableOf(originalNode), allocatableOf(modifiedNode)) ? 'Queue' : 'QueueSkip';
+  return haveAnyRequestedResourcesIncreased(pod, originalNode, modifiedNode!) ? 'Queue' : 'QueueSkip';
+}
+
+/** isFit: whether the pod fits the node holding no pods (false without a node). */
+export function isFit(pod: Pod, node: Node | undefined): boolean {
+  if (node === undefined) return false;
+  return fitsEmptyNode(computeFitRequest(PodInfo.of(pod), NO_IGNORED, NO_IGNORED), allocatableOf(node));
+}
+
+/** haveAnyRequestedResourcesIncreased: the pod count, or an allocatable resource the pod requests, went up. */
+export function haveAnyRequestedResourcesIncreased(pod: Pod, originalNode: Node, modifiedNode: Node): boolean {
+  return requestedResourcesIncreased(computeFitRequest(PodInfo.of(pod), NO_IGNORED, NO_IGNORED), allocatableOf(originalNode), allocatableOf(modifiedNode));
 }
 
 /** NodeInfo.SetNode's Allocatable: status.allocatable (as the cache reads it). */
@@ -574,7 +585,7 @@ function allocatableOf(node: Node): Resource {
   return Resource.fromList(node.status.allocatable ?? node.status.capacity);
 }
 
-/** isFit: Fits on a NodeInfo holding only the node (no pods, nothing requested). */
+/** Fits on a NodeInfo holding only the node (no pods, nothing requested). */
 function fitsEmptyNode(req: FitRequest, alloc: Resource): boolean {
   if (1 > alloc.allowedPodNumber) return false;
   if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalarNames.length === 0) return true;
@@ -585,7 +596,7 @@ function fitsEmptyNode(req: FitRequest, alloc: Resource): boolean {
   return true;
 }
 
-function haveAnyRequestedResourcesIncreased(req: FitRequest, original: Resource, modified: Resource): boolean {
+function requestedResourcesIncreased(req: FitRequest, original: Resource, modified: Resource): boolean {
   if (modified.allowedPodNumber > original.allowedPodNumber) return true;
   if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalarNames.length === 0) return false;
   if ((req.milliCPU > 0 && modified.milliCPU > original.milliCPU) || (req.memory > 0 && modified.memory > original.memory) || (req.ephemeralStorage > 0 && modified.ephemeralStorage > original.ephemeralStorage)) return true;
