@@ -385,7 +385,8 @@ export function nodeUpdateActions(old: Node, cur: Node): ActionType[] {
   const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
   // nodeChangeExtracters, in upstream's order: spec.unschedulable, allocatable, labels, taints,
   // conditions, annotations (unschedulable and taints both give UpdateNodeTaint).
-  if ((old.spec.unschedulable ?? false) !== (cur.spec.unschedulable ?? false)) out.push('UpdateNodeTaint');
+  // extractNodeSpecUnschedulableChange: only a node that became schedulable (uncordon).
+  if ((old.spec.unschedulable ?? false) !== (cur.spec.unschedulable ?? false) && !cur.spec.unschedulable) out.push('UpdateNodeTaint');
   if (!sameResourceList(old.status.allocatable, cur.status.allocatable)) out.push('UpdateNodeAllocatable');
   if (!same(old.metadata.labels, cur.metadata.labels)) out.push('UpdateNodeLabel');
   if (!same(old.spec.taints, cur.spec.taints)) out.push('UpdateNodeTaint');

@@ -22,6 +22,8 @@ t.test('TestNodeSchedulingPropertiesChange', async (t) => {
   const rows: Array<{ name: string; newNode: Node; oldNode: Node; want: string[] }> = [
     { name: 'no specific changed applied', newNode: node((n) => (n.spec.unschedulable = false)), oldNode: node((n) => (n.spec.unschedulable = false)), want: [] },
     { name: 'only node spec unavailable changed', newNode: node((n) => (n.spec.unschedulable = false)), oldNode: node((n) => (n.spec.unschedulable = true)), want: ['UpdateNodeTaint'] },
+    // events.go extractNodeSpecUnschedulableChange: `!newNode.Spec.Unschedulable` — a cordon is no event.
+    { name: '(kubedrill) node cordoned', newNode: node((n) => (n.spec.unschedulable = true)), oldNode: node((n) => (n.spec.unschedulable = false)), want: [] },
     {
       name: 'only node allocatable changed',
       newNode: node((n) => (n.status.allocatable = { cpu: '1000m', memory: '100m', 'example.com/foo': '1' })),
