@@ -18,6 +18,8 @@ export interface Diagnosis {
   /** Status for nodes not in nodeToStatus (set when PreFilter rejects or narrows the node set). */
   absentNodesStatus: Status | null;
   unschedulablePlugins: Set<string>;
+  /** Plugins whose rejection was Pending (upstream Diagnosis.PendingPlugins). */
+  pendingPlugins: Set<string>;
   preFilterMsg: string;
   postFilterMsg: string;
 }
@@ -37,12 +39,14 @@ export interface HostSelector {
 }
 
 export function newDiagnosis(): Diagnosis {
-  return { nodeToStatus: new Map(), absentNodesStatus: null, unschedulablePlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
+  return { nodeToStatus: new Map(), absentNodesStatus: null, unschedulablePlugins: new Set(), pendingPlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
 }
 
 function addPluginStatus(d: Diagnosis, s: Status): void {
   if (s.plugin === '') return;
   if (s.isRejected()) for (const p of s.plugin.split(',')) d.unschedulablePlugins.add(p);
+  // pkg/scheduler/framework/types.go Diagnosis.AddPluginStatus: Pending also goes to PendingPlugins.
+  if (s.code === Code.Pending) for (const p of s.plugin.split(',')) d.pendingPlugins.add(p);
 }
 
 /** numFeasibleNodesToFind: all nodes below 100; else the (adaptive) percentage, at least 100. */

@@ -13,7 +13,7 @@ import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInf
 import { SchedulerCache } from './cache.js';
 import { DEFAULT_SCHEDULER_NAME, type ProfileConfig, buildFramework } from './profile.js';
 import { Nominator } from './nominator.js';
-import { SchedulingQueue } from './queue.js';
+import { type EventsByPlugin, SchedulingQueue } from './queue.js';
 import { type Diagnosis, type HostSelector, type ScheduleResult, fitErrorMessage, schedulePod } from './schedule_one.js';
 import type { ActionType } from './framework/types.js';
 
@@ -66,13 +66,15 @@ export class Scheduler {
       this.frameworks.set(name, ref.fwk);
     }
     const first = this.frameworks.values().next().value as Framework;
-    const eventsByPlugin = new Map<string, readonly import('./framework/types.js').ClusterEvent[]>();
-    for (const f of this.frameworks.values()) for (const [k, v] of f.eventsByPlugin()) eventsByPlugin.set(k, v);
+    // buildQueueingHintMap: each profile's plugins' registrations with their hints.
+    const eventsByProfile = new Map<string, EventsByPlugin>();
+    for (const [name, f] of this.frameworks) eventsByProfile.set(name, f.eventsByPlugin());
     this.queue = new SchedulingQueue(
       (a, b) => first.less(a, b),
       { nowMs: () => sim.nowMs, at: (t, fn) => sim.at(t, COMPONENT, fn) },
       { initialBackoffMs: options.initialBackoffMs, maxBackoffMs: options.maxBackoffMs, maxInUnschedulableMs: options.maxInUnschedulableMs },
-      eventsByPlugin,
+      eventsByProfile,
+      DEFAULT_SCHEDULER_NAME,
     );
     this.queue.onActive = () => this.wake();
     this.selector = { nextStartNodeIndex: 0, percentageOfNodesToScore: options.percentageOfNodesToScore, rng: sim.stream('scheduler/select-host'), nominated: this.nominator };
@@ -155,14 +157,19 @@ export class Scheduler {
 
   // ---- event handlers (pkg/scheduler/eventhandlers.go) -------------------------------------
 
+  // The queue gets each event's old and new objects for the plugins' QueueingHints; with hints on
+  // (the v1.35 default) no preCheck narrows node events (preCheckForNode returns nil) and assigned
+  // pod events go to MoveAllToActiveOrBackoffQueue, not AssignedPodAdded/Updated.
   private onNode(ev: WatchEvent<Node>): void {
     if (ev.type === 'DELETED') {
+      // deleteNodeFromCache: the queue hears of it before the cache forgets the node.
+      this.queue.onClusterEvent('Node', 'Delete', ev.object, undefined);
       this.cache.removeNode(ev.object.metadata.name);
       return;
     }
     this.cache.addOrUpdateNode(ev.object);
-    if (ev.type === 'ADDED') this.queue.onClusterEvent('Node', 'Add');
-    else for (const action of nodeUpdateActions(ev.old!, ev.object)) this.queue.onClusterEvent('Node', action);
+    if (ev.type === 'ADDED') this.queue.onClusterEvent('Node', 'Add', undefined, ev.object);
+    else for (const action of nodeUpdateActions(ev.old!, ev.object)) this.queue.onClusterEvent('Node', action, ev.old, ev.object);
   }
 
   private onPod(ev: WatchEvent<Pod>): void {
@@ -176,24 +183,33 @@ export class Scheduler {
     if (assigned) {
       this.queue.delete(info.key);
       this.cache.addPod(pod);
-      if (!wasAssigned) this.queue.onClusterEvent('AssignedPod', 'Add');
-      else if (JSON.stringify(ev.old!.metadata.labels) !== JSON.stringify(pod.metadata.labels)) this.queue.onClusterEvent('AssignedPod', 'UpdatePodLabel');
+      if (!wasAssigned) this.queue.onClusterEvent('AssignedPod', 'Add', undefined, pod);
+      else for (const action of podUpdateActions(ev.old!, pod)) this.queue.onClusterEvent('AssignedPod', action, ev.old, pod);
       return;
     }
     if (wasAssigned || this.cache.hasPod(info.key)) {
       this.cache.removePod(info.key);
-      this.queue.onClusterEvent('AssignedPod', 'Delete');
+      this.queue.onClusterEvent('AssignedPod', 'Delete', ev.type === 'DELETED' ? pod : (ev.old ?? pod), undefined);
       return;
     }
     if (ev.type === 'DELETED' || podIsTerminal(pod) || pod.spec.nodeName) {
       this.queue.delete(info.key);
+      // deletePodFromSchedulingQueue: a deleted pod that had a nominated node may unblock pods of
+      // lower or equal priority (they counted it as if assigned there).
+      if (ev.type === 'DELETED' && pod.status.nominatedNodeName) this.queue.onClusterEvent('AssignedPod', 'Delete', pod, undefined, lowerOrEqualPriority(pod));
       return;
     }
     const fwk = this.frameworks.get(pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME);
     if (!fwk || pod.metadata.deletionTimestamp !== undefined) return;
     const gated = fwk.runPreEnqueue(info) !== null;
     if (ev.type === 'ADDED') this.queue.add(info, gated);
-    else this.queue.update(info, gated, ev.old === undefined || isPodUpdated(ev.old, pod));
+    else {
+      const old = ev.old!;
+      this.queue.update(info, gated, old, podUpdateActions(old, pod));
+      // updatePodInSchedulingQueue: hasNominatedNodeNameChanged is treated as the pod's deletion
+      // from its old nominated node, for pods of lower or equal priority.
+      if (old.status.nominatedNodeName && old.status.nominatedNodeName !== pod.status.nominatedNodeName) this.queue.onClusterEvent('AssignedPod', 'Delete', old, undefined, lowerOrEqualPriority(old));
+    }
   }
 
   // ---- the scheduling cycle ------------------------------------------------------------------
@@ -226,7 +242,7 @@ export class Scheduler {
       if (pf.status !== null) diagnosis.postFilterMsg = pf.status.message();
       nominated = pf.nominatedNodeName;
     }
-    this.handleFailure(q, REASON_UNSCHEDULABLE, fitErrorMessage(numAllNodes, diagnosis), diagnosis.unschedulablePlugins, false, nominated);
+    this.handleFailure(q, REASON_UNSCHEDULABLE, fitErrorMessage(numAllNodes, diagnosis), diagnosis.unschedulablePlugins, false, nominated, diagnosis.pendingPlugins);
   }
 
   private assumeAndBind(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string): void {
@@ -267,11 +283,11 @@ export class Scheduler {
   }
 
   /** handleSchedulingFailure: event, condition, nomination, requeue. */
-  private handleFailure(q: QueuedPodInfo, reason: string, message: string, plugins: Set<string>, isError: boolean, nominated: string | undefined): void {
+  private handleFailure(q: QueuedPodInfo, reason: string, message: string, plugins: Set<string>, isError: boolean, nominated: string | undefined, pendingPlugins?: Set<string>): void {
     this.failedAttempts++;
     const msg = truncateMessage(message);
     if (nominated !== undefined) this.nominator.set(q.podInfo, nominated || undefined);
-    this.queue.addUnschedulable(q, plugins, isError);
+    this.queue.addUnschedulable(q, plugins, isError, pendingPlugins);
     const current = this.store.get<Pod>('Pod', q.podInfo.pod.metadata.namespace, q.podInfo.pod.metadata.name);
     if (!current || current.spec.nodeName) return;
     this.events.record(current, 'Warning', 'FailedScheduling', msg, COMPONENT);
@@ -293,42 +309,6 @@ function truncateMessage(message: string): string {
   if (message.length <= NOTE_LENGTH_LIMIT) return message;
   const suffix = ' ...';
   return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
-}
-
-/** isPodUpdated (pkg/scheduler/backend/queue/scheduling_queue.go): the pods differ once
- *  resourceVersion, generation and the status (but its resourceClaimStatuses) are set aside. */
-export function isPodUpdated(old: Pod, cur: Pod): boolean {
-  // A status write shares the spec and every metadata value but resourceVersion: settle it
-  // without serialising.
-  if (old.spec === cur.spec && claimStatusesOf(old) === claimStatusesOf(cur) && sameMetadataButVersion(old, cur) && sameOtherFields(old, cur)) return false;
-  const strip = (p: Pod) => {
-    const { resourceVersion: _rv, generation: _g, ...metadata } = p.metadata;
-    const claims = claimStatusesOf(p);
-    return JSON.stringify({ ...p, metadata, status: claims === undefined ? {} : { resourceClaimStatuses: claims } });
-  };
-  return strip(old) !== strip(cur);
-}
-
-function claimStatusesOf(p: Pod): unknown {
-  return (p.status as { resourceClaimStatuses?: unknown } | undefined)?.resourceClaimStatuses;
-}
-
-/** The same metadata values (by identity) but resourceVersion and generation. */
-function sameMetadataButVersion(a: Pod, b: Pod): boolean {
-  const ma = a.metadata as unknown as Record<string, unknown>;
-  const mb = b.metadata as unknown as Record<string, unknown>;
-  for (const k of Object.keys(ma)) if (k !== 'resourceVersion' && k !== 'generation' && ma[k] !== mb[k]) return false;
-  for (const k of Object.keys(mb)) if (k !== 'resourceVersion' && k !== 'generation' && !(k in ma) && mb[k] !== undefined) return false;
-  return true;
-}
-
-/** The same top-level fields (by identity) but metadata, spec and status. */
-function sameOtherFields(a: Pod, b: Pod): boolean {
-  const ra = a as unknown as Record<string, unknown>;
-  const rb = b as unknown as Record<string, unknown>;
-  for (const k of Object.keys(ra)) if (k !== 'metadata' && k !== 'spec' && k !== 'status' && ra[k] !== rb[k]) return false;
-  for (const k of Object.keys(rb)) if (k !== 'metadata' && k !== 'spec' && k !== 'status' && !(k in ra)) return false;
-  return true;
 }
 
 /** extractNodeConditionsChange: the conditions as a type → status map (order, heartbeat times
@@ -364,6 +344,48 @@ function sameResourceList(x: Readonly<Record<string, unknown>> | undefined, y: R
   return true;
 }
 
+/** getLEPriorityPreCheck (pkg/scheduler/eventhandlers.go): pods of lower or equal priority. */
+function lowerOrEqualPriority(pod: Pod): (p: Pod) => boolean {
+  const priority = pod.spec.priority ?? 0;
+  return (p) => (p.spec.priority ?? 0) <= priority;
+}
+
+/** equality.Semantic.DeepEqual of two label maps: a nil map equals an empty one. */
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || a![k] !== b![k]) return false;
+  return true;
+}
+
+/**
+ * The pod update's ActionTypes (pkg/scheduler/framework/events.go PodSchedulingPropertiesChange,
+ * v1.35), in upstream's extractor order: labels, scale-down of a request, scheduling gates all
+ * removed, a toleration count change; none of them → the general Update. DRA's generated claim
+ * statuses are not modelled.
+ */
+export function podUpdateActions(old: Pod, cur: Pod): ActionType[] {
+  const out: ActionType[] = [];
+  if (!sameLabels(old.metadata.labels, cur.metadata.labels)) out.push('UpdatePodLabel');
+  if (podScaledDown(old, cur)) out.push('UpdatePodScaleDown');
+  if ((cur.spec.schedulingGates?.length ?? 0) === 0 && (old.spec.schedulingGates?.length ?? 0) !== 0) out.push('UpdatePodSchedulingGatesEliminated');
+  if ((cur.spec.tolerations?.length ?? 0) !== (old.spec.tolerations?.length ?? 0)) out.push('UpdatePodToleration');
+  if (out.length === 0) out.push('Update');
+  return out;
+}
+
+/** extractPodScaleDown: some request of the old pod is lower (or gone) in the new one. The
+ *  requests are the container aggregate (PodInfo.requests); a resource absent from both reads 0. */
+function podScaledDown(old: Pod, cur: Pod): boolean {
+  if (old.spec.containers === cur.spec.containers && old.spec.initContainers === cur.spec.initContainers && old.spec.overhead === cur.spec.overhead) return false;
+  const a = PodInfo.of(old).requests;
+  const b = PodInfo.of(cur).requests;
+  if (a.milliCPU > b.milliCPU || a.memory > b.memory || a.ephemeralStorage > b.ephemeralStorage) return true;
+  for (const [name, v] of a.scalar ?? []) if (v > b.getScalar(name)) return true;
+  return false;
+}
+
 /** The node update's ActionTypes (pkg/scheduler/framework/events.go NodeSchedulingPropertiesChange, v1.35). */
 export function nodeUpdateActions(old: Node, cur: Node): ActionType[] {
   const out: ActionType[] = [];
@@ -372,7 +394,8 @@ export function nodeUpdateActions(old: Node, cur: Node): ActionType[] {
   const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
   // nodeChangeExtracters, in upstream's order: spec.unschedulable, allocatable, labels, taints,
   // conditions, annotations (unschedulable and taints both give UpdateNodeTaint).
-  if ((old.spec.unschedulable ?? false) !== (cur.spec.unschedulable ?? false)) out.push('UpdateNodeTaint');
+  // extractNodeSpecUnschedulableChange: only a node that became schedulable (uncordon).
+  if ((old.spec.unschedulable ?? false) !== (cur.spec.unschedulable ?? false) && !cur.spec.unschedulable) out.push('UpdateNodeTaint');
   if (!sameResourceList(old.status.allocatable, cur.status.allocatable)) out.push('UpdateNodeAllocatable');
   if (!same(old.metadata.labels, cur.metadata.labels)) out.push('UpdateNodeLabel');
   if (!same(old.spec.taints, cur.spec.taints)) out.push('UpdateNodeTaint');

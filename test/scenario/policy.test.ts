@@ -319,3 +319,15 @@ t.test('errors are LoadErrors', async (t) => {
   const e = (r as { errors: LoadError[] }).errors[0]!;
   t.same(e, { file: join(dir, 's.yaml'), line: 6, column: 27, path: 'cluster.scheduler.podMaxBackoffSeconds', message: 'Invalid value: 0: must be greater than or equal to PodInitialBackoffSeconds' });
 });
+
+t.test("a custom plugin's queueingHintFn reaches the queue unchanged (docs/custom-plugins.md)", async (t) => {
+  const seen: unknown[] = [];
+  const p = adaptPlugin('Hinted', {
+    filter: () => null,
+    eventsToRegister: () => [{ resource: 'Node', actions: ['Add'], queueingHintFn: (_pod: unknown, oldObj: unknown, newObj: unknown) => (seen.push([oldObj, newObj]), 'QueueSkip') }],
+  });
+  const regs = p.eventsToRegister!();
+  t.equal(regs.length, 1);
+  t.equal(regs[0]!.queueingHintFn!({} as never, undefined, 'n'), 'QueueSkip');
+  t.same(seen, [[undefined, 'n']]);
+});

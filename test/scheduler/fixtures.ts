@@ -3,7 +3,7 @@
 import { Prng } from '../../src/engine/prng.js';
 import type { AnyObject, Container, Node, Pod, PodSpec, ResourceList } from '../../src/api/types.js';
 import { Code, type MaybeStatus, type Status } from '../../src/scheduler/framework/status.js';
-import { type AnyPlugin, CycleState, type Handle, NodeInfo, type NodeLister, type NodeScore, PodInfo } from '../../src/scheduler/framework/types.js';
+import { type AnyPlugin, type ClusterEventWithHint, CycleState, type Handle, NodeInfo, type NodeLister, type NodeScore, PodInfo } from '../../src/scheduler/framework/types.js';
 
 export function makePod(name: string, spec: Partial<PodSpec> = {}, meta: Partial<Pod['metadata']> = {}): Pod {
   return {
@@ -113,4 +113,10 @@ export function runScore(plugin: AnyPlugin, pod: Pod, nodes: NodeInfo[]): { scor
     if (s !== null && s.code !== Code.Success) return { scores, status: s };
   }
   return { scores, status: null };
+}
+
+/** A plugin's event registrations as upstream's EventsToRegister tests compare them: resource,
+ *  actions, and whether a QueueingHintFn is set (hint: false stands for a nil QueueingHintFn). */
+export function registrations(events: readonly ClusterEventWithHint[]): Array<{ resource: string; actions: readonly string[]; hint: boolean }> {
+  return events.map((e) => ({ resource: e.resource, actions: e.actions, hint: typeof e.queueingHintFn === 'function' }));
 }

@@ -4,8 +4,8 @@
 // update each), plus the semantic-equality rules of extractNodeAllocatableChange.
 import t from 'tap';
 import type { Node, NodeCondition } from '../../src/api/types.js';
-import { nodeUpdateActions } from '../../src/scheduler/scheduler.js';
-import { makeNode } from './fixtures.js';
+import { nodeUpdateActions, podUpdateActions } from '../../src/scheduler/scheduler.js';
+import { makeNode, makePod } from './fixtures.js';
 
 /** st.MakeNode(): a node with no labels, taints, conditions or capacity. */
 function node(edit: (n: Node) => void = () => {}): Node {
@@ -22,6 +22,8 @@ t.test('TestNodeSchedulingPropertiesChange', async (t) => {
   const rows: Array<{ name: string; newNode: Node; oldNode: Node; want: string[] }> = [
     { name: 'no specific changed applied', newNode: node((n) => (n.spec.unschedulable = false)), oldNode: node((n) => (n.spec.unschedulable = false)), want: [] },
     { name: 'only node spec unavailable changed', newNode: node((n) => (n.spec.unschedulable = false)), oldNode: node((n) => (n.spec.unschedulable = true)), want: ['UpdateNodeTaint'] },
+    // events.go extractNodeSpecUnschedulableChange: `!newNode.Spec.Unschedulable` — a cordon is no event.
+    { name: '(kubedrill) node cordoned', newNode: node((n) => (n.spec.unschedulable = true)), oldNode: node((n) => (n.spec.unschedulable = false)), want: [] },
     {
       name: 'only node allocatable changed',
       newNode: node((n) => (n.status.allocatable = { cpu: '1000m', memory: '100m', 'example.com/foo': '1' })),
@@ -90,4 +92,22 @@ t.test('allocatable is compared by quantity value, and no list is an empty list'
     n.spec.unschedulable = false;
     n.spec.taints = [{ key: 'k', effect: 'NoSchedule' }];
   })), ['UpdateNodeTaint', 'UpdateNodeTaint'], 'unschedulable and taints both changed: two events, as upstream');
+});
+
+// Pod updates: pkg/scheduler/framework/events.go PodSchedulingPropertiesChange (v1.35), rule by
+// rule (no stored events_test.go table for it was found): labels, a request scaled down, all
+// scheduling gates removed, a toleration count change, in that order; none → the general Update.
+t.test('PodSchedulingPropertiesChange', async (t) => {
+  const base = makePod('p', { containers: [{ name: 'c', image: 'img', resources: { requests: { cpu: '2', memory: '1Gi' } } }], schedulingGates: [{ name: 'g' }] }, { labels: { a: '1' } });
+  const withReq = (cpu: string) => ({ ...base, spec: { ...base.spec, containers: [{ name: 'c', image: 'img', resources: { requests: { cpu, memory: '1Gi' } } }] } });
+  t.same(podUpdateActions(base, { ...base, status: { phase: 'Pending' } }), ['Update'], 'a status change only');
+  t.same(podUpdateActions(base, { ...base, metadata: { ...base.metadata, labels: { a: '2' } } }), ['UpdatePodLabel']);
+  t.same(podUpdateActions({ ...base, metadata: { ...base.metadata, labels: {} } }, { ...base, metadata: { ...base.metadata, labels: undefined } }), ['Update'], 'nil and empty labels are equal');
+  t.same(podUpdateActions(base, withReq('1')), ['UpdatePodScaleDown']);
+  t.same(podUpdateActions(base, withReq('3')), ['Update'], 'a scale-up is no event');
+  t.same(podUpdateActions(base, { ...base, spec: { ...base.spec, schedulingGates: [] } }), ['UpdatePodSchedulingGatesEliminated']);
+  t.same(podUpdateActions(base, { ...base, spec: { ...base.spec, tolerations: [{ key: 'k', operator: 'Exists' }] } }), ['UpdatePodToleration']);
+  const all = { ...withReq('1'), metadata: { ...base.metadata, labels: { b: '1' } } };
+  all.spec = { ...all.spec, schedulingGates: [], tolerations: [{ key: 'k', operator: 'Exists' }] };
+  t.same(podUpdateActions(base, all), ['UpdatePodLabel', 'UpdatePodScaleDown', 'UpdatePodSchedulingGatesEliminated', 'UpdatePodToleration'], "upstream's extractor order");
 });

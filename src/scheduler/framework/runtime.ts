@@ -5,7 +5,7 @@ import { Code, type MaybeStatus, Status, asError } from './status.js';
 import {
   type AnyPlugin,
   type BindPlugin,
-  type ClusterEvent,
+  type ClusterEventWithHint,
   type CycleState,
   type FilterPlugin,
   MAX_NODE_SCORE,
@@ -196,8 +196,8 @@ export class Framework {
   }
 
   /** Events each plugin registered, for moving unschedulable pods back (queueing). */
-  eventsByPlugin(): Map<string, readonly ClusterEvent[]> {
-    const m = new Map<string, readonly ClusterEvent[]>();
+  eventsByPlugin(): Map<string, readonly ClusterEventWithHint[]> {
+    const m = new Map<string, readonly ClusterEventWithHint[]>();
     for (const [name, p] of this.plugins) if (p.eventsToRegister) m.set(name, p.eventsToRegister());
     return m;
   }

@@ -395,6 +395,9 @@ export interface QueuedPodInfo {
   attempts: number;
   /** Plugins that rejected it in its last attempt. */
   unschedulablePlugins: Set<string>;
+  /** Plugins that returned Pending in its last attempt (upstream QueuedPodInfo.PendingPlugins):
+   *  a Queue hint from one of them skips backoff. */
+  pendingPlugins: Set<string>;
   /** Attempts that failed because of an internal error back off the same way. */
   backoffExpiryMs: number;
 }
@@ -415,8 +418,30 @@ export interface ClusterEvent {
   actions: readonly ActionType[];
 }
 
+/**
+ * A QueueingHint (upstream fwk.QueueingHint): whether a cluster event may make a pod that the
+ * plugin rejected schedulable. QueueSkip keeps the pod in unschedulablePods.
+ */
+export type QueueingHint = 'Queue' | 'QueueSkip';
+
+/**
+ * A QueueingHintFn (upstream fwk.QueueingHintFn): called for a pod the plugin rejected, with the
+ * event's old and new objects (old undefined for Add, new undefined for Delete). Returning an
+ * Error, or throwing, means Queue, as upstream's (hint, err) with err != nil
+ * (scheduling_queue.go isPodWorthRequeuing).
+ */
+export type QueueingHintFn = (pod: Pod, oldObj: unknown, newObj: unknown) => QueueingHint | Error;
+
+/**
+ * An event registration (upstream fwk.ClusterEventWithHint). Without queueingHintFn the event
+ * always queues the pod (upstream's nil QueueingHintFn: defaultQueueingHintFn returns Queue).
+ */
+export interface ClusterEventWithHint extends ClusterEvent {
+  queueingHintFn?: QueueingHintFn;
+}
+
 export interface EnqueueExtensions {
-  eventsToRegister(): readonly ClusterEvent[];
+  eventsToRegister(): readonly ClusterEventWithHint[];
 }
 
 export type AnyPlugin = Plugin &

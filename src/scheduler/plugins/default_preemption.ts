@@ -10,6 +10,8 @@
 // run in order (upstream: in parallel); ties left by pickOneNodeForPreemption go to the first
 // candidate in dry-run order (upstream: Go map order); victims are deleted at once (upstream,
 // with SchedulerAsyncPreemption, in a goroutine that blocks the pod in PreEnqueue meanwhile).
+// Hence no PreEnqueue and no eventsToRegister: upstream registers Pod Delete (with the hint
+// isPodSchedulableAfterPodDeletion) only for that PreEnqueue rejection.
 import { disruptionsAllowed, pdbCovers } from '../../api/pdb.js';
 import type { Pod, PodDisruptionBudget } from '../../api/types.js';
 import { Code, type MaybeStatus, Status, asError } from '../framework/status.js';

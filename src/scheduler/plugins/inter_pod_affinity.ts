@@ -21,10 +21,12 @@
 // namespaceLabels, or the Namespace object) and its labels match. An empty selector ({}) matches
 // every namespace, a nil one none, as upstream.
 //
+// The queueing hints isSchedulableAfterPodChange / isSchedulableAfterNodeChange (plugin.go) are
+// modelled; the events are those registered with SchedulerQueueingHints on (v1.35's default: no
+// UpdateNodeTaint). Deviation risk: only the v1.31 plugin.go was readable; the v1.35 rules were
+// completed from the v1.35 plugin_test.go tables (see the functions' comments).
+//
 // Not modelled:
-//   - the queueing hints isSchedulableAfterPodChange / isSchedulableAfterNodeChange:
-//     eventsToRegister lists the events (with SchedulerQueueingHints on, v1.35's default: no
-//     UpdateNodeTaint); the queue decides without the hint functions;
 //   - Go's parallelizer (the per-node partial maps are merged in a fixed order here; the sums are
 //     order-independent anyway) and the SignPod (opportunistic batching) extension;
 //   - Go's runtime.Object argument plumbing: args arrive as the decoded pluginConfig object.
@@ -33,7 +35,8 @@ import { type LabelSelector, type Labels, NOTHING, type Selector, labelSelectorA
 import { Code, type MaybeStatus, SKIP, Status, asError } from '../framework/status.js';
 import {
   type AnyPlugin,
-  type ClusterEvent,
+  type ClusterEventWithHint,
+  type QueueingHint,
   type CycleState,
   type Handle,
   MAX_NODE_SCORE,
@@ -42,6 +45,7 @@ import {
   type PodInfo,
   type PreFilterResult,
 } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import { Decoder, goQuote } from './node_resources_fit.js';
 import * as names from './names.js';
 import { jsonKind } from './helper/json.js';
@@ -446,10 +450,10 @@ export class InterPodAffinity implements AnyPlugin {
   }
 
   /** With queueing hints on (the v1.35 default): Pod Add|UpdatePodLabel|Delete, Node Add|UpdateNodeLabel. */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'] },
-      { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] },
+      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'], queueingHintFn: isSchedulableAfterPodChange },
+      { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], queueingHintFn: isSchedulableAfterNodeChange },
     ];
   }
 
@@ -643,6 +647,89 @@ function satisfyPodAntiAffinity(s: PreFilterState, labels: Labels): boolean {
 }
 
 /** The registry's factory: pluginConfig args are decoded, defaulted and validated first. */
+// ---- Queueing hints (plugin.go) ---------------------------------------------------------------
+
+/** podMatchesAllAffinityTerms: there is at least one term and the pod matches every one (the
+ *  namespace labels are nil, as upstream passes them). */
+function podMatchesAllAffinityTerms(terms: readonly AffinityTerm[], pod: Pod): boolean {
+  if (terms.length === 0) return false;
+  for (const t of terms) if (!termMatches(t, pod, NO_LABELS)) return false;
+  return true;
+}
+
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** The pod's required affinity and anti-affinity terms (GetAffinityTerms), or the parse error. */
+function requiredTerms(pod: Pod): { terms: AffinityTerm[]; antiTerms: AffinityTerm[] } | Error {
+  const aff = pod.spec.affinity;
+  const terms = getAffinityTerms(pod, aff?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  if (terms.error !== undefined) return new Error(terms.error);
+  const antiTerms = getAffinityTerms(pod, aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution);
+  if (antiTerms.error !== undefined) return new Error(antiTerms.error);
+  return { terms: terms.terms, antiTerms: antiTerms.terms };
+}
+
+/**
+ * isSchedulableAfterPodChange. The stored v1.35 plugin.go could not be read; the rules below are
+ * those of the stored v1.35 plugin_test.go Test_isSchedulableAfterPodChange (every row holds) on
+ * top of the v1.31 function: an update of the pod itself queues; other unbound pods never help;
+ * an update queues when the pod starts matching all affinity terms or stops matching all
+ * anti-affinity terms; an added pod queues when it matches all affinity terms; a deleted pod
+ * queues when it matched all anti-affinity terms, or when one of its own required anti-affinity
+ * terms matched this pod (it was blocking it).
+ */
+export function isSchedulableAfterPodChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const { oldObj: originalPod, newObj: modifiedPod } = objs;
+  if (modifiedPod !== undefined && modifiedPod.metadata.uid === pod.metadata.uid) return 'Queue';
+  if ((modifiedPod !== undefined && !modifiedPod.spec.nodeName) || (originalPod !== undefined && !originalPod.spec.nodeName)) return 'QueueSkip';
+  const req = requiredTerms(pod);
+  if (req instanceof Error) return req;
+  const { terms, antiTerms } = req;
+  if (modifiedPod !== undefined && originalPod !== undefined) {
+    if (!podMatchesAllAffinityTerms(terms, originalPod) && podMatchesAllAffinityTerms(terms, modifiedPod)) return 'Queue';
+    if (podMatchesAllAffinityTerms(antiTerms, originalPod) && !podMatchesAllAffinityTerms(antiTerms, modifiedPod)) return 'Queue';
+    return 'QueueSkip';
+  }
+  if (modifiedPod !== undefined) return podMatchesAllAffinityTerms(terms, modifiedPod) ? 'Queue' : 'QueueSkip';
+  if (originalPod === undefined) return new Error('expected a pod in the event');
+  if (podMatchesAllAffinityTerms(antiTerms, originalPod)) return 'Queue';
+  // The deleted pod's own required anti-affinity may have kept this pod out.
+  const existing = requiredTerms(originalPod);
+  if (existing instanceof Error) return existing;
+  for (const t of existing.antiTerms) if (termMatches(t, pod, NO_LABELS)) return 'Queue';
+  return 'QueueSkip';
+}
+
+/**
+ * isSchedulableAfterNodeChange. As for the pod hint, the rules are those of the stored v1.35
+ * plugin_test.go Test_isSchedulableAfterNodeChange: for an affinity term, the node (now) carries
+ * the topology key with a value it did not have before (or is new and carries it); for an
+ * anti-affinity term, an added node always queues, and an updated one queues when it had the key
+ * and the value changed or went away.
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Node>('Node', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const { oldObj: originalNode, newObj: modifiedNode } = objs;
+  if (modifiedNode === undefined) return new Error('expected a node in the event');
+  const req = requiredTerms(pod);
+  if (req instanceof Error) return req;
+  const labels = modifiedNode.metadata.labels;
+  const oldLabels = originalNode?.metadata.labels;
+  for (const t of req.terms) {
+    const v = labelOf(labels, t.topologyKey);
+    if (v !== undefined && (originalNode === undefined || labelOf(oldLabels, t.topologyKey) !== v)) return 'Queue';
+  }
+  for (const t of req.antiTerms) {
+    if (originalNode === undefined) return 'Queue';
+    const was = labelOf(oldLabels, t.topologyKey);
+    if (was !== undefined && labelOf(labels, t.topologyKey) !== was) return 'Queue';
+  }
+  return 'QueueSkip';
+}
+
 export function newInterPodAffinity(args: Record<string, unknown> | undefined, handle: Handle): AnyPlugin {
   const decoded = decodeInterPodAffinityArgs(args);
   if (decoded.errors.length > 0) throw new Error(decoded.errors.join('; '));

@@ -3,11 +3,11 @@
 // nodes score by the summed weights of the preferred terms they match.
 // Follows pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go (v1.35), with
 // pkg/scheduler/apis/config/validation/validation_pluginargs.go ValidateNodeAffinityArgs for the
-// arguments. Not modelled:
-//   - the queueing hint isSchedulableAfterNodeChange: eventsToRegister lists the events; the queue
-//     decides without the hint function;
+// arguments, and the queueing hint isSchedulableAfterNodeChange. Not modelled:
+//   - the hint's error for a pod whose required terms fail to parse (upstream queues; here such a
+//     term never matches, as Filter reads it, so the hint says QueueSkip unless another term matches);
 //   - Go's runtime.Object argument plumbing: args arrive as the decoded pluginConfig object.
-import type { Affinity, Pod } from '../../api/types.js';
+import type { Affinity, Node, Pod } from '../../api/types.js';
 import {
   type CompiledNodeSelector,
   type NodeSelector,
@@ -19,15 +19,17 @@ import {
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable } from '../framework/status.js';
 import {
   type AnyPlugin,
-  type ClusterEvent,
+  type ClusterEventWithHint,
   type CycleState,
   type Handle,
   MAX_NODE_SCORE,
   type NodeInfo,
   type NodeScore,
-  type PodInfo,
+  PodInfo,
   type PreFilterResult,
+  type QueueingHint,
 } from '../framework/types.js';
+import { asKind, nodeLike } from './helper/hints.js';
 import { defaultNormalizeScore, defaultNormalizeScoreValues } from './helper/normalize_score.js';
 import * as names from './names.js';
 import { jsonKind } from './helper/json.js';
@@ -134,8 +136,29 @@ export class NodeAffinity implements AnyPlugin {
   }
 
   /** With queueing hints on (the v1.35 default): Node Add|UpdateNodeLabel. */
-  eventsToRegister(): readonly ClusterEvent[] {
-    return [{ resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] }];
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [{ resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], queueingHintFn: (pod, oldObj, newObj) => this.isSchedulableAfterNodeChange(pod, oldObj, newObj) }];
+  }
+
+  /**
+   * isSchedulableAfterNodeChange: QueueSkip when the node does not match the scheduler-enforced
+   * affinity or the pod's required affinity; Queue for an added node that matches, or an updated
+   * node that did not match before and does now.
+   */
+  isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+    const objs = asKind<Node>('Node', oldObj, newObj);
+    if (objs instanceof Error) return objs;
+    const { oldObj: originalNode, newObj: modifiedNode } = objs;
+    if (modifiedNode === undefined) return new Error('expected a node in the event');
+    const modified = nodeLike(modifiedNode);
+    if (this.addedNodeSelector !== null && !this.addedNodeSelector.matches(modified)) return 'QueueSkip';
+    const required = PodInfo.of(pod).requiredAffinity;
+    if (!required.match(modified)) return 'QueueSkip';
+    // An added node that matches the pod's affinity.
+    if (originalNode === undefined) return 'Queue';
+    // An update: only an unmatch → match change helps.
+    if (required.match(nodeLike(originalNode))) return 'QueueSkip';
+    return 'Queue';
   }
 
   preFilter(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): { result?: PreFilterResult; status: MaybeStatus } {

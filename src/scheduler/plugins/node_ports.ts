@@ -3,15 +3,15 @@
 // pkg/scheduler/util/utils.go GetHostPorts for the ports a pod holds and HostPortInfo.CheckConflict
 // (pkg/scheduler/framework/types.go) for the conflict rule: 0.0.0.0 (or an empty hostIP)
 // conflicts with the same protocol/port on any address, and a specific address conflicts with
-// itself and with 0.0.0.0. Not modelled:
-//   - the queueing hint isSchedulableAfterPodDeleted: eventsToRegister lists the events (with
-//     queueing hints on, the v1.35 default); the queue decides without the hint function;
+// itself and with 0.0.0.0. The queueing hint isSchedulableAfterPodDeleted is modelled (Node Add
+// has none upstream: nil means Queue). Not modelled:
 //   - SignPod (opportunistic batching signatures).
 // The ports a node already holds come from NodeInfo.usedPorts (kept by the cache; hostIP and
 // protocol already defaulted to 0.0.0.0 / TCP there).
 import type { ContainerPort, Pod } from '../../api/types.js';
 import { type MaybeStatus, SKIP, asError, unschedulable } from '../framework/status.js';
-import type { AnyPlugin, ClusterEvent, CycleState, HostPort, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
+import type { AnyPlugin, ClusterEventWithHint, CycleState, HostPort, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import * as names from './names.js';
 
 export const NAME = names.NodePorts;
@@ -97,9 +97,9 @@ export class NodePorts implements AnyPlugin {
    * With queueing hints on (the v1.35 default): Pod Delete (pod updates cannot change
    * spec.containers[*].ports) and Node Add.
    */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Pod', actions: ['Delete'] },
+      { resource: 'Pod', actions: ['Delete'], queueingHintFn: isSchedulableAfterPodDeleted },
       { resource: 'Node', actions: ['Add'] },
     ];
   }
@@ -121,3 +121,21 @@ export class NodePorts implements AnyPlugin {
 }
 
 export const newNodePorts = (): AnyPlugin => new NodePorts();
+
+/**
+ * isSchedulableAfterPodDeleted: QueueSkip when the deleted pod was neither bound nor nominated,
+ * held no host port, or held none that conflicts with the pod's; else Queue.
+ */
+export function isSchedulableAfterPodDeleted(pod: Pod, oldObj: unknown, _newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, undefined);
+  if (objs instanceof Error) return objs;
+  const deletedPod = objs.oldObj;
+  if (deletedPod === undefined) return new Error('expected the deleted pod in the event');
+  // If the deleted pod is unscheduled, it doesn't make the target pod schedulable.
+  if (!deletedPod.spec.nodeName && !deletedPod.status.nominatedNodeName) return 'QueueSkip';
+  const ports = getHostPorts(deletedPod);
+  if (ports.length === 0) return 'QueueSkip';
+  // No common port: deleting that pod could not make `pod` schedulable.
+  if (fitsPorts(getHostPorts(pod), ports)) return 'QueueSkip';
+  return 'Queue';
+}

@@ -12,16 +12,20 @@
 //     container aggregate of framework/resource.ts;
 //   - the DRAExtendedResource gate (alpha in v1.35, off): no extended resource is delegated to DRA;
 //   - the SidecarContainers PreFilter rejection (the gate is locked on since v1.33);
-//   - in-place resize (status resources of running pods) and the queueing-hint functions;
-//     eventsToRegister lists the events as upstream does with SchedulerQueueingHints and
-//     InPlacePodVerticalScaling on (their v1.35 defaults);
+//   - in-place resize (status resources of running pods): the queueing hints
+//     (isSchedulableAfterPodEvent, isSchedulableAfterNodeChange, modelled; events as upstream
+//     registers them with SchedulerQueueingHints and InPlacePodVerticalScaling on, their v1.35
+//     defaults) read the pods' spec requests;
 //   - SignPod (opportunistic batching signatures).
 // Deviations: upstream's Filter walks the pod's extended resources in Go map order (random); here
 // they go in the order the pod's containers name them. A RequestedToCapacityRatio strategy without
 // requestedToCapacityRatio makes upstream's NewFit dereference nil; here validation rejects it.
 import { isExtendedResourceName, isScalarResourceName, RESOURCE_CPU, RESOURCE_EPHEMERAL_STORAGE, RESOURCE_MEMORY } from '../framework/resource.js';
 import { Code, type MaybeStatus, Status, asError } from '../framework/status.js';
-import { type AnyPlugin, type ClusterEvent, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, type PodInfo, type PreFilterResult } from '../framework/types.js';
+import type { Node, Pod } from '../../api/types.js';
+import { Resource } from '../framework/resource.js';
+import { type AnyPlugin, type ClusterEventWithHint, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, PodInfo, type PreFilterResult, type QueueingHint } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import { buildBrokenLinearFunction } from './helper/shape_score.js';
 import * as names from './names.js';
 import { jsonKind } from './helper/json.js';
@@ -411,10 +415,10 @@ export class NodeResourcesFit implements AnyPlugin {
     this.rawScoringFunction = buildBrokenLinearFunction(shape);
   }
 
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Pod', actions: ['Delete', 'UpdatePodScaleDown'] },
-      { resource: 'Node', actions: ['Add', 'UpdateNodeAllocatable'] },
+      { resource: 'Pod', actions: ['Delete', 'UpdatePodScaleDown'], queueingHintFn: isSchedulableAfterPodEvent },
+      { resource: 'Node', actions: ['Add', 'UpdateNodeAllocatable'], queueingHintFn: isSchedulableAfterNodeChange },
     ];
   }
 
@@ -512,6 +516,97 @@ export class NodeResourcesFit implements AnyPlugin {
 }
 
 /** The registry's factory: pluginConfig args are decoded, defaulted and validated first. */
+// ---------------------------------------------------------------------------------------------
+// Queueing hints (fit.go)
+
+const NO_IGNORED: ReadonlySet<string> = new Set();
+
+/**
+ * isSchedulableAfterPodEvent: a deleted pod frees resources only if it was bound or nominated; a
+ * scale-down helps when it is the pod's own, or a bound pod's request of a resource this pod asks
+ * for went down (isSchedulableAfterPodScaleDown).
+ */
+export function isSchedulableAfterPodEvent(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const { oldObj: originalPod, newObj: modifiedPod } = objs;
+  if (modifiedPod === undefined) {
+    if (originalPod === undefined) return new Error('expected a pod in the event');
+    if (!originalPod.spec.nodeName && !originalPod.status.nominatedNodeName) return 'QueueSkip';
+    // Any deletion of a scheduled pod could make the unscheduled pod schedulable.
+    return 'Queue';
+  }
+  if (originalPod === undefined) return new Error('expected the old pod in the event');
+  // InPlacePodVerticalScaling is on (v1.35 default).
+  return isSchedulableAfterPodScaleDown(pod, originalPod, modifiedPod) ? 'Queue' : 'QueueSkip';
+}
+
+function isSchedulableAfterPodScaleDown(targetPod: Pod, originalPod: Pod, modifiedPod: Pod): boolean {
+  if (modifiedPod.metadata.uid === targetPod.metadata.uid) return true;
+  if (!modifiedPod.spec.nodeName) return false;
+  const original = PodInfo.of(originalPod).requests;
+  const modified = PodInfo.of(modifiedPod).requests;
+  const target = PodInfo.of(targetPod).requests;
+  if (target.milliCPU !== 0 && original.milliCPU > modified.milliCPU) return true;
+  if (target.memory !== 0 && original.memory > modified.memory) return true;
+  if (target.ephemeralStorage !== 0 && original.ephemeralStorage > modified.ephemeralStorage) return true;
+  for (const [name, q] of target.scalar ?? []) if (q !== 0 && original.getScalar(name) > modified.getScalar(name)) return true;
+  return false;
+}
+
+/**
+ * isSchedulableAfterNodeChange: QueueSkip when the pod would not fit the node even empty (isFit);
+ * Queue for an added node it fits; for an update, Queue only when the pod count or an allocatable
+ * resource the pod requests went up (haveAnyRequestedResourcesIncreased).
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Node>('Node', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const { oldObj: originalNode, newObj: modifiedNode } = objs;
+  // Leaving in the queue, since the pod won't fit into the modified node anyway.
+  if (!isFit(pod, modifiedNode)) return 'QueueSkip';
+  if (originalNode === undefined) return 'Queue';
+  return haveAnyRequestedResourcesIncreased(pod, originalNode, modifiedNode!) ? 'Queue' : 'QueueSkip';
+}
+
+/** isFit: whether the pod fits the node holding no pods (false without a node). */
+export function isFit(pod: Pod, node: Node | undefined): boolean {
+  if (node === undefined) return false;
+  return fitsEmptyNode(computeFitRequest(PodInfo.of(pod), NO_IGNORED, NO_IGNORED), allocatableOf(node));
+}
+
+/** haveAnyRequestedResourcesIncreased: the pod count, or an allocatable resource the pod requests, went up. */
+export function haveAnyRequestedResourcesIncreased(pod: Pod, originalNode: Node, modifiedNode: Node): boolean {
+  return requestedResourcesIncreased(computeFitRequest(PodInfo.of(pod), NO_IGNORED, NO_IGNORED), allocatableOf(originalNode), allocatableOf(modifiedNode));
+}
+
+/** NodeInfo.SetNode's Allocatable: status.allocatable (as the cache reads it). */
+function allocatableOf(node: Node): Resource {
+  return Resource.fromList(node.status.allocatable ?? node.status.capacity);
+}
+
+/** Fits on a NodeInfo holding only the node (no pods, nothing requested). */
+function fitsEmptyNode(req: FitRequest, alloc: Resource): boolean {
+  if (1 > alloc.allowedPodNumber) return false;
+  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalarNames.length === 0) return true;
+  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU) return false;
+  if (req.memory > 0 && req.memory > alloc.memory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage) return false;
+  for (let i = 0; i < req.scalarNames.length; i++) if (req.scalarQuantities[i]! > alloc.getScalar(req.scalarNames[i]!)) return false;
+  return true;
+}
+
+function requestedResourcesIncreased(req: FitRequest, original: Resource, modified: Resource): boolean {
+  if (modified.allowedPodNumber > original.allowedPodNumber) return true;
+  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && req.scalarNames.length === 0) return false;
+  if ((req.milliCPU > 0 && modified.milliCPU > original.milliCPU) || (req.memory > 0 && modified.memory > original.memory) || (req.ephemeralStorage > 0 && modified.ephemeralStorage > original.ephemeralStorage)) return true;
+  for (let i = 0; i < req.scalarNames.length; i++) {
+    const name = req.scalarNames[i]!;
+    if (modified.getScalar(name) > original.getScalar(name)) return true;
+  }
+  return false;
+}
+
 export function newNodeResourcesFit(args: Record<string, unknown> | undefined, _handle: Handle): AnyPlugin {
   const decoded = decodeNodeResourcesFitArgs(args);
   if (decoded.errors.length > 0) throw new Error(decoded.errors.join('; '));

@@ -13,11 +13,11 @@
 // are ANDed into the selector here, which is harmless when the API server already merged them).
 // The global minimum is kept with upstream's two "critical paths" per constraint, so AddPod /
 // RemovePod during preemption give the same (approximate after AddPod) minimum as upstream.
+// The queueing hints isSchedulableAfterPodChange / isSchedulableAfterNodeChange (plugin.go) are
+// modelled.
 // Not modelled:
 //   - Services, ReplicationControllers and StatefulSets in DefaultSelector: kubedrill has none of
 //     those kinds; only a controlling ReplicaSet (apps/v1) yields the default selector;
-//   - the queueing hints (isSchedulableAfterPodChange / isSchedulableAfterNodeChange):
-//     eventsToRegister lists the events; the queue decides without the hint functions;
 //   - SignPod (opportunistic batching signatures);
 //   - TaintTolerationComparisonOperators (alpha, off): Gt/Lt tolerations never tolerate;
 //   - Go's map iteration order: where several domains tie for the minimum, the critical paths
@@ -25,19 +25,21 @@
 //   - FMA contraction of cnt*weight+skew on arm64 builds: scores round as on amd64.
 import type { LabelSelector } from '../../api/selector.js';
 import { EVERYTHING, NOTHING, type Labels, RequiredNodeAffinity, type Selector, labelSelectorAsSelector, selectorFromSet } from '../../api/selector.js';
-import { type Pod, type Taint, type Toleration, type TopologySpreadConstraint, controllerRef } from '../../api/types.js';
+import { type Node, type Pod, type Taint, type Toleration, type TopologySpreadConstraint, controllerRef } from '../../api/types.js';
 import { type MaybeStatus, SKIP, Status, Code, asError } from '../framework/status.js';
 import {
   type AnyPlugin,
-  type ClusterEvent,
+  type ClusterEventWithHint,
   type CycleState,
   type Handle,
   MAX_NODE_SCORE,
   type NodeInfo,
   type NodeScore,
-  type PodInfo,
+  PodInfo,
   type PreFilterResult,
+  type QueueingHint,
 } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import { findMatchingUntoleratedTaint } from './helper/taints.js';
 import { Decoder, goQuote } from './node_resources_fit.js';
 import * as names from './names.js';
@@ -95,6 +97,28 @@ function labelValue(labels: Labels, key: string): string | undefined {
 export function nodeLabelsMatchSpreadConstraints(labels: Labels, constraints: readonly SpreadConstraint[]): boolean {
   for (let i = 0; i < constraints.length; i++) if (labelValue(labels, constraints[i]!.topologyKey) === undefined) return false;
   return true;
+}
+
+/** involvedInTopologySpreading: the incoming pod is the pod itself, or bound in its namespace. */
+function involvedInTopologySpreading(incomingPod: Pod, podWithSpreading: Pod): boolean {
+  return incomingPod.metadata.uid === podWithSpreading.metadata.uid || (!!incomingPod.spec.nodeName && (incomingPod.metadata.namespace ?? 'default') === (podWithSpreading.metadata.namespace ?? 'default'));
+}
+
+/** podLabelsMatchSpreadConstraints: some constraint's selector matches the labels. */
+export function podLabelsMatchSpreadConstraints(constraints: readonly SpreadConstraint[], labels: Labels): boolean {
+  for (const c of constraints) if (c.selector.matches(labels ?? {})) return true;
+  return false;
+}
+
+/** checkTopologyKeyLabelsChanged: some constraint's topology key has another value (or presence). */
+function checkTopologyKeyLabelsChanged(originalLabels: Labels, modifiedLabels: Labels, constraints: readonly SpreadConstraint[]): boolean {
+  for (const c of constraints) if ((labelValue(originalLabels, c.topologyKey) ?? '') !== (labelValue(modifiedLabels, c.topologyKey) ?? '')) return true;
+  return false;
+}
+
+/** equality.Semantic.DeepEqual for plain API values (the callers map nil to empty first). */
+function sameJSON(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Every key=value of `set` AND every requirement of `rest` (the merged selector's requirements). */
@@ -380,11 +404,64 @@ export class PodTopologySpread implements AnyPlugin {
 
   /** With queueing hints on (the v1.35 default): Pod Add|UpdatePodLabel|UpdatePodToleration|Delete
    *  and Node Add|Delete|UpdateNodeLabel|UpdateNodeTaint. */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'UpdatePodToleration', 'Delete'] },
-      { resource: 'Node', actions: ['Add', 'Delete', 'UpdateNodeLabel', 'UpdateNodeTaint'] },
+      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'UpdatePodToleration', 'Delete'], queueingHintFn: (pod, o, n) => this.isSchedulableAfterPodChange(pod, o, n) },
+      { resource: 'Node', actions: ['Add', 'Delete', 'UpdateNodeLabel', 'UpdateNodeTaint'], queueingHintFn: (pod, o, n) => this.isSchedulableAfterNodeChange(pod, o, n) },
     ];
+  }
+
+  /** getConstraints: the pod's hard constraints, or the default hard ones when it has none. */
+  private hintConstraints(pod: Pod): SpreadConstraint[] | Error {
+    const parsed = this.constraintsOf(PodInfo.of(pod), 'DoNotSchedule');
+    if (!parsed.ok) return new Error(parsed.message);
+    return parsed.constraints;
+  }
+
+  /**
+   * isSchedulableAfterPodChange: only a pod involved in the spreading (this pod, or a bound pod of
+   * its namespace) counts. An update queues on a new toleration when a constraint honours taints,
+   * or when a label change flips a constraint's selector match; an added / deleted pod queues
+   * when its labels match some constraint's selector.
+   */
+  isSchedulableAfterPodChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+    const objs = asKind<Pod>('Pod', oldObj, newObj);
+    if (objs instanceof Error) return objs;
+    const { oldObj: originalPod, newObj: modifiedPod } = objs;
+    if ((modifiedPod !== undefined && !involvedInTopologySpreading(modifiedPod, pod)) || (originalPod !== undefined && !involvedInTopologySpreading(originalPod, pod))) return 'QueueSkip';
+    const constraints = this.hintConstraints(pod);
+    if (constraints instanceof Error) return constraints;
+    if (modifiedPod !== undefined && originalPod !== undefined) {
+      if (pod.metadata.uid === modifiedPod.metadata.uid && !sameJSON(modifiedPod.spec.tolerations ?? [], originalPod.spec.tolerations ?? []) && constraints.some((c) => c.nodeTaintsPolicy === 'Honor')) return 'Queue';
+      if (sameJSON(modifiedPod.metadata.labels ?? {}, originalPod.metadata.labels ?? {})) return 'QueueSkip';
+      for (const c of constraints) if (c.selector.matches(originalPod.metadata.labels ?? {}) !== c.selector.matches(modifiedPod.metadata.labels ?? {})) return 'Queue';
+      return 'QueueSkip';
+    }
+    if (modifiedPod !== undefined) return podLabelsMatchSpreadConstraints(constraints, modifiedPod.metadata.labels) ? 'Queue' : 'QueueSkip';
+    if (originalPod === undefined) return new Error('expected a pod in the event');
+    return podLabelsMatchSpreadConstraints(constraints, originalPod.metadata.labels) ? 'Queue' : 'QueueSkip';
+  }
+
+  /**
+   * isSchedulableAfterNodeChange: an update queues when the node starts or stops carrying all
+   * topology keys, or carries them and a key's value or the taints changed; an added (deleted)
+   * node queues when it carries (carried) all keys.
+   */
+  isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+    const objs = asKind<Node>('Node', oldObj, newObj);
+    if (objs instanceof Error) return objs;
+    const { oldObj: originalNode, newObj: modifiedNode } = objs;
+    const constraints = this.hintConstraints(pod);
+    if (constraints instanceof Error) return constraints;
+    const originalMatching = originalNode !== undefined && nodeLabelsMatchSpreadConstraints(originalNode.metadata.labels, constraints);
+    const modifiedMatching = modifiedNode !== undefined && nodeLabelsMatchSpreadConstraints(modifiedNode.metadata.labels, constraints);
+    if (originalNode !== undefined && modifiedNode !== undefined) {
+      if (originalMatching !== modifiedMatching) return 'Queue';
+      if (modifiedMatching && (checkTopologyKeyLabelsChanged(originalNode.metadata.labels, modifiedNode.metadata.labels, constraints) || !sameJSON(originalNode.spec.taints ?? [], modifiedNode.spec.taints ?? []))) return 'Queue';
+      return 'QueueSkip';
+    }
+    if (modifiedNode !== undefined) return modifiedMatching ? 'Queue' : 'QueueSkip';
+    return originalMatching ? 'Queue' : 'QueueSkip';
   }
 
   /** buildDefaultConstraints: the default constraints of `action`, all with the pod's default

@@ -1,11 +1,13 @@
 // SchedulingGates: a pod that carries spec.schedulingGates is kept out of the active queue
 // (PreEnqueue rejects it) until every gate has been removed.
-// Follows pkg/scheduler/framework/plugins/schedulinggates/scheduling_gates.go (v1.35). Not
-// modelled: the queueing hint isSchedulableAfterUpdatePodSchedulingGatesEliminated (it queues the
-// pod when the update is the pod's own); eventsToRegister lists the event, with queueing hints on
-// (the v1.35 default; with them off upstream registers no event).
+// Follows pkg/scheduler/framework/plugins/schedulinggates/scheduling_gates.go (v1.35), with its
+// queueing hint isSchedulableAfterUpdatePodSchedulingGatesEliminated (the pod's own update
+// queues it). A gated pod waits in the queue's gated pool and is re-checked by PreEnqueue on each
+// of its updates (the scheduler's update handler), which gives the same moves.
+import type { Pod } from '../../api/types.js';
 import { type MaybeStatus, unresolvable } from '../framework/status.js';
-import type { AnyPlugin, ClusterEvent, PodInfo } from '../framework/types.js';
+import type { AnyPlugin, ClusterEventWithHint, PodInfo, QueueingHint } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import * as names from './names.js';
 
 export const NAME = names.SchedulingGates;
@@ -21,8 +23,8 @@ export class SchedulingGates implements AnyPlugin {
   readonly name = NAME;
 
   /** Pods can become schedulable once their gates are removed. */
-  eventsToRegister(): readonly ClusterEvent[] {
-    return [{ resource: 'Pod', actions: ['UpdatePodSchedulingGatesEliminated'] }];
+  eventsToRegister(): readonly ClusterEventWithHint[] {
+    return [{ resource: 'Pod', actions: ['UpdatePodSchedulingGatesEliminated'], queueingHintFn: isSchedulableAfterUpdatePodSchedulingGatesEliminated }];
   }
 
   preEnqueue(pod: PodInfo): MaybeStatus {
@@ -30,6 +32,14 @@ export class SchedulingGates implements AnyPlugin {
     if (gates === undefined || gates.length === 0) return null;
     return unresolvable(gatesMessage(gates));
   }
+}
+
+/** isSchedulableAfterUpdatePodSchedulingGatesEliminated: Queue only for the pod's own update. */
+export function isSchedulableAfterUpdatePodSchedulingGatesEliminated(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  if (objs.newObj === undefined) return new Error('expected a pod in the event');
+  return objs.newObj.metadata.uid === pod.metadata.uid ? 'Queue' : 'QueueSkip';
 }
 
 export const newSchedulingGates = (): AnyPlugin => new SchedulingGates();

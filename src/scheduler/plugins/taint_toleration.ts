@@ -3,15 +3,15 @@
 // higher.
 // Follows pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go (v1.35). The stored
 // upstream copy read while writing this is the v1.35 one (it already carries the fixed filter
-// reason of PR #134740 and the TaintTolerationComparisonOperators gate). Not modelled:
+// reason of PR #134740 and the TaintTolerationComparisonOperators gate), with the queueing
+// hints isSchedulableAfterNodeChange and isSchedulableAfterPodTolerationChange. Not modelled:
 //   - the TaintTolerationComparisonOperators feature gate (alpha, off by default in v1.35):
 //     tolerations with operator Gt/Lt never tolerate, as upstream with the gate off;
-//   - the queueing hints (isSchedulableAfterNodeChange / isSchedulableAfterPodTolerationChange):
-//     eventsToRegister lists the events; the queue decides without the hint functions;
 //   - SignPod (opportunistic batching signatures).
-import type { Taint, Toleration } from '../../api/types.js';
+import type { Node, Pod, Taint, Toleration } from '../../api/types.js';
 import { type MaybeStatus, type Status, asError, unresolvable } from '../framework/status.js';
-import { type AnyPlugin, type ClusterEvent, type CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, type PodInfo } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
+import { type AnyPlugin, type ClusterEventWithHint, type QueueingHint, type CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, type PodInfo } from '../framework/types.js';
 import { findMatchingUntoleratedTaint, tolerationsTolerateTaint } from './helper/taints.js';
 import { defaultNormalizeScore, defaultNormalizeScoreValues } from './helper/normalize_score.js';
 import * as names from './names.js';
@@ -76,10 +76,10 @@ export class TaintToleration implements AnyPlugin {
   readonly name = NAME;
 
   /** With queueing hints on (the v1.35 default): Node Add|UpdateNodeTaint and Pod UpdatePodToleration. */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'] },
-      { resource: 'Pod', actions: ['UpdatePodToleration'] },
+      { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'], queueingHintFn: isSchedulableAfterNodeChange },
+      { resource: 'Pod', actions: ['UpdatePodToleration'], queueingHintFn: isSchedulableAfterPodTolerationChange },
     ];
   }
 
@@ -126,3 +126,24 @@ export class TaintToleration implements AnyPlugin {
 }
 
 export const newTaintToleration = (): AnyPlugin => new TaintToleration();
+
+/** isSchedulableAfterNodeChange: Queue when the pod did not tolerate the node's NoSchedule /
+ *  NoExecute taints before (or the node is new) and tolerates them now; else QueueSkip. */
+export function isSchedulableAfterNodeChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Node>('Node', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  const { oldObj: originalNode, newObj: modifiedNode } = objs;
+  if (modifiedNode === undefined) return new Error('expected a node in the event');
+  const tolerations = pod.spec.tolerations ?? NO_TOLERATIONS;
+  const wasUntolerated = originalNode === undefined || untoleratedTaint(originalNode.spec.taints ?? [], tolerations) !== undefined;
+  const isUntolerated = untoleratedTaint(modifiedNode.spec.taints ?? [], tolerations) !== undefined;
+  return wasUntolerated && !isUntolerated ? 'Queue' : 'QueueSkip';
+}
+
+/** isSchedulableAfterPodTolerationChange: Queue when the updated pod is this pod. */
+export function isSchedulableAfterPodTolerationChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, newObj);
+  if (objs instanceof Error) return objs;
+  if (objs.newObj === undefined) return new Error('expected a pod in the event');
+  return pod.metadata.uid === objs.newObj.metadata.uid ? 'Queue' : 'QueueSkip';
+}

@@ -3,16 +3,16 @@
 // Left out (Go-only machinery, not modelled):
 //   - filtering_test.go TestPreFilterStateClone (Go's Clone/DeepEqual of the state struct; clone()
 //     is exercised by the AddRemovePod rows instead);
-//   - plugin_test.go Test_isSchedulableAfterPodChange / Test_isSchedulableAfterNodeChange (queueing
-//     hint functions);
 //   - TestPreFilterStateAddRemovePod's comparison of the whole Go structs (podInfo pointer,
 //     namespaceLabels): the rows compare the three count maps, which is what the struct holds.
+// plugin_test.go Test_isSchedulableAfterPodChange (17 rows) and Test_isSchedulableAfterNodeChange
+// (12 rows) are transcribed at the end, all rows.
 // Upstream's tests build pods without names in namespace "" (defaultNamespace); here each pod gets
 // a unique name (NodeInfo indexes pods by namespace/name) and namespace "" is kept.
 // A pod upstream puts on a node missing from its snapshot (TestRequiredAffinitySingleNode, "pod
 // matches its own Label ...") sits here on a label-less node2, which contributes nothing either.
 import t, { type Test } from 'tap';
-import type { Affinity, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from '../../../src/api/types.js';
+import type { Affinity, Node, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from '../../../src/api/types.js';
 import type { LabelSelectorRequirement } from '../../../src/api/selector.js';
 import { Code, type MaybeStatus } from '../../../src/scheduler/framework/status.js';
 import { CycleState, type NodeInfo, type NodeScore, PodInfo } from '../../../src/scheduler/framework/types.js';
@@ -28,8 +28,10 @@ import {
   newInterPodAffinity,
   validateArgs,
   validateInterPodAffinityArgs,
+  isSchedulableAfterNodeChange,
+  isSchedulableAfterPodChange,
 } from '../../../src/scheduler/plugins/inter_pod_affinity.js';
-import { fakeHandle, makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Builders, after st.MakePod() and the literal v1.Pod / v1.Node of the Go tables
@@ -1116,9 +1118,9 @@ t.test('factory: newInterPodAffinity validates its args', async (t) => {
 });
 
 t.test('eventsToRegister (queueing hints on)', async (t) => {
-  t.same(plugin([]).eventsToRegister(), [
-    { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'] },
-    { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] },
+  t.strictSame(registrations(plugin([]).eventsToRegister()), [
+    { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'Delete'], hint: true },
+    { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], hint: true },
   ]);
 });
 
@@ -1176,4 +1178,61 @@ t.test('Score / NormalizeScore without PreScore state are errors', async (t) => 
   t.equal(typeof s === 'number' ? s : s.code, Code.Error);
   t.same(typeof s === 'number' ? [] : s.reasons, ['failed to read "PreScoreInterPodAffinity" from cycleState: not found']);
   t.equal(p.normalizeScore(new CycleState(), info, [])?.code, Code.Error);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Queueing hints: plugin_test.go (v1.35) Test_isSchedulableAfterPodChange, all rows.
+// st.MakePod().UID("p") is pod({ name: 'p' }) (uid "uid-p"); pods without a UID get their own name.
+
+const svcIn = () => inTerm('service', 'region', ['securityscan', 'value2']);
+const hintPodRows: Array<{ name: string; pod: Pod; oldPod?: Pod; newPod?: Pod; want: 'Queue' | 'QueueSkip' }> = [
+  { name: 'add a pod which matches the pod affinity', pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), want: 'Queue' },
+  { name: 'add an un-scheduled pod', pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', labels: { service: 'securityscan' } }), want: 'QueueSkip' },
+  { name: "add a pod which doesn't match the pod affinity", pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: 'a' } }), want: 'QueueSkip' },
+  { name: 'update a pod from non-match to match pod affinity', pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: 'a' } }), want: 'Queue' },
+  { name: "the updating pod matches target pod's affinity both before and after label changes", pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'value2' } }), want: 'QueueSkip' },
+  { name: 'update an un-scheduled pod', pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', labels: { service: 'securityscan' } }), oldPod: pod({ name: 'other', labels: { aaa: 'a' } }), want: 'QueueSkip' },
+  { name: 'update a pod from match to non-match the pod affinity', pod: pod({ name: 'p', affinity: required([svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: 'a' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), want: 'QueueSkip' },
+  { name: "update a pod from match to non-match pod's affinity - multiple terms case", pod: pod({ name: 'p', affinity: required([existsTerm('aaa', 'hostname'), existsTerm('bbb', 'hostname')]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: 'a' } }), want: 'QueueSkip' },
+  { name: "update a pod from non-match to match pod's affinity - multiple terms case", pod: pod({ name: 'p', affinity: required([existsTerm('aaa', 'hostname'), existsTerm('bbb', 'hostname')]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: '', bbb: '' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: 'a' } }), want: 'Queue' },
+  { name: 'updated pod is the target pod', pod: pod({ name: 'p', labels: { foo: 'baz' } }), newPod: pod({ name: 'p', labels: { foo: 'baz' } }), oldPod: pod({ name: 'p', labels: { foo: 'bar' } }), want: 'Queue' },
+  { name: 'modify pod label to change it from satisfying pod anti-affinity to not satisfying anti-affinity', pod: pod({ name: 'p', affinity: required(null, [svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'aaaa' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), want: 'Queue' },
+  { name: 'modify pod label to change it from not satisfying pod anti-affinity to satisfying anti-affinity', pod: pod({ name: 'p', affinity: required(null, [svcIn()]) }), newPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'bbb' } }), want: 'QueueSkip' },
+  { name: "delete a pod which doesn't match pod's anti-affinity", pod: pod({ name: 'p', affinity: required(null, [svcIn()]) }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { aaa: 'a' } }), want: 'QueueSkip' },
+  { name: "delete a pod which matches pod's anti-affinity", pod: pod({ name: 'p', affinity: required(null, [svcIn()]) }), oldPod: pod({ name: 'other', node: 'fake-node', labels: { service: 'securityscan' } }), want: 'Queue' },
+  { name: 'delete a pod with anti-affinity that matches pending pod', pod: pod({ name: 'p', labels: { service: 'securityscan' } }), oldPod: pod({ node: 'fake-node', affinity: required(null, [svcIn()]) }), want: 'Queue' },
+  { name: "delete a pod with anti-affinity that doesn't match pending pod", pod: pod({ name: 'p', labels: { service: 'foo' } }), oldPod: pod({ node: 'fake-node', affinity: required(null, [svcIn()]) }), want: 'QueueSkip' },
+  {
+    name: "delete a pod which doesn't match pending pod's anti-affinity and has anti-affinity that doesn't match pending pod",
+    pod: pod({ name: 'p', affinity: required(null, [svcIn()]), labels: { service: 'foo' } }),
+    oldPod: pod({ node: 'fake-node', affinity: required(null, [svcIn()]), labels: { service: 'foo' } }),
+    want: 'QueueSkip',
+  },
+];
+
+t.test('plugin_test.go Test_isSchedulableAfterPodChange', async (t) => {
+  for (const row of hintPodRows) t.equal(isSchedulableAfterPodChange(row.pod, row.oldPod, row.newPod), row.want, row.name);
+});
+
+// plugin_test.go (v1.35) Test_isSchedulableAfterNodeChange, all rows.
+const nodeL = (labels: Record<string, string>): Node => makeNode('node-a', {}, { labels });
+const zoneIn = () => required([inTerm('service', 'zone', ['securityscan', 'value2'])]);
+const antiZone = () => required(null, [{ labelSelector: { matchLabels: { another: 'label' } }, topologyKey: 'zone' }]);
+const hintNodeRows: Array<{ name: string; pod: Pod; oldNode?: Node; newNode: Node; want: 'Queue' | 'QueueSkip' }> = [
+  { name: 'add a new node with matched pod affinity topologyKey', pod: pod({ name: 'p', affinity: zoneIn() }), newNode: nodeL({ zone: 'zone1' }), want: 'Queue' },
+  { name: 'add a new node without matched topologyKey', pod: pod({ name: 'p', affinity: required([svcIn()]) }), newNode: nodeL({ zone: 'zone1' }), want: 'QueueSkip' },
+  { name: 'update node label but not topologyKey', pod: pod({ name: 'p', affinity: zoneIn() }), oldNode: nodeL({ aaa: 'a' }), newNode: nodeL({ aaa: 'b' }), want: 'QueueSkip' },
+  { name: "update node label that isn't related to the pod affinity", pod: pod({ name: 'p', affinity: zoneIn() }), oldNode: nodeL({ zone: 'zone1' }), newNode: nodeL({ zone: 'zone1', 'unrelated-label': 'unrelated' }), want: 'QueueSkip' },
+  { name: 'update node with different affinity topologyKey value', pod: pod({ name: 'p', affinity: zoneIn() }), oldNode: nodeL({ zone: 'zone1' }), newNode: nodeL({ zone: 'zone2' }), want: 'Queue' },
+  { name: 'update node to have the affinity topology label', pod: pod({ name: 'p', affinity: zoneIn() }), oldNode: nodeL({ aaa: 'a' }), newNode: nodeL({ zone: 'zone1' }), want: 'Queue' },
+  { name: 'add a new node with matched pod anti-affinity topologyKey', pod: pod({ name: 'p', affinity: antiZone() }), newNode: nodeL({ zone: 'zone1' }), want: 'Queue' },
+  { name: 'add a new node without matched pod anti-affinity topologyKey', pod: pod({ name: 'p', affinity: antiZone() }), newNode: nodeL({}), want: 'Queue' },
+  { name: "update node label that isn't related to the pod anti-affinity", pod: pod({ name: 'p', affinity: antiZone() }), oldNode: nodeL({ zone: 'zone1' }), newNode: nodeL({ zone: 'zone1', 'unrelated-label': 'unrelated' }), want: 'QueueSkip' },
+  { name: 'update node with different anti-affinity topologyKey value', pod: pod({ name: 'p', affinity: antiZone() }), oldNode: nodeL({ zone: 'zone1' }), newNode: nodeL({ zone: 'zone2' }), want: 'Queue' },
+  { name: 'update node to have the anti-affinity topology label', pod: pod({ name: 'p', affinity: antiZone() }), oldNode: nodeL({ aaa: 'a' }), newNode: nodeL({ zone: 'zone1' }), want: 'QueueSkip' },
+  { name: 'update node label not to have anti-affinity topology label', pod: pod({ name: 'p', affinity: antiZone() }), oldNode: nodeL({ zone: 'zone1' }), newNode: nodeL({ aaa: 'a' }), want: 'Queue' },
+];
+
+t.test('plugin_test.go Test_isSchedulableAfterNodeChange', async (t) => {
+  for (const row of hintNodeRows) t.equal(isSchedulableAfterNodeChange(row.pod, row.oldNode, row.newNode), row.want, row.name);
 });

@@ -1,6 +1,7 @@
 // Tests for the NodeAffinity plugin (src/scheduler/plugins/node_affinity.ts).
-// Left out (Go-only machinery, not modelled): Test_isSchedulableAfterNodeChange (queueing-hint
-// function, incl. its wrong-object-type rows). No row of the transcribed tables was dropped.
+// node_affinity_test.go Test_isSchedulableAfterNodeChange is transcribed at the end (all 10 rows,
+// the wrong-object-type ones as objects of another kind). No row of the transcribed tables was
+// dropped.
 import t, { type Test } from 'tap';
 import type { Affinity, Pod } from '../../../src/api/types.js';
 import type { NodeSelectorRequirement, NodeSelectorTerm } from '../../../src/api/selector.js';
@@ -15,7 +16,7 @@ import {
   newNodeAffinity,
   validateNodeAffinityArgs,
 } from '../../../src/scheduler/plugins/node_affinity.js';
-import { fakeHandle, makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 // Upstream builds pods as &v1.Pod{Spec: ...}; each row gets its own pod object (PodInfo is cached
 // per object), named after the row.
@@ -429,7 +430,7 @@ t.test('PreScore Skip only without any preferred terms', async (t) => {
 });
 
 t.test('eventsToRegister', async (t) => {
-  t.strictSame(new NodeAffinity().eventsToRegister(), [{ resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] }]);
+  t.strictSame(registrations(new NodeAffinity().eventsToRegister()), [{ resource: 'Node', actions: ['Add', 'UpdateNodeLabel'], hint: true }]);
 });
 
 // pkg/scheduler/apis/config/validation/validation_pluginargs_test.go TestValidateNodeAffinityArgs.
@@ -495,4 +496,30 @@ t.test('validation messages are flattened, exact and path-prefixed', async (t) =
     'json: cannot unmarshal string into Go struct field NodeAffinityArgs.addedAffinity of type v1.NodeAffinity',
   ]);
   t.throws(() => new NodeAffinity(args), { message: /^\[addedAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]\.operator: / });
+});
+
+// ---------------------------------------------------------------------------------------------
+// node_affinity_test.go Test_isSchedulableAfterNodeChange, all rows. st.MakeNode() is a node with
+// no name; podWithNodeAffinity is NodeAffinityIn("foo", ["bar"]) (matchExpressions).
+t.test('node_affinity_test.go Test_isSchedulableAfterNodeChange', async (t) => {
+  const podWithNodeAffinity = (): Pod => pod({ affinity: required({ matchExpressions: [expr('foo', 'In', ['bar'])] }) });
+  const node = (labels: Record<string, string> = {}) => makeNode('', {}, { labels });
+  const enforced: NodeAffinityArgs = { addedAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [expr('foo', 'In', ['bar'])] }] } } };
+  const rows: Array<{ name: string; args: NodeAffinityArgs; oldObj?: unknown; newObj?: unknown; want: 'Queue' | 'QueueSkip' | 'error' }> = [
+    { name: 'backoff-wrong-new-object', args: {}, newObj: 'not-a-node', want: 'error' },
+    { name: 'backoff-wrong-old-object', args: {}, oldObj: 'not-a-node', newObj: node(), want: 'error' },
+    { name: 'skip-queue-on-add', args: {}, newObj: node(), want: 'QueueSkip' },
+    { name: 'queue-on-add', args: {}, newObj: node({ foo: 'bar' }), want: 'Queue' },
+    { name: 'skip-unrelated-changes', args: {}, oldObj: node(), newObj: node(), want: 'QueueSkip' },
+    { name: 'skip-unrelated-changes-on-labels', args: {}, oldObj: node(), newObj: node({ k: 'v' }), want: 'QueueSkip' },
+    { name: 'skip-labels-changes-on-node-from-suitable-to-unsuitable', args: {}, oldObj: node({ foo: 'bar' }), newObj: node({ k: 'v' }), want: 'QueueSkip' },
+    { name: 'queue-on-labels-change-makes-pod-schedulable', args: {}, oldObj: node(), newObj: node({ foo: 'bar' }), want: 'Queue' },
+    { name: 'skip-queue-on-add-scheduler-enforced-node-affinity', args: enforced, newObj: node(), want: 'QueueSkip' },
+    { name: 'queue-on-add-scheduler-enforced-node-affinity', args: enforced, newObj: node({ foo: 'bar' }), want: 'Queue' },
+  ];
+  for (const row of rows) {
+    const got = new NodeAffinity(row.args).isSchedulableAfterNodeChange(podWithNodeAffinity(), row.oldObj, row.newObj);
+    if (row.want === 'error') t.ok(got instanceof Error, row.name);
+    else t.equal(got, row.want, row.name);
+  }
 });

@@ -1,9 +1,10 @@
+// node_ports_test.go Test_isSchedulableAfterPodDeleted (5 rows, all) is transcribed at the end.
 import t from 'tap';
 import type { ContainerPort, Pod } from '../../../src/api/types.js';
 import { Code } from '../../../src/scheduler/framework/status.js';
 import { CycleState, type HostPort, NodeInfo, PodInfo } from '../../../src/scheduler/framework/types.js';
-import { ERR_REASON, NodePorts, checkConflict, fits, getHostPorts, newNodePorts } from '../../../src/scheduler/plugins/node_ports.js';
-import { makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { ERR_REASON, NodePorts, checkConflict, fits, getHostPorts, isSchedulableAfterPodDeleted, newNodePorts } from '../../../src/scheduler/plugins/node_ports.js';
+import { makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 let seq = 0;
 /** newPod(host, "PROTO/IP/PORT"...): one container with those host ports, as node_ports_test.go builds it. */
@@ -206,8 +207,27 @@ t.test('getHostPorts: sidecar init containers first, hostPort 0 dropped, default
 });
 
 t.test('eventsToRegister (queueing hints on)', async (t) => {
-  t.same(new NodePorts().eventsToRegister(), [
-    { resource: 'Pod', actions: ['Delete'] },
-    { resource: 'Node', actions: ['Add'] },
+  t.strictSame(registrations(new NodePorts().eventsToRegister()), [
+    { resource: 'Pod', actions: ['Delete'], hint: true },
+    { resource: 'Node', actions: ['Add'], hint: false },
   ]);
+});
+
+t.test('node_ports_test.go Test_isSchedulableAfterPodDeleted', async (t) => {
+  // st.MakePod().HostPort(p): one container with that host port.
+  const withHostPort = (name: string, port?: number, node?: string): Pod =>
+    makePod(name, { containers: port === undefined ? [] : [{ name: 'c', image: 'img', ports: [{ containerPort: port, hostPort: port }] }], ...(node ? { nodeName: node } : {}) });
+  const podWithHostPort = withHostPort('p', 8080);
+  const rows: Array<{ name: string; oldObj: unknown; want: 'Queue' | 'QueueSkip' | 'error' }> = [
+    { name: 'backoff-wrong-old-object', oldObj: 'not-a-pod', want: 'error' },
+    { name: 'skip-queue-on-unscheduled', oldObj: withHostPort('o'), want: 'QueueSkip' },
+    { name: 'skip-queue-on-non-hostport', oldObj: withHostPort('o', undefined, 'fake-node'), want: 'QueueSkip' },
+    { name: 'skip-queue-on-unrelated-hostport', oldObj: withHostPort('o', 8081, 'fake-node'), want: 'QueueSkip' },
+    { name: 'queue-on-released-hostport', oldObj: withHostPort('o', 8080, 'fake-node'), want: 'Queue' },
+  ];
+  for (const row of rows) {
+    const got = isSchedulableAfterPodDeleted(podWithHostPort, row.oldObj, undefined);
+    if (row.want === 'error') t.ok(got instanceof Error, row.name);
+    else t.equal(got, row.want, row.name);
+  }
 });

@@ -1,6 +1,12 @@
-// NodeResourcesFit: Filter, the TestFitScore rows, events, args defaulting and validation.
+// NodeResourcesFit: Filter, the TestFitScore rows, events, args defaulting and validation, and the
+// queueing hints: fit_test.go TestIsSchedulableAfterPodChange (12 rows; left out: the 3
+// pod-level-resources rows, PodLevelResources not modelled, and
+// "skip-queue-on-disable-inplace-pod-vertical-scaling", the gate is on in v1.35),
+// Test_isSchedulableAfterNodeChange (9 rows, all), TestIsFit (3 rows; the 4 pod-level rows left
+// out) and TestHaveAnyRequestedResourcesIncreased (10 rows; the 3 DRA-extended-resource rows left
+// out, DRAExtendedResource is off in v1.35 and not modelled).
 import t, { type Test } from 'tap';
-import type { Container, Pod, ResourceList } from '../../../src/api/types.js';
+import type { Container, Node, Pod, ResourceList } from '../../../src/api/types.js';
 import { Code, type MaybeStatus, type Status } from '../../../src/scheduler/framework/status.js';
 import { CycleState, NodeInfo, PodInfo } from '../../../src/scheduler/framework/types.js';
 import {
@@ -13,13 +19,17 @@ import {
   NodeResourcesFit,
   decodeNodeResourcesFitArgs,
   goRound,
+  haveAnyRequestedResourcesIncreased,
+  isFit,
+  isSchedulableAfterNodeChange,
+  isSchedulableAfterPodEvent,
   insufficientReason,
   newNodeResourcesFit,
   scaleTo100,
   validateFitArgs,
   validateNodeResourcesFitArgs,
 } from '../../../src/scheduler/plugins/node_resources_fit.js';
-import { fakeHandle, makeNode, makePod, runFilter } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, runFilter, registrations } from '../fixtures.js';
 
 const extendedResourceA = 'example.com/aaa';
 const extendedResourceB = 'example.com/bbb';
@@ -599,9 +609,9 @@ t.test('TestFitScore', async (t) => {
 // and InPlacePodVerticalScaling are both on: Pod Delete|UpdatePodScaleDown, Node
 // Add|UpdateNodeAllocatable (the QHint row's Node events plus the in-place row's Pod events).
 t.test('TestEventsToRegister', async (t) => {
-  t.same(fitPlugin().eventsToRegister(), [
-    { resource: 'Pod', actions: ['Delete', 'UpdatePodScaleDown'] },
-    { resource: 'Node', actions: ['Add', 'UpdateNodeAllocatable'] },
+  t.strictSame(registrations(fitPlugin().eventsToRegister()), [
+    { resource: 'Pod', actions: ['Delete', 'UpdatePodScaleDown'], hint: true },
+    { resource: 'Node', actions: ['Add', 'UpdateNodeAllocatable'], hint: true },
   ]);
 });
 
@@ -805,4 +815,68 @@ t.test('goRound and scaleTo100', async (t) => {
   t.equal(scaleTo100(-3, 8), -37, 'truncates toward zero');
   // Near 2^60 bytes the product leaves the exact range of a double; the result stays exact.
   t.equal(scaleTo100(2 ** 60 - 1024, 2 ** 60), 99);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Queueing hints (fit_test.go)
+
+/** st.MakePod().Name(n).UID(u).Req(req).Node(node): one container with the requests. */
+function reqPod(name: string, uid: string, req: ResourceList, node?: string): Pod {
+  return makePod(name, { containers: [{ name: 'c', image: 'img', resources: { requests: req } }], ...(node ? { nodeName: node } : {}) }, { uid });
+}
+/** st.MakeNode().Capacity(c): capacity and allocatable, with pods: 32 unless given. */
+const capNode = (c: ResourceList): Node => makeNode('', { pods: '32', ...c });
+type Hint = 'Queue' | 'QueueSkip' | 'error';
+const checkHint = (t: Test, got: unknown, want: Hint, name: string) => (want === 'error' ? t.ok(got instanceof Error, name) : t.equal(got, want, name));
+
+t.test('fit_test.go TestIsSchedulableAfterPodChange', async (t) => {
+  const rows: Array<{ name: string; pod: Pod; oldObj?: unknown; newObj?: unknown; want: Hint }> = [
+    { name: 'backoff-wrong-old-object', pod: makePod('p', {}, { uid: '' }), oldObj: 'not-a-pod', want: 'error' },
+    { name: 'backoff-wrong-new-object', pod: makePod('p', {}, { uid: '' }), newObj: 'not-a-pod', want: 'error' },
+    { name: 'queue-on-other-pod-deleted', pod: reqPod('pod1', '', { cpu: '1' }), oldObj: reqPod('pod2', '', { cpu: '1' }, 'fake'), want: 'Queue' },
+    { name: 'skip-queue-on-unscheduled-pod-deleted', pod: makePod('p', {}, { uid: '' }), oldObj: makePod('q', {}, { uid: '' }), want: 'QueueSkip' },
+    { name: 'skip-queue-on-other-unscheduled-pod', pod: reqPod('pod1', 'uid0', { cpu: '1' }), oldObj: reqPod('pod2', 'uid1', { cpu: '2' }), newObj: reqPod('pod2', 'uid1', { cpu: '1' }), want: 'QueueSkip' },
+    { name: 'skip-queue-on-other-pod-unrelated-resource-scaled-down', pod: reqPod('pod1', 'pod1', { cpu: '1' }), oldObj: reqPod('pod2', 'pod2', { memory: '2' }, 'fake'), newObj: reqPod('pod2', 'pod2', { memory: '1' }, 'fake'), want: 'QueueSkip' },
+    { name: 'queue-on-other-pod-some-resource-scale-down', pod: reqPod('pod1', 'pod1', { cpu: '1' }), oldObj: reqPod('pod2', 'pod2', { cpu: '2' }, 'fake'), newObj: reqPod('pod2', 'pod2', { cpu: '1' }, 'fake'), want: 'Queue' },
+    { name: 'queue-on-target-pod-some-resource-scale-down', pod: reqPod('pod1', 'pod1', { cpu: '1' }), oldObj: reqPod('pod1', 'pod1', { cpu: '2' }), newObj: reqPod('pod1', 'pod1', { cpu: '1' }), want: 'Queue' },
+  ];
+  for (const row of rows) checkHint(t, isSchedulableAfterPodEvent(row.pod, row.oldObj, row.newObj), row.want, row.name);
+});
+
+t.test('fit_test.go Test_isSchedulableAfterNodeChange', async (t) => {
+  const memA = () => newResourcePod({ memory: 2, scalar: { [extendedResourceA]: 1 } });
+  const rows: Array<{ name: string; pod: Pod; oldObj?: unknown; newObj?: unknown; want: Hint }> = [
+    { name: 'backoff-wrong-new-object', pod: newResourcePod(), newObj: 'not-a-node', want: 'error' },
+    { name: 'backoff-wrong-old-object', pod: newResourcePod(), oldObj: 'not-a-node', newObj: makeNode(''), want: 'error' },
+    { name: 'skip-queue-on-node-add-without-sufficient-resources', pod: newResourcePod({ memory: 2 }), newObj: capNode({ memory: '1' }), want: 'QueueSkip' },
+    { name: 'skip-queue-on-node-add-without-required-resource-type', pod: newResourcePod({ scalar: { [extendedResourceA]: 1 } }), newObj: capNode({ [extendedResourceB]: '1' }), want: 'QueueSkip' },
+    { name: 'queue-on-node-add-with-sufficient-resources', pod: memA(), newObj: capNode({ memory: '4', [extendedResourceA]: '2' }), want: 'Queue' },
+    { name: 'skip-queue-on-node-unrelated-changes', pod: memA(), oldObj: capNode({ memory: '2', [extendedResourceA]: '2' }), newObj: capNode({ memory: '2', [extendedResourceA]: '1', [extendedResourceB]: '2' }), want: 'QueueSkip' },
+    { name: 'queue-on-pod-requested-resources-increase', pod: memA(), oldObj: capNode({ memory: '2', [extendedResourceA]: '1' }), newObj: capNode({ memory: '2', [extendedResourceA]: '2' }), want: 'Queue' },
+    { name: 'skip-queue-on-node-changes-from-suitable-to-unsuitable', pod: memA(), oldObj: capNode({ memory: '4', [extendedResourceA]: '2' }), newObj: capNode({ memory: '1', [extendedResourceA]: '2' }), want: 'QueueSkip' },
+    { name: 'queue-on-node-changes-from-unsuitable-to-suitable', pod: memA(), oldObj: capNode({ memory: '1', [extendedResourceA]: '2' }), newObj: capNode({ memory: '4', [extendedResourceA]: '2' }), want: 'Queue' },
+  ];
+  for (const row of rows) checkHint(t, isSchedulableAfterNodeChange(row.pod, row.oldObj, row.newObj), row.want, row.name);
+});
+
+t.test('fit_test.go TestIsFit', async (t) => {
+  t.equal(isFit(makePod('p'), undefined), false, 'nil node');
+  t.equal(isFit(reqPod('p', '', { cpu: '2' }), capNode({ cpu: '1' })), false, 'insufficient resource');
+  t.equal(isFit(reqPod('p', '', { cpu: '1' }), capNode({ cpu: '2' })), true, 'sufficient resource');
+});
+
+t.test('fit_test.go TestHaveAnyRequestedResourcesIncreased', async (t) => {
+  const all = (pods: string, x: string, a: string): ResourceList => ({ pods, cpu: x, memory: x, 'ephemeral-storage': x, [extendedResourceA]: a });
+  const big = () => newResourcePod({ milliCPU: 2, memory: 2, ephemeralStorage: 2, scalar: { [extendedResourceA]: 2 } });
+  const cpuMem = () => newResourcePod({ milliCPU: 2, memory: 2 });
+  const rows: Array<{ name: string; pod: Pod; original: ResourceList; modified: ResourceList; want: boolean }> = [
+    { name: 'no-requested-resources', pod: newResourcePod({}), original: all('1', '1', '1'), modified: all('1', '2', '2'), want: false },
+    { name: 'no-requested-resources-pods-increased', pod: newResourcePod({}), original: all('1', '1', '1'), modified: all('2', '1', '1'), want: true },
+    { name: 'scalar-resources-not-in-node', pod: big(), original: { cpu: '1', memory: '2', 'ephemeral-storage': '3' }, modified: { cpu: '1', memory: '2', 'ephemeral-storage': '1' }, want: false },
+    { name: 'requested-resources-decreased', pod: big(), original: { cpu: '1', memory: '2', 'ephemeral-storage': '3', [extendedResourceA]: '4' }, modified: { cpu: '1', memory: '2', 'ephemeral-storage': '1', [extendedResourceA]: '1' }, want: false },
+    { name: 'requested-resources-increased', pod: big(), original: { cpu: '1', memory: '2', 'ephemeral-storage': '3', [extendedResourceA]: '4' }, modified: { cpu: '3', memory: '4', 'ephemeral-storage': '3', [extendedResourceA]: '4' }, want: true },
+    { name: 'non-requested-resources-decreased', pod: cpuMem(), original: { cpu: '1', memory: '2', 'ephemeral-storage': '3', [extendedResourceA]: '4' }, modified: { cpu: '1', memory: '2', 'ephemeral-storage': '1', [extendedResourceA]: '1' }, want: false },
+    { name: 'non-requested-resources-increased', pod: cpuMem(), original: { cpu: '1', memory: '2', 'ephemeral-storage': '3', [extendedResourceA]: '4' }, modified: { cpu: '1', memory: '2', 'ephemeral-storage': '5', [extendedResourceA]: '6' }, want: false },
+  ];
+  for (const row of rows) t.equal(haveAnyRequestedResourcesIncreased(row.pod, capNode(row.original), capNode(row.modified)), row.want, row.name);
 });

@@ -18,9 +18,9 @@
 //     "matchLabelKeys ignored when feature gate disabled" (the gate off changes the outcome).
 //   TestPodTopologySpreadScore: "system defaulting, nodes don't have zone, pods match service"
 //     (Services); "matchLabelKeys ignored when feature gate disabled" (gate off).
-//   filtering_test.go TestPodTopoSignatures (SignPod: not modelled); plugin_test.go
-//     Test_isSchedulableAfterNodeChange / Test_isSchedulableAfterPodChange (queueing-hint
-//     functions: not modelled); the Benchmark* functions.
+//   filtering_test.go TestPodTopoSignatures (SignPod: not modelled); the Benchmark* functions.
+// plugin_test.go Test_isSchedulableAfterNodeChange (13 rows, all) and
+// Test_isSchedulableAfterPodChange (20 rows, all) are at the end of this file.
 import t, { type Test } from 'tap';
 import type { LabelSelector } from '../../../src/api/selector.js';
 import { NOTHING, type Selector, labelSelectorAsSelector } from '../../../src/api/selector.js';
@@ -44,7 +44,7 @@ import {
   topologyNormalizingWeight,
   validatePodTopologySpreadArgs,
 } from '../../../src/scheduler/plugins/pod_topology_spread.js';
-import { fakeHandle, makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, nodeInfo, registrations } from '../fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Builders (st.MakePod / st.MakeNode / st.MakeLabelSelector)
@@ -2270,10 +2270,10 @@ t.test('factory, defaults and events', async (t) => {
     'invalid args fail New with the aggregate',
   );
   t.strictSame(
-    sys.eventsToRegister(),
+    registrations(sys.eventsToRegister()),
     [
-      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'UpdatePodToleration', 'Delete'] },
-      { resource: 'Node', actions: ['Add', 'Delete', 'UpdateNodeLabel', 'UpdateNodeTaint'] },
+      { resource: 'Pod', actions: ['Add', 'UpdatePodLabel', 'UpdatePodToleration', 'Delete'], hint: true },
+      { resource: 'Node', actions: ['Add', 'Delete', 'UpdateNodeLabel', 'UpdateNodeTaint'], hint: true },
     ],
     'events (queueing hints on)',
   );
@@ -2374,4 +2374,95 @@ t.test('an empty labelSelector counts no pods (countPodsMatchSelector) but match
   pl.preFilter(cs, pod, infos);
   t.strictSame(viewPreFilter(cs.read<PreFilterState>(PRE_FILTER_STATE_KEY)!).tpValueToMatchNum, [{ zone1: 0, zone2: 0 }], 'no pod counted');
   t.equal(cs.read<PreFilterState>(PRE_FILTER_STATE_KEY)!.selfMatchNum[0], 1, 'self-match');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Queueing hints: plugin_test.go Test_isSchedulableAfterNodeChange, all rows. The plugin is set
+// up with ListDefaulting and no nodes, as upstream's test.
+
+const hintNodeRows: Array<{ name: string; pod: Pod; oldNode?: Node; newNode?: Node; want: 'Queue' | 'QueueSkip' }> = [
+  { name: 'node updates label which matches topologyKey', pod: P('p').spread(1, 'zone', DNS, fooSelector).obj(), oldNode: N('node-a').label('zone', 'zone1').obj(), newNode: N('node-a').label('zone', 'zone2').obj(), want: 'Queue' },
+  { name: "node that doesn't match topologySpreadConstraints updates non-related label", pod: P('p').spread(1, 'zone', DNS, fooSelector).obj(), oldNode: N('node-a').label('foo', 'bar1').obj(), newNode: N('node-a').label('foo', 'bar2').obj(), want: 'QueueSkip' },
+  {
+    name: 'node that match topologySpreadConstraints adds non-related label',
+    pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(),
+    oldNode: N('node-a').label('zone', 'zone1').label('node', 'node1').label('foo', 'bar').obj(),
+    newNode: N('node-a').label('zone', 'zone1').label('node', 'node1').obj(),
+    want: 'QueueSkip',
+  },
+  { name: 'create node with non-related labels', pod: P('p').spread(1, 'zone', DNS, fooSelector).obj(), newNode: N('node-a').label('foo', 'bar').obj(), want: 'QueueSkip' },
+  { name: 'create node with related labels', pod: P('p').spread(1, 'zone', DNS, fooSelector).obj(), newNode: N('node-a').label('zone', 'zone1').obj(), want: 'Queue' },
+  { name: 'delete node with non-related labels', pod: P('p').spread(1, 'zone', DNS, fooSelector).obj(), oldNode: N('node-a').label('foo', 'bar').obj(), want: 'QueueSkip' },
+  { name: 'delete node with related labels', pod: P('p').spread(1, 'zone', DNS, fooSelector).obj(), oldNode: N('node-a').label('zone', 'zone1').obj(), want: 'Queue' },
+  { name: 'add node with related labels that only match one of topologySpreadConstraints', pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(), newNode: N('node-a').label('zone', 'zone1').obj(), want: 'QueueSkip' },
+  { name: 'add node with related labels that match all topologySpreadConstraints', pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(), newNode: N('node-a').label('zone', 'zone1').label('node', 'node1').obj(), want: 'Queue' },
+  { name: 'update node with related labels that only match one of topologySpreadConstraints', pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(), oldNode: N('node-a').label('zone', 'zone1').obj(), newNode: N('node-a').label('zone', 'zone1').obj(), want: 'QueueSkip' },
+  {
+    name: 'update node with related labels that match all topologySpreadConstraints',
+    pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(),
+    oldNode: N('node-a').label('zone', 'zone1').label('node', 'node1').obj(),
+    newNode: N('node-a').label('zone', 'zone1').label('node', 'node2').obj(),
+    want: 'Queue',
+  },
+  {
+    name: 'update node with different taints that match all topologySpreadConstraints',
+    pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(),
+    oldNode: N('node-a').label('zone', 'zone1').label('node', 'node1').taints([{ key: 'aaa', value: 'bbb', effect: 'NoSchedule' }]).obj(),
+    newNode: N('node-a').label('zone', 'zone1').label('node', 'node1').taints([{ key: 'ccc', value: 'bbb', effect: 'NoSchedule' }]).obj(),
+    want: 'Queue',
+  },
+  {
+    name: 'update node with different taints that only match one of topologySpreadConstraints',
+    pod: P('p').spread(1, 'zone', DNS, fooSelector).spread(1, 'node', DNS, fooSelector).obj(),
+    oldNode: N('node-a').label('node', 'node1').taints([{ key: 'aaa', value: 'bbb', effect: 'NoSchedule' }]).obj(),
+    newNode: N('node-a').label('node', 'node1').taints([{ key: 'ccc', value: 'bbb', effect: 'NoSchedule' }]).obj(),
+    want: 'QueueSkip',
+  },
+];
+
+t.test('plugin_test.go Test_isSchedulableAfterNodeChange', async (t) => {
+  for (const row of hintNodeRows) {
+    const pl = plugin(snapshot([]));
+    t.equal(pl.isSchedulableAfterNodeChange(row.pod, row.oldNode, row.newNode), row.want, row.name);
+  }
+});
+
+// plugin_test.go Test_isSchedulableAfterPodChange, all rows (st.MakePod().UID("p") is P('p'),
+// whose uid is "uid-p"; the gate NodeInclusionPolicyInPodTopologySpread is on in v1.35).
+const fooPod = (): PodW => P('p').label('foo', '').spread(1, 'zone', DNS, fooSelector);
+const fooBarPod = (taint: Policy | null = null): PodW => P('p').label('foo', '').spread(1, 'zone', DNS, fooSelector, null, null, taint).spread(1, 'node', DNS, barSelector);
+const hintPodRows: Array<{ name: string; pod: Pod; oldPod?: Pod; newPod?: Pod; want: 'Queue' | 'QueueSkip' }> = [
+  { name: 'add pod with labels match topologySpreadConstraints selector', pod: fooPod().obj(), newPod: P('p2').node('fake-node').label('foo', '').obj(), want: 'Queue' },
+  { name: 'add un-scheduled pod', pod: fooPod().obj(), newPod: P('p2').label('foo', '').obj(), want: 'QueueSkip' },
+  { name: 'update un-scheduled pod', pod: fooPod().obj(), newPod: P('p2').label('foo', '').obj(), oldPod: P('p2').label('bar', '').obj(), want: 'QueueSkip' },
+  { name: 'delete un-scheduled pod', pod: fooPod().obj(), oldPod: P('p2').label('foo', '').obj(), want: 'QueueSkip' },
+  { name: 'add pod with different namespace', pod: fooPod().obj(), newPod: P('p2').node('fake-node').namespace('fake-namespace').label('foo', '').obj(), want: 'QueueSkip' },
+  { name: "add pod with labels don't match topologySpreadConstraints selector", pod: fooPod().obj(), newPod: P('p2').node('fake-node').label('bar', '').obj(), want: 'QueueSkip' },
+  { name: 'delete pod with labels that match topologySpreadConstraints selector', pod: fooPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').obj(), want: 'Queue' },
+  { name: "delete pod with labels that don't match topologySpreadConstraints selector", pod: fooPod().obj(), oldPod: P('p2').node('fake-node').label('bar', '').obj(), want: 'QueueSkip' },
+  { name: "update pod's non-related label", pod: fooPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').label('bar', 'bar1').obj(), newPod: P('p2').node('fake-node').label('foo', '').label('bar', 'bar2').obj(), want: 'QueueSkip' },
+  { name: "add pod's label that matches topologySpreadConstraints selector", pod: fooPod().obj(), oldPod: P('p2').node('fake-node').obj(), newPod: P('p2').node('fake-node').label('foo', '').obj(), want: 'Queue' },
+  { name: 'delete pod label that matches topologySpreadConstraints selector', pod: fooPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').obj(), newPod: P('p2').node('fake-node').obj(), want: 'Queue' },
+  { name: "change pod's label that matches topologySpreadConstraints selector", pod: fooPod().obj(), oldPod: P('p2').node('fake-node').label('foo', 'foo1').obj(), newPod: P('p2').node('fake-node').label('foo', 'foo2').obj(), want: 'QueueSkip' },
+  { name: "change pod's label that doesn't match topologySpreadConstraints selector", pod: fooPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').label('bar', 'bar1').obj(), newPod: P('p2').node('fake-node').label('foo', '').label('bar', 'bar2').obj(), want: 'QueueSkip' },
+  { name: "add pod's label that matches topologySpreadConstraints selector with multi topologySpreadConstraints", pod: fooBarPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').obj(), newPod: P('p2').node('fake-node').label('foo', '').label('bar', 'bar2').obj(), want: 'Queue' },
+  { name: "change pod's label that doesn't match topologySpreadConstraints selector with multi topologySpreadConstraints", pod: fooBarPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').obj(), newPod: P('p2').node('fake-node').label('foo', '').label('baz', '').obj(), want: 'QueueSkip' },
+  { name: "change pod's label that match topologySpreadConstraints selector with multi topologySpreadConstraints", pod: fooBarPod().obj(), oldPod: P('p2').node('fake-node').label('foo', '').label('bar', '').obj(), newPod: P('p2').node('fake-node').label('foo', '').label('bar', 'bar2').obj(), want: 'QueueSkip' },
+  { name: 'the unschedulable Pod has topologySpreadConstraint with NodeTaintsPolicy:Honor and has got a new toleration', pod: fooBarPod('Honor').obj(), oldPod: P('p').label('foo', '').obj(), newPod: P('p').label('foo', '').toleration('node.kubernetes.io/unschedulable').obj(), want: 'Queue' },
+  { name: 'the unschedulable Pod has topologySpreadConstraint without NodeTaintsPolicy:Honor and has got a new toleration', pod: fooBarPod('Ignore').obj(), oldPod: P('p').label('foo', '').obj(), newPod: P('p').label('foo', '').toleration('node.kubernetes.io/unschedulable').obj(), want: 'QueueSkip' },
+  { name: 'the unschedulable Pod has topologySpreadConstraint and has got a new label matching the selector of the constraint', pod: fooBarPod('Ignore').obj(), oldPod: P('p').obj(), newPod: P('p').label('foo', '').obj(), want: 'Queue' },
+  { name: 'the unschedulable Pod has topologySpreadConstraint and has got a new unrelated label', pod: fooBarPod('Ignore').obj(), oldPod: P('p').obj(), newPod: P('p').label('unrelated', '').obj(), want: 'QueueSkip' },
+];
+
+t.test('plugin_test.go Test_isSchedulableAfterPodChange', async (t) => {
+  for (const row of hintPodRows) {
+    const pl = plugin(snapshot([]));
+    t.equal(pl.isSchedulableAfterPodChange(row.pod, row.oldPod, row.newPod), row.want, row.name);
+  }
+});
+
+t.test('the hints queue on objects of the wrong kind (util.As error)', async (t) => {
+  const pl = plugin(snapshot([]));
+  t.ok(pl.isSchedulableAfterNodeChange(fooPod().obj(), undefined, fooPod().obj()) instanceof Error);
+  t.ok(pl.isSchedulableAfterPodChange(fooPod().obj(), undefined, N('n').obj()) instanceof Error);
 });

@@ -1,9 +1,10 @@
+// scheduling_gates_test.go Test_isSchedulableAfterUpdatePodSchedulingGatesEliminated (4 rows, all) is at the end.
 import t from 'tap';
 import type { Pod } from '../../../src/api/types.js';
 import { Code } from '../../../src/scheduler/framework/status.js';
 import { PodInfo } from '../../../src/scheduler/framework/types.js';
-import { SchedulingGates, newSchedulingGates } from '../../../src/scheduler/plugins/scheduling_gates.js';
-import { makePod } from '../fixtures.js';
+import { SchedulingGates, isSchedulableAfterUpdatePodSchedulingGatesEliminated, newSchedulingGates } from '../../../src/scheduler/plugins/scheduling_gates.js';
+import { makePod, registrations } from '../fixtures.js';
 
 /** st.MakePod().Name(name).SchedulingGates(gates). */
 const gatedPod = (name: string, gates: string[]): Pod => makePod(name, { schedulingGates: gates.map((g) => ({ name: g })) });
@@ -43,5 +44,20 @@ t.test('empty list and single gate', async (t) => {
 });
 
 t.test('eventsToRegister (queueing hints on)', async (t) => {
-  t.same(new SchedulingGates().eventsToRegister(), [{ resource: 'Pod', actions: ['UpdatePodSchedulingGatesEliminated'] }]);
+  t.strictSame(registrations(new SchedulingGates().eventsToRegister()), [{ resource: 'Pod', actions: ['UpdatePodSchedulingGatesEliminated'], hint: true }]);
+});
+
+t.test('scheduling_gates_test.go Test_isSchedulableAfterUpdatePodSchedulingGatesEliminated', async (t) => {
+  const withUID = (pod: Pod, uid: string): Pod => ({ ...pod, metadata: { ...pod.metadata, uid } });
+  const rows: Array<{ name: string; pod: Pod; oldObj?: unknown; newObj?: unknown; want: 'Queue' | 'QueueSkip' | 'error' }> = [
+    { name: 'backoff-wrong-old-object', pod: makePod('p'), oldObj: 'not-a-pod', want: 'error' },
+    { name: 'backoff-wrong-new-object', pod: makePod('p'), newObj: 'not-a-pod', want: 'error' },
+    { name: 'skip-queue-on-other-pod-updated', pod: withUID(gatedPod('p', ['foo', 'bar']), 'uid0'), oldObj: withUID(gatedPod('p1', ['foo', 'bar']), 'uid1'), newObj: withUID(gatedPod('p1', ['foo']), 'uid1'), want: 'QueueSkip' },
+    { name: 'queue-on-the-unsched-pod-updated', pod: gatedPod('p', ['foo']), oldObj: gatedPod('p', ['foo']), newObj: gatedPod('p', []), want: 'Queue' },
+  ];
+  for (const row of rows) {
+    const got = isSchedulableAfterUpdatePodSchedulingGatesEliminated(row.pod, row.oldObj, row.newObj);
+    if (row.want === 'error') t.ok(got instanceof Error, row.name);
+    else t.equal(got, row.want, row.name);
+  }
 });

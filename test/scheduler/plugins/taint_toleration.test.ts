@@ -1,13 +1,16 @@
 // Tests for the TaintToleration plugin (src/scheduler/plugins/taint_toleration.ts).
-// Left out (Go-only machinery, not modelled): TestIsSchedulableAfterNodeChange and
-// Test_isSchedulableAfterPodChange (queueing-hint functions, incl. their wrong-object-type rows),
-// and any rows exercising the TaintTolerationComparisonOperators gate (alpha, off in v1.35).
+// taint_toleration_test.go TestIsSchedulableAfterNodeChange (6 rows, all) and the pod-toleration
+// hint table (isSchedulableAfterPodTolerationChange; the stored table is the older
+// Test_isSchedulableAfterPodChange: its rows "backoff-wrong-*", "skip-updates-other-pod" and
+// "queue-on-toleration-added" are kept; "skip-updates-not-toleration" is left out, since v1.35's
+// function registers only UpdatePodToleration and queues any update of the pod itself) are at the
+// end. Left out: rows exercising the TaintTolerationComparisonOperators gate (alpha, off in v1.35).
 import t from 'tap';
 import type { Taint, Toleration } from '../../../src/api/types.js';
 import { Code } from '../../../src/scheduler/framework/status.js';
 import { CycleState, MAX_NODE_SCORE, PodInfo } from '../../../src/scheduler/framework/types.js';
-import { ERR_REASON_NOT_MATCH, TaintToleration, newTaintToleration } from '../../../src/scheduler/plugins/taint_toleration.js';
-import { makeNode, makePod, nodeInfo, runFilter, runScore } from '../fixtures.js';
+import { ERR_REASON_NOT_MATCH, TaintToleration, isSchedulableAfterNodeChange, isSchedulableAfterPodTolerationChange, newTaintToleration } from '../../../src/scheduler/plugins/taint_toleration.js';
+import { makeNode, makePod, nodeInfo, runFilter, runScore, registrations } from '../fixtures.js';
 
 const nodeWithTaints = (name: string, taints: Taint[]) => nodeInfo(makeNode(name, {}, { taints }));
 const podWithTolerations = (name: string, tolerations: Toleration[]) => makePod(name, { tolerations });
@@ -218,8 +221,43 @@ t.test('Score without PreScore is an Error', async (t) => {
 });
 
 t.test('eventsToRegister', async (t) => {
-  t.strictSame(new TaintToleration().eventsToRegister(), [
-    { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'] },
-    { resource: 'Pod', actions: ['UpdatePodToleration'] },
+  t.strictSame(registrations(new TaintToleration().eventsToRegister()), [
+    { resource: 'Node', actions: ['Add', 'UpdateNodeTaint'], hint: true },
+    { resource: 'Pod', actions: ['UpdatePodToleration'], hint: true },
   ]);
+});
+
+t.test('taint_toleration_test.go TestIsSchedulableAfterNodeChange', async (t) => {
+  const node = (taints: Taint[]) => makeNode('nodeA', {}, { taints });
+  const user = (v: string): Taint => ({ key: 'dedicated', value: v, effect: 'NoSchedule' });
+  const pod1 = () => podWithTolerations('pod1', [{ key: 'dedicated', operator: 'Equal', value: 'user2', effect: 'NoSchedule' }]);
+  const rows: Array<{ name: string; pod: ReturnType<typeof makePod>; oldObj?: unknown; newObj: unknown; want: 'Queue' | 'QueueSkip' | 'error' }> = [
+    { name: 'backoff-wrong-new-object', pod: makePod('p'), newObj: 'not-a-node', want: 'error' },
+    { name: 'backoff-wrong-old-object', pod: makePod('p'), newObj: node([user('user1')]), oldObj: 'not-a-node', want: 'error' },
+    { name: 'skip-queue-on-untoleratedtaint-node-added', pod: pod1(), newObj: node([user('user1')]), want: 'QueueSkip' },
+    { name: 'queue-on-toleratedtaint-node-added', pod: pod1(), newObj: node([user('user2')]), want: 'Queue' },
+    { name: 'skip-unrelated-change', pod: pod1(), newObj: node([user('user1'), user('user3')]), oldObj: node([user('user1')]), want: 'QueueSkip' },
+    { name: 'queue-on-taint-change', pod: pod1(), newObj: node([user('user2')]), oldObj: node([user('user1')]), want: 'Queue' },
+  ];
+  for (const row of rows) {
+    const got = isSchedulableAfterNodeChange(row.pod, row.oldObj, row.newObj);
+    if (row.want === 'error') t.ok(got instanceof Error, row.name);
+    else t.equal(got, row.want, row.name);
+  }
+});
+
+t.test('taint_toleration_test.go pod-toleration hint rows', async (t) => {
+  const p = (name: string, uid: string, tolerations?: Toleration[]) => makePod(name, tolerations ? { tolerations } : {}, { namespace: 'ns-1', uid });
+  const foo: Toleration[] = [{ key: 'foo', effect: 'NoSchedule' }];
+  const rows: Array<{ name: string; pod: ReturnType<typeof makePod>; oldObj?: unknown; newObj: unknown; want: 'Queue' | 'QueueSkip' | 'error' }> = [
+    { name: 'backoff-wrong-new-object', pod: makePod('p'), newObj: 'not-a-pod', want: 'error' },
+    { name: 'backoff-wrong-old-object', pod: makePod('p'), oldObj: 'not-a-pod', newObj: makePod('p'), want: 'error' },
+    { name: 'skip-updates-other-pod', pod: p('pod-1', 'uid0'), oldObj: p('pod-2', 'uid1'), newObj: p('pod-2', 'uid1', foo), want: 'QueueSkip' },
+    { name: 'queue-on-toleration-added', pod: p('pod-1', ''), oldObj: p('pod-1', ''), newObj: p('pod-1', '', foo), want: 'Queue' },
+  ];
+  for (const row of rows) {
+    const got = isSchedulableAfterPodTolerationChange(row.pod, row.oldObj, row.newObj);
+    if (row.want === 'error') t.ok(got instanceof Error, row.name);
+    else t.equal(got, row.want, row.name);
+  }
 });
