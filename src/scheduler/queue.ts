@@ -138,8 +138,9 @@ const ACTION_BITS: Readonly<Record<ActionType, number>> = {
   UpdatePodScaleDown: 256,
   UpdatePodToleration: 512,
   UpdatePodSchedulingGatesEliminated: 1024,
-  Update: 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024,
-  All: 1 | 2 | (4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024),
+  updatePodOther: 2048,
+  Update: 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024 | 2048,
+  All: 1 | 2 | (4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024 | 2048),
 };
 
 export function actionBits(actions: readonly ActionType[]): number {

@@ -371,7 +371,8 @@ export function podUpdateActions(old: Pod, cur: Pod): ActionType[] {
   if (podScaledDown(old, cur)) out.push('UpdatePodScaleDown');
   if ((cur.spec.schedulingGates?.length ?? 0) === 0 && (old.spec.schedulingGates?.length ?? 0) !== 0) out.push('UpdatePodSchedulingGatesEliminated');
   if ((cur.spec.tolerations?.length ?? 0) !== (old.spec.tolerations?.length ?? 0)) out.push('UpdatePodToleration');
-  if (out.length === 0) out.push('Update');
+  // No specific change: updatePodOther, which only a registration for every Update matches.
+  if (out.length === 0) out.push('updatePodOther');
   return out;
 }
 

@@ -100,11 +100,11 @@ t.test('allocatable is compared by quantity value, and no list is an empty list'
 t.test('PodSchedulingPropertiesChange', async (t) => {
   const base = makePod('p', { containers: [{ name: 'c', image: 'img', resources: { requests: { cpu: '2', memory: '1Gi' } } }], schedulingGates: [{ name: 'g' }] }, { labels: { a: '1' } });
   const withReq = (cpu: string) => ({ ...base, spec: { ...base.spec, containers: [{ name: 'c', image: 'img', resources: { requests: { cpu, memory: '1Gi' } } }] } });
-  t.same(podUpdateActions(base, { ...base, status: { phase: 'Pending' } }), ['Update'], 'a status change only');
+  t.same(podUpdateActions(base, { ...base, status: { phase: 'Pending' } }), ['updatePodOther'], 'a status change only');
   t.same(podUpdateActions(base, { ...base, metadata: { ...base.metadata, labels: { a: '2' } } }), ['UpdatePodLabel']);
-  t.same(podUpdateActions({ ...base, metadata: { ...base.metadata, labels: {} } }, { ...base, metadata: { ...base.metadata, labels: undefined } }), ['Update'], 'nil and empty labels are equal');
+  t.same(podUpdateActions({ ...base, metadata: { ...base.metadata, labels: {} } }, { ...base, metadata: { ...base.metadata, labels: undefined } }), ['updatePodOther'], 'nil and empty labels are equal');
   t.same(podUpdateActions(base, withReq('1')), ['UpdatePodScaleDown']);
-  t.same(podUpdateActions(base, withReq('3')), ['Update'], 'a scale-up is no event');
+  t.same(podUpdateActions(base, withReq('3')), ['updatePodOther'], 'a scale-up is no event');
   t.same(podUpdateActions(base, { ...base, spec: { ...base.spec, schedulingGates: [] } }), ['UpdatePodSchedulingGatesEliminated']);
   t.same(podUpdateActions(base, { ...base, spec: { ...base.spec, tolerations: [{ key: 'k', operator: 'Exists' }] } }), ['UpdatePodToleration']);
   const all = { ...withReq('1'), metadata: { ...base.metadata, labels: { b: '1' } } };
