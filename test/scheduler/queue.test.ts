@@ -207,6 +207,23 @@ t.test('ClusterEvent.Match: bit sets, Pod matches AssignedPod and UnscheduledPod
   t.same(seen, ['a>b', 'a>b', 'n1>n2'], 'a general Update matches UpdatePodLabel; UpdatePodLabel only itself; Node Update matches UpdateNodeTaint');
 });
 
+t.test('updatePodOther (a pod update no named ActionType covers) matches only registrations for every Update', async (t) => {
+  const seen: string[] = [];
+  const rec =
+    (name: string): QueueingHintFn =>
+    () => {
+      seen.push(name);
+      return 'QueueSkip';
+    };
+  const { q } = newQueue({
+    tol: [{ resource: 'Pod', actions: ['UpdatePodToleration'], queueingHintFn: rec('tol') }],
+    all: [{ resource: 'Pod', actions: ['Update'], queueingHintFn: rec('all') }],
+  });
+  failOnce(q, p, ['tol', 'all']);
+  q.onClusterEvent('UnscheduledPod', 'updatePodOther', p, p);
+  t.same(seen, ['all']);
+});
+
 t.test('each pod is judged by its own profile\'s registrations', async (t) => {
   const { q } = newQueue({ foo: [nodeAdd(queueHintReturnSkip)] }, { other: { foo: [nodeAdd(queueHintReturnQueue)] } });
   const mine = makePod('mine', {}, { namespace: 'ns1' });
