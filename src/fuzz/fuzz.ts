@@ -130,8 +130,9 @@ export type FuzzReport =
       verification: Verification;
     })
   /** `invalid-options`: bad options or a policy that does not load (usage, exit 2);
-   *  `nondeterministic`: the shrunk case did not fail again (a kubedrill bug, exit 3). */
-  | (ReportBase & { outcome: 'error'; reason: 'invalid-options' | 'nondeterministic'; message: string });
+   *  `nondeterministic`: the shrunk case did not fail again (a kubedrill bug, exit 3);
+   *  `worker`: a worker thread could not load the policy or failed (exit 3). */
+  | (ReportBase & { outcome: 'error'; reason: 'invalid-options' | 'nondeterministic' | 'worker'; message: string });
 
 export function runFuzz(options: FuzzOptions): FuzzReport {
   const startMs = options.now();
@@ -149,7 +150,7 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   if (sources !== undefined) {
     // The search in worker threads; fast-check then resumes at the failing case (if any) and shrinks it.
     const found = searchInWorkers({ ...sources, seed, runs: options.runs, size, faults: options.faults, invariants: options.invariants, maxSteps, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-    if (found.kind === 'error') return { ...base(), outcome: 'error', reason: 'nondeterministic', message: found.message };
+    if (found.kind === 'error') return { ...base(), outcome: 'error', reason: 'worker', message: found.message };
     judge.resumeAt(found.runsBefore, found.shared);
     if (found.failingIndex === undefined) return { ...base(), outcome: 'passed' };
     parameters = { seed, path: String(found.failingIndex), numRuns: options.runs };

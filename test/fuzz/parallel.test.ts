@@ -69,3 +69,13 @@ t.test('workers are used only where runs pay for their start', async (t) => {
   t.equal(workersFor(8, MIN_RUNS_PER_WORKER - 1), 0, 'too few runs: none');
   t.equal(workersFor(1, 1000), 1);
 });
+
+t.test('a worker that cannot load the policy ends the search with an error, not a hang', async (t) => {
+  const p = await policy('ignore-taints');
+  const r = fuzz({ scheduler: p.scheduler, policyPath: join(POLICY_DIR, 'no-such-policy.yaml'), workers: 2, runs: 100 });
+  t.equal(r.outcome, 'error');
+  if (r.outcome === 'error') {
+    t.equal(r.reason, 'worker');
+    t.match(r.message, /no-such-policy\.yaml did not load in a fuzz worker/);
+  }
+});
