@@ -35,8 +35,9 @@ export const NAME = names.VolumeBinding;
 export const STATE_KEY = NAME;
 /** ErrReasonBindConflict. */
 export const ERR_REASON_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
-/** ErrReasonNodeConflict. */
-export const ERR_REASON_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+/** ErrReasonNodeConflict (worded so since v1.33, kubernetes/kubernetes#129887; before: "node(s) had
+ *  volume node affinity conflict"). */
+export const ERR_REASON_NODE_CONFLICT = "node(s) didn't match PersistentVolume's node affinity";
 /** ErrReasonNotEnoughSpace (storage capacity of dynamic provisioning: not reachable here). */
 export const ERR_REASON_NOT_ENOUGH_SPACE = 'node(s) did not have enough free storage';
 /** ErrReasonPVNotExist. */

@@ -1012,7 +1012,7 @@ t.test('the harness seed reproduces upstream offsets', async (t) => {
       name: 'ErrVolume... errors should not be tried as it indicates that the pod is unschedulable due to no matching volumes for pod on node',
       nodesStatuses: {
         node1: [UU, 'node(s) had no available volume zone'], // volumezone.ErrReasonConflict
-        node2: [UU, 'node(s) had volume node affinity conflict'], // volumebinding.ErrReasonNodeConflict
+        node2: [UU, "node(s) didn't match PersistentVolume's node affinity"], // volumebinding.ErrReasonNodeConflict
         node3: [UU, "node(s) didn't find available persistent volumes to bind"], // volumebinding.ErrReasonBindConflict
         node4: [U, ''],
       },
