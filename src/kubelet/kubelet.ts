@@ -71,8 +71,17 @@ export class Kubelet {
     this.renewLease();
     const statusEvery = this.options.nodeStatusUpdateFrequencyMs;
     const leaseEvery = Math.trunc((this.options.nodeLeaseDurationSeconds * 1000) / 4);
-    this.every(statusEvery, () => this.syncNodeStatus(false));
-    this.every(leaseEvery, () => this.renewLease());
+    if (statusEvery === leaseEvery) {
+      // The defaults (10s and 40s × 0.25): one ticker does both, in the order two would run them
+      // (they are queued next to each other, so nothing can run between them): one step, not two.
+      this.every(statusEvery, () => {
+        this.syncNodeStatus(false);
+        this.renewLease();
+      });
+    } else {
+      this.every(statusEvery, () => this.syncNodeStatus(false));
+      this.every(leaseEvery, () => this.renewLease());
+    }
     this.resyncPods();
     // Back from a partition, the kubelet's informers relist: an attachment it missed while cut off
     // is seen now (upstream's volume manager polls node.status.volumesAttached, so it never misses
