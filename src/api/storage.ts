@@ -162,6 +162,18 @@ export function csiNodeVolumeLimits(csiNode: CSINode | undefined): Map<string, n
   return limits;
 }
 
+/** The in-tree provisioners csi-translation-lib migrates to CSI drivers
+ *  (IsMigratableIntreePluginByName): their claims need translation to be counted by driver. */
+export const MIGRATABLE_IN_TREE_PROVISIONERS: ReadonlySet<string> = new Set([
+  'kubernetes.io/aws-ebs',
+  'kubernetes.io/gce-pd',
+  'kubernetes.io/azure-disk',
+  'kubernetes.io/azure-file',
+  'kubernetes.io/cinder',
+  'kubernetes.io/vsphere-volume',
+  'kubernetes.io/portworx-volume',
+]);
+
 /** The key under which the CSI limits count a volume: driver "/" volume handle (csi.go
  *  filterAttachableVolumes' volumeUniqueName). */
 export function csiVolumeUniqueName(driver: string, volumeHandle: string): string {

@@ -30,7 +30,7 @@
 // v1.34) also registers CSINode Update; it is registered here without a hint function, so any
 // CSINode update requeues (newer upstream narrows it with isSchedulableAfterCSINodeUpdated).
 import type { CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume, VolumeAttachment } from '../../api/types.js';
-import { claimClass, csiNodeVolumeLimits, csiVolumeUniqueName } from '../../api/storage.js';
+import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName } from '../../api/storage.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable, unschedulable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
 import * as names from './names.js';
@@ -52,8 +52,6 @@ const ATTACHMENTS_STATE_KEY = 'PreFilter' + NAME + '/attachments';
  * EBS, GCE PD, Azure Disk, Azure File, Cinder, vSphere, Portworx.
  */
 const INLINE_MIGRATABLE_SOURCES = ['awsElasticBlockStore', 'gcePersistentDisk', 'azureDisk', 'azureFile', 'cinder', 'vsphereVolume', 'portworxVolume'] as const;
-/** The in-tree provisioners csi-translation-lib migrates (IsMigratableIntreePluginByName). */
-const IN_TREE_PROVISIONERS = new Set(['kubernetes.io/aws-ebs', 'kubernetes.io/gce-pd', 'kubernetes.io/azure-disk', 'kubernetes.io/azure-file', 'kubernetes.io/cinder', 'kubernetes.io/vsphere-volume', 'kubernetes.io/portworx-volume']);
 
 export function isInlineMigratable(v: Volume): boolean {
   return INLINE_MIGRATABLE_SOURCES.some((k) => v[k] != null);
@@ -215,7 +213,7 @@ export class NodeVolumeLimits implements AnyPlugin {
     const sc = this.handle.getObject('StorageClass', undefined, scName) as StorageClass | undefined;
     if (sc === undefined || !sc.provisioner) return undefined;
     // An in-tree provisioner needs translation to its CSI driver (not modelled: as if off).
-    if (IN_TREE_PROVISIONERS.has(sc.provisioner)) return undefined;
+    if (MIGRATABLE_IN_TREE_PROVISIONERS.has(sc.provisioner)) return undefined;
     return { driver: sc.provisioner, volumeHandle: `${UNBOUND_VOLUME_ID_PREFIX}-${pvc.metadata.namespace ?? 'default'}/${pvc.metadata.name}` };
   }
 
