@@ -7,7 +7,9 @@
 // count too, after the pod's volumes have been matched against those of the node's pods, as
 // csi_test.go TestCSILimits' VolumeAttachment rows require), EventsToRegister and the queueing hints
 // isSchedulableAfterPodDeleted, isSchedulableAfterPVCAdded and
-// isSchedulableAfterVolumeAttachmentDeleted. Counting, per driver:
+// isSchedulableAfterVolumeAttachmentDeleted. Read at csi.go 113b12c6 (the stored revision, from
+// before VolumeAttachments counted) and csi_test.go 991b78f9 (whose tables count them and test the
+// VolumeAttachment hint); where the two differ, the test tables decide. Counting, per driver:
 //   - a claim bound to a CSI volume counts as driver/volumeHandle, so one volume used by several
 //     pods of the node counts once;
 //   - a claim not bound yet (or bound to a volume that does not exist) counts against its
@@ -26,9 +28,11 @@
 //   - generic ephemeral volumes (no ephemeral volume controller creates their claims here): they
 //     keep PreFilter from skipping, as upstream, but count nothing;
 //   - limits from node.status.allocatable (attachable-volumes-csi-*): only CSINode is read.
-// The events: upstream (v1.33+, KEP-4876 mutable CSINode allocatable, beta and on by default in
-// v1.34) also registers CSINode Update; it is registered here without a hint function, so any
-// CSINode update requeues (newer upstream narrows it with isSchedulableAfterCSINodeUpdated).
+// The events: KEP-4876 (mutable CSINode allocatable count: alpha in v1.33, beta but off by
+// default in v1.34, its gate the API server's and the kubelet's) has the plugin register CSINode
+// Update too; it is registered here without a hint function, so any CSINode update requeues
+// (later upstream narrows it with isSchedulableAfterCSINodeUpdated). Registering it is a superset:
+// at worst a pod is retried once more, never held back.
 import type { CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume, VolumeAttachment } from '../../api/types.js';
 import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName } from '../../api/storage.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable, unschedulable } from '../framework/status.js';
