@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { parseQuantityValue, Quantity } from './quantity.js';
 import type { AdmissionPlugin } from './store.js';
-import type { AnyObject, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, StorageClass } from './types.js';
+import type { AnyObject, CSINode, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, StorageClass } from './types.js';
 
 /** storageclass.kubernetes.io/is-default-class (pkg/apis/storage/v1/util/helpers.go). */
 export const ANN_IS_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
@@ -146,4 +146,36 @@ export function podClaimNames(pod: Pod): string[] {
   const out: string[] = [];
   for (const v of pod.spec.volumes ?? []) if (v.persistentVolumeClaim?.claimName) out.push(v.persistentVolumeClaim.claimName);
   return out;
+}
+
+/**
+ * The per-driver volume limits of a node's CSINode (nodevolumelimits/csi.go getVolumeLimits):
+ * driver name → spec.drivers[].allocatable.count, for the drivers that report one. No CSINode, or
+ * no driver with a count, is no limit at all.
+ */
+export function csiNodeVolumeLimits(csiNode: CSINode | undefined): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const d of csiNode?.spec.drivers ?? []) {
+    const count = d.allocatable?.count;
+    if (typeof count === 'number') limits.set(d.name, count);
+  }
+  return limits;
+}
+
+/** The in-tree provisioners csi-translation-lib migrates to CSI drivers
+ *  (IsMigratableIntreePluginByName): their claims need translation to be counted by driver. */
+export const MIGRATABLE_IN_TREE_PROVISIONERS: ReadonlySet<string> = new Set([
+  'kubernetes.io/aws-ebs',
+  'kubernetes.io/gce-pd',
+  'kubernetes.io/azure-disk',
+  'kubernetes.io/azure-file',
+  'kubernetes.io/cinder',
+  'kubernetes.io/vsphere-volume',
+  'kubernetes.io/portworx-volume',
+]);
+
+/** The key under which the CSI limits count a volume: driver "/" volume handle (csi.go
+ *  filterAttachableVolumes' volumeUniqueName). */
+export function csiVolumeUniqueName(driver: string, volumeHandle: string): string {
+  return `${driver}/${volumeHandle}`;
 }

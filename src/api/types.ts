@@ -341,6 +341,21 @@ export interface VolumeAttachment extends KubeObject {
   status?: { attached: boolean; attachmentMetadata?: Record<string, string>; attachError?: { time?: TimeMs; message?: string }; detachError?: { time?: TimeMs; message?: string } };
 }
 
+/** CSINode (storage.k8s.io/v1): the CSI drivers installed on a node, named as the node; written
+ *  by the kubelet's node-driver-registrar upstream, by the scenario here. */
+export interface CSINodeDriver {
+  name: string;
+  nodeID: string;
+  topologyKeys?: string[];
+  /** allocatable.count: how many unique volumes of the driver the node can use; unset: no limit. */
+  allocatable?: { count?: number };
+}
+
+export interface CSINode extends KubeObject {
+  kind: 'CSINode';
+  spec: { drivers: CSINodeDriver[] };
+}
+
 export type AnyObject =
   | Node
   | Pod
@@ -354,7 +369,8 @@ export type AnyObject =
   | PersistentVolume
   | PersistentVolumeClaim
   | StorageClass
-  | VolumeAttachment;
+  | VolumeAttachment
+  | CSINode;
 
 /** Kinds the store accepts, with their apiVersion and whether they are namespaced. */
 export const KINDS = {
@@ -371,6 +387,7 @@ export const KINDS = {
   PersistentVolumeClaim: { apiVersion: 'v1', namespaced: true },
   StorageClass: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
   VolumeAttachment: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
+  CSINode: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
 } as const;
 export type Kind = keyof typeof KINDS;
 

@@ -7,8 +7,8 @@
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
 import { labelSelectorAsSelector } from '../api/selector.js';
-import { checkAccessModes, claimClass, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
-import type { Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, VolumeAttachment } from '../api/types.js';
+import { MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
+import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
 import type { Cluster } from './cluster.js';
@@ -68,6 +68,7 @@ export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
     if (!isReady(node)) continue;
     if (failingFilter(pod, node, store) !== undefined || insufficientResources(pod, node, store) !== undefined) continue;
     if (claims && volumeFitFailure(pod, node, cluster) !== undefined) continue;
+    if (claims && volumeLimitFailure(pod, node, cluster) !== undefined) continue;
     if (podAffinityFailure(pod, node, store) !== undefined) continue;
     if (topologySpreadFailure(pod, node, store) !== undefined) continue;
     return node;
@@ -147,6 +148,57 @@ export function volumeFitFailure(pod: Pod, node: Node, cluster: Cluster): string
   return undefined;
 }
 
+/**
+ * The CSI volume a claim counts as against its node's limits, as upstream's NodeVolumeLimits
+ * counts it (nodevolumelimits/csi.go getCSIDriverInfo, getCSIDriverInfoFromSC): a claim bound to
+ * a CSI volume counts as driver/handle; one not bound (or bound to a volume that does not exist)
+ * as a volume of its own of its class's provisioner; anything else counts nothing.
+ */
+function countedVolume(claim: PersistentVolumeClaim, cluster: Cluster): { unique: string; driver: string } | undefined {
+  const pv = claimVolume(claim, cluster);
+  if (pv !== undefined) return pv.spec.csi?.driver && pv.spec.csi.volumeHandle ? { unique: csiVolumeUniqueName(pv.spec.csi.driver, pv.spec.csi.volumeHandle), driver: pv.spec.csi.driver } : undefined;
+  const className = claimClass(claim);
+  const provisioner = className ? cluster.store.get<StorageClass>('StorageClass', undefined, className)?.provisioner : undefined;
+  if (!provisioner || MIGRATABLE_IN_TREE_PROVISIONERS.has(provisioner)) return undefined;
+  return { unique: `${provisioner}/unbound:${claim.metadata.namespace ?? 'default'}/${claim.metadata.name}`, driver: provisioner };
+}
+
+/**
+ * Why the node's CSI volume limits keep the pod off it, or undefined, as upstream's
+ * NodeVolumeLimits filter judges it (nodevolumelimits/csi.go Filter), on the API objects: per
+ * driver with a CSINode allocatable.count, the unique volumes of the node's pods and of its
+ * VolumeAttachments, plus the pod's volumes not among them, must not exceed the count.
+ */
+export function volumeLimitFailure(pod: Pod, node: Node, cluster: Cluster): string | undefined {
+  const store = cluster.store;
+  const limits = csiNodeVolumeLimits(store.get<CSINode>('CSINode', undefined, node.metadata.name));
+  if (limits.size === 0) return undefined;
+  const volumesOf = (p: Pod, into: Map<string, string>): void => {
+    for (const name of podClaimNames(p)) {
+      const claim = claimOf(p, name, cluster);
+      const v = claim && countedVolume(claim, cluster);
+      if (v) into.set(v.unique, v.driver);
+    }
+  };
+  const wanted = new Map<string, string>();
+  volumesOf(pod, wanted);
+  if (wanted.size === 0) return undefined;
+  const used = new Map<string, string>();
+  for (const p of store.list<Pod>('Pod')) if (p.spec.nodeName === node.metadata.name && !podIsTerminal(p)) volumesOf(p, used);
+  for (const unique of used.keys()) wanted.delete(unique);
+  for (const va of store.list<VolumeAttachment>('VolumeAttachment')) {
+    if (va.spec.nodeName !== node.metadata.name || va.spec.source.persistentVolumeName === undefined) continue;
+    const handle = store.get<PersistentVolume>('PersistentVolume', undefined, va.spec.source.persistentVolumeName)?.spec.csi?.volumeHandle;
+    if (handle) used.set(csiVolumeUniqueName(va.spec.attacher, handle), va.spec.attacher);
+  }
+  for (const [driver, limit] of limits) {
+    const want = [...wanted.values()].filter((d) => d === driver).length;
+    const have = [...used.values()].filter((d) => d === driver).length;
+    if (want > 0 && have + want > limit) return `its ${want} new ${driver} volume(s) would exceed node ${node.metadata.name}'s limit of ${limit} (${have} in use)`;
+  }
+  return undefined;
+}
+
 function schedulerNames(cluster: Cluster): ReadonlySet<string> {
   return new Set(cluster.scheduler.frameworks.keys());
 }
@@ -158,8 +210,8 @@ export const pendingPodsBound: LivenessInvariant = {
   name: 'pending-pods-bound',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity, and its volumes: a claim that is missing or can never be bound fits nowhere, a bound one where its volume\'s node affinity and zone labels allow); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
-  upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration); pkg/scheduler/framework/plugins/volumebinding/binder.go and volumezone/volume_zone.go (where a pod\'s claims let it go)',
+    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity, and its volumes: a claim that is missing or can never be bound fits nowhere, a bound one where its volume\'s node affinity and zone labels allow, and not where its new CSI volumes would exceed the CSINode limit of their driver); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
+  upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration); pkg/scheduler/framework/plugins/volumebinding/binder.go, volumezone/volume_zone.go and nodevolumelimits/csi.go (where a pod\'s claims let it go)',
   check(cluster) {
     const names = schedulerNames(cluster);
     const reports: ViolationReport[] = [];

@@ -30,8 +30,8 @@ export interface ProfileConfig {
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
 /**
- * The v1.35 default MultiPoint set with its score weights. Plugins kubedrill does not model yet
- * (NodeVolumeLimits, DynamicResources behind its gate) are left out; the README lists them.
+ * The v1.35 default MultiPoint set with its score weights. Plugins kubedrill does not model
+ * (DynamicResources, behind its gate) are left out; the README lists them.
  */
 export function defaultMultiPoint(registry: ReadonlyMap<string, PluginFactory>): PluginRef[] {
   const all: PluginRef[] = [

@@ -6,7 +6,7 @@
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
 import { parseQuantityValue } from '../api/quantity.js';
-import { type Namespace, type Node, type NodeCondition, type Pod, type PodCondition, isKind, podIsTerminal, setCondition } from '../api/types.js';
+import { type AnyObject, type Namespace, type Node, type NodeCondition, type Pod, type PodCondition, isKind, podIsTerminal, setCondition } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
@@ -130,9 +130,21 @@ export class Scheduler {
     this.store.watch<Node>('Node', COMPONENT, (ev) => this.onNode(ev));
     this.store.watch<Pod>('Pod', COMPONENT, (ev) => this.onPod(ev));
     // The storage informers (eventhandlers.go addAllEventHandlers): their events only move pods
-    // whose rejecting plugins registered for them.
-    for (const kind of ['PersistentVolume', 'PersistentVolumeClaim', 'StorageClass'] as const) {
-      this.store.watch(kind, COMPONENT, (ev) => this.queue.onClusterEvent(kind, ev.type === 'ADDED' ? 'Add' : ev.type === 'DELETED' ? 'Delete' : 'Update'));
+    // whose rejecting plugins registered for them, with the event's old and new objects for the
+    // plugins' QueueingHints. Only NodeVolumeLimits registers for VolumeAttachments, and for their
+    // deletion only, so the other VolumeAttachment events are not delivered.
+    for (const kind of ['PersistentVolume', 'PersistentVolumeClaim', 'StorageClass', 'CSINode', 'VolumeAttachment'] as const) {
+      const relevant = kind === 'VolumeAttachment' ? (ev: WatchEvent<AnyObject>) => ev.type === 'DELETED' : undefined;
+      this.store.watch<AnyObject>(
+        kind,
+        COMPONENT,
+        (ev) => {
+          if (ev.type === 'ADDED') this.queue.onClusterEvent(kind, 'Add', undefined, ev.object);
+          else if (ev.type === 'DELETED') this.queue.onClusterEvent(kind, 'Delete', ev.object, undefined);
+          else this.queue.onClusterEvent(kind, 'Update', ev.old, ev.object);
+        },
+        relevant,
+      );
     }
   }
 

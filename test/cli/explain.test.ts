@@ -36,7 +36,7 @@ t.test('pending pod: outcome, every node with its filter verdicts, the reasons, 
   t.match(r.out, /\n {2}small-1 {2}infeasible {2}✓ +✓ +✓ +✗\*\n/);
   t.match(r.out, /\n {2}small-2 {2}infeasible {2}✓ +✓ +✓ +✗\*\n/);
   t.match(r.out, /\n {2}gpu-1 {4}infeasible {2}✓ +✓ +✗\* +✓\n/);
-  t.match(r.out, /\n {2}not shown, no verdict on any node: NodeAffinity, NodePorts, VolumeRestrictions, VolumeBinding,\n {2}VolumeZone, PodTopologySpread, InterPodAffinity\n/);
+  t.match(r.out, /\n {2}not shown, no verdict on any node: NodeAffinity, NodePorts, VolumeRestrictions, NodeVolumeLimits,\n {2}VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity\n/);
   t.match(r.out, /\n {2}✗\* NodeResourcesFit on small-1, small-2: Insufficient cpu \(UnschedulableAndUnresolvable\)\n/);
   t.match(r.out, /\n {2}✗\* TaintToleration on gpu-1: node\(s\) had untolerated taint\(s\) \(UnschedulableAndUnresolvable\)\n/);
   t.match(r.out, /\nPostFilter {2}DefaultPreemption\n {2}preemption: 0\/3 nodes are available: 3 Preemption is not helpful for scheduling\.\n {2}no nominated node\n/);
@@ -92,7 +92,7 @@ t.test('volume plugins: VolumeBinding keeps db off the node without a volume', a
   const r = await run(['explain', join(root, 'scenarios/volume-topology-placement.yaml'), '--scenario', 'volume-topology-steers-placement', '--pod', 'db']);
   t.equal(r.code, EXIT_OK, r.err);
   t.match(r.out, /\nOutcome: bound to worker-3\n/);
-  t.match(r.out, /\n {2}NODE {6}RESULT {6}NodeUnsched {2}NodeName {2}Taint {2}Fit {2}VolBinding\n {2}worker-1 {2}infeasible {2}✓ +✓ +✓ +✓ +✗\*\n/);
+  t.match(r.out, /\n {2}NODE {6}RESULT {6}NodeUnsched {2}NodeName {2}Taint {2}Fit {2}VolLimits {2}VolBinding\n {2}worker-1 {2}infeasible {2}✓ +✓ +✓ +✓ +✓ +✗\*\n/);
   t.match(r.out, /\n {2}✗\* VolumeBinding on worker-1: node\(s\) didn't find available persistent volumes to bind\n {5}\(UnschedulableAndUnresolvable\)\n/);
   t.ok(widest(r.out) <= 100, `fits 100 columns (widest ${widest(r.out)})`);
 });

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import type { Store } from '../../src/api/store.js';
-import type { Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, PodSpec, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
+import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, PodSpec, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import { INVARIANTS } from '../../src/cluster/invariants.js';
@@ -307,6 +307,33 @@ t.test('pending-pods-bound: a pending pod with a claim', async (t) => {
       const c = newCluster();
       addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } });
       addNode(c.store, 'n2', { unschedulable: true });
+      row.setup(c);
+      createPod(c.store, 'p', { spec: usesClaim('data') });
+      t.same(messages(c), row.want);
+    });
+  }
+});
+
+t.test('pending-pods-bound: a pending pod whose CSI volumes the node cannot take (NodeVolumeLimits)', async (t) => {
+  const fits = ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'];
+  /** n1's CSINode: the EBS driver with `count` (no CSINode when undefined). */
+  function csiNode(c: Cluster, count: number | undefined): void {
+    if (count === undefined) return;
+    must(c.store.create<CSINode>({ apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name: 'n1' }, spec: { drivers: [{ name: 'ebs.csi.aws.com', nodeID: 'n1', allocatable: { count } }] } }, 'kubelet/n1'));
+  }
+  const rows: Array<{ name: string; count?: number; setup: (c: Cluster) => void; want: string[] }> = [
+    { name: 'no CSINode: no limit', setup: (c) => { addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1') }); addClaim(c.store, 'other', { volume: addVolume(c.store, 'pv-2') }); createPod(c.store, 'q', { nodeName: 'n1', spec: usesClaim('other') }); }, want: fits },
+    { name: 'the node holds its limit already (a pod): fits nowhere', count: 1, setup: (c) => { addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1') }); addClaim(c.store, 'other', { volume: addVolume(c.store, 'pv-2') }); createPod(c.store, 'q', { nodeName: 'n1', spec: usesClaim('other') }); }, want: [] },
+    { name: 'the node holds its limit already (an attachment): fits nowhere', count: 1, setup: (c) => { addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1') }); attach(c.store, addVolume(c.store, 'pv-2'), 'n1'); }, want: [] },
+    { name: 'the volume in use on the node is its own: fits', count: 1, setup: (c) => { const pv = addVolume(c.store, 'pv-1'); addClaim(c.store, 'data', { volume: pv }); attach(c.store, pv, 'n1'); createPod(c.store, 'q', { nodeName: 'n1', spec: usesClaim('data') }); }, want: fits },
+    { name: 'room for one more: fits', count: 2, setup: (c) => { addClaim(c.store, 'data', { volume: addVolume(c.store, 'pv-1') }); attach(c.store, addVolume(c.store, 'pv-2'), 'n1'); }, want: fits },
+  ];
+  for (const row of rows) {
+    t.test(row.name, async (t) => {
+      const c = newCluster();
+      addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } });
+      addNode(c.store, 'n2', { unschedulable: true });
+      csiNode(c, row.count);
       row.setup(c);
       createPod(c.store, 'p', { spec: usesClaim('data') });
       t.same(messages(c), row.want);

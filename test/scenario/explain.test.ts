@@ -45,7 +45,7 @@ function plainRun(s: Scenario, seed?: number): { attempted: string[]; nodeOf: Ma
   return { attempted, nodeOf };
 }
 
-const SKIPPED_BY_PREFILTER = ['NodeAffinity', 'NodePorts', 'VolumeRestrictions', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity'];
+const SKIPPED_BY_PREFILTER = ['NodeAffinity', 'NodePorts', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity'];
 
 t.test('pending-insufficient-cpu: every node fails, with its first failing filter and reason', async (t) => {
   const r = explained(explainPod(scenario('scenarios/pending-insufficient-cpu.yaml'), { pod: 'big' }));
@@ -80,6 +80,7 @@ t.test('pending-insufficient-cpu: every node fails, with its first failing filte
     { plugin: 'NodePorts', verdict: 'skip' },
     { plugin: 'NodeResourcesFit', verdict: 'pass' },
     { plugin: 'VolumeRestrictions', verdict: 'skip' },
+    { plugin: 'NodeVolumeLimits', verdict: 'skip' },
     { plugin: 'VolumeBinding', verdict: 'skip' },
     { plugin: 'VolumeZone', verdict: 'skip' },
     { plugin: 'PodTopologySpread', verdict: 'skip' },
@@ -96,6 +97,7 @@ t.test('pending-insufficient-cpu: every node fails, with its first failing filte
       ['NodePorts', 'skip'],
       ['NodeResourcesFit', 'fail'],
       ['VolumeRestrictions', 'skip'],
+      ['NodeVolumeLimits', 'skip'],
       ['VolumeBinding', 'skip'],
       ['VolumeZone', 'skip'],
       ['PodTopologySpread', 'skip'],

@@ -208,14 +208,14 @@ t.test('an unknown plugin in a profile: the exact field, with a suggestion', asy
   const spec = scenarioSpec(
     examples,
     'not-a-file.yaml',
-    `${API}pluginModules: [bin-packing.mjs]\nprofiles:\n  - plugins:\n      score:\n        enabled:\n          - name: BinPackin\n            weight: 3\n      multiPoint:\n        enabled: [{name: NodeVolumeLimits}]\n`,
+    `${API}pluginModules: [bin-packing.mjs]\nprofiles:\n  - plugins:\n      score:\n        enabled:\n          - name: BinPackin\n            weight: 3\n      multiPoint:\n        enabled: [{name: DynamicResources}]\n`,
     false,
   );
   // The scenario file does not exist on disk: errors sit at cluster.scheduler, with the full path.
   const file = join(examples, 'not-a-file.yaml');
   t.same(errors(await resolvePolicy(spec)), [
     `${file}:3:3: ScorePlugin "BinPackin" does not exist (did you mean "BinPacking"?) (at cluster.scheduler.profiles[0].plugins.score.enabled[0].name)`,
-    `${file}:3:3: plugin "NodeVolumeLimits" does not exist (an in-tree plugin kubedrill does not model) (at cluster.scheduler.profiles[0].plugins.multiPoint.enabled[0].name)`,
+    `${file}:3:3: plugin "DynamicResources" does not exist (an in-tree plugin kubedrill does not model) (at cluster.scheduler.profiles[0].plugins.multiPoint.enabled[0].name)`,
   ]);
   const dir = t.testdir({ 'p.mjs': 'export const plugins = { BinPacking: () => ({ score: () => 0 }) };\n' });
   const onDisk = scenarioSpec(dir, 's.yaml', `${API}pluginModules: [p.mjs]\nprofiles:\n  - plugins:\n      score:\n        enabled:\n          - name: BinPackin\n`);

@@ -33,6 +33,11 @@ const VA = `    - apiVersion: storage.k8s.io/v1
       spec: {attacher: ebs.csi.aws.com, nodeName: n1, source: {persistentVolumeName: pv1}}
       status: {attached: true}
 `;
+const CSI_NODE = `    - apiVersion: storage.k8s.io/v1
+      kind: CSINode
+      metadata: {name: n1}
+      spec: {drivers: [{name: ebs.csi.aws.com, nodeID: i-1, topologyKeys: [topology.ebs.csi.aws.com/zone], allocatable: {count: 25}}]}
+`;
 const POD = (volume: string) => `    - apiVersion: v1
       kind: Pod
       metadata: {name: p}
@@ -42,7 +47,7 @@ const POD = (volume: string) => `    - apiVersion: v1
 `;
 
 t.test('Kubernetes shapes load', async (t) => {
-  t.same(messages(PV + PVC + SC + VA + POD('{name: data, persistentVolumeClaim: {claimName: data, readOnly: true}}') + POD('{name: scratch, emptyDir: {}}').replace('name: p}', 'name: q}')), []);
+  t.same(messages(PV + PVC + SC + VA + CSI_NODE + POD('{name: data, persistentVolumeClaim: {claimName: data, readOnly: true}}') + POD('{name: scratch, emptyDir: {}}').replace('name: p}', 'name: q}')), []);
 });
 
 t.test('unknown fields and wrong values are errors', async (t) => {
@@ -53,4 +58,8 @@ t.test('unknown fields and wrong values are errors', async (t) => {
   t.match(messages(POD('{name: data, persistentVolumeClam: {claimName: data}}')), [/unknown field "persistentVolumeClam"/], 'a misspelt volume source');
   t.match(messages(VA.replace('nodeName: n1', 'node: n1')), [/unknown field "node"|missing required field "nodeName"/]);
   t.match(messages(PV.replace('volumeHandle: vol-1', 'handle: vol-1')), [/unknown field "handle"|missing required field "volumeHandle"/]);
+  t.match(messages(CSI_NODE.replace('allocatable: {count: 25}', 'allocatable: {limit: 25}')), [/unknown field "limit"/], 'a misspelt allocatable field');
+  t.match(messages(CSI_NODE.replace('nodeID: i-1', 'nodeId: i-1')), [/unknown field "nodeId"|missing required field "nodeID"/]);
+  t.match(messages(CSI_NODE.replace('count: 25', 'count: -1')), [/must be greater than or equal to 0/]);
+  t.match(messages(CSI_NODE.replace('spec: {drivers', 'spec: {driver')), [/unknown field "driver"|missing required field "drivers"/]);
 });

@@ -255,7 +255,7 @@ t.test('plugin args: upstream Validate*Args at the args path; TypeMeta accepted'
 t.test("NewFramework's refusals, at the plugin reference", async (t) => {
   const plugins = (p: Cfg): string[] => validate({ ...API, profiles: [{ plugins: p }] });
   t.same(plugins({ score: { enabled: [{ name: 'NodeNam' }] } }), ['profiles[0].plugins.score.enabled[0].name: ScorePlugin "NodeNam" does not exist (did you mean "NodeName"?)']);
-  t.same(plugins({ filter: { enabled: [{ name: 'NodeVolumeLimits' }] } }), ['profiles[0].plugins.filter.enabled[0].name: FilterPlugin "NodeVolumeLimits" does not exist (an in-tree plugin kubedrill does not model)']);
+  t.same(plugins({ filter: { enabled: [{ name: 'DynamicResources' }] } }), ['profiles[0].plugins.filter.enabled[0].name: FilterPlugin "DynamicResources" does not exist (an in-tree plugin kubedrill does not model)']);
   t.same(plugins({ multiPoint: { enabled: [{ name: 'Nope' }] } }), ['profiles[0].plugins.multiPoint.enabled[0].name: plugin "Nope" does not exist']);
   t.same(plugins({ score: { enabled: [{ name: 'NodeName' }] } }), ['profiles[0].plugins.score.enabled[0].name: plugin "NodeName" does not extend ScorePlugin plugin']);
   t.same(plugins({ filter: { enabled: [{ name: 'CustomScore' }, { name: 'CustomScore' }] } }), ['profiles[0].plugins.filter.enabled[1].name: plugin "CustomScore" already registered as "FilterPlugin"']);

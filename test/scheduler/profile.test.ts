@@ -168,14 +168,14 @@ for (const row of rows) {
 
 // The v1.35 default profile (pkg/scheduler/apis/config/v1/default_plugins.go getDefaultPlugins)
 // with kubedrill's in-tree registry: the volume plugins sit after NodeResourcesFit in upstream's
-// MultiPoint order (VolumeRestrictions, [NodeVolumeLimits: not modelled], VolumeBinding,
-// VolumeZone), at every point they implement; VolumeBinding has no score extension here
-// (StorageCapacityScoring is off in v1.35, so upstream's PreScore skips it).
+// MultiPoint order (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone), at every
+// point they implement; VolumeBinding has no score extension here (StorageCapacityScoring is off
+// in v1.35, so upstream's PreScore skips it).
 t.test('default profile: the volume plugins in upstream order', async (t) => {
   const { inTreeRegistry } = await import('../../src/scheduler/plugins/registry.js');
   const fw = buildFramework({}, inTreeRegistry(), handle);
   const l = listPlugins(fw);
-  t.same(l.preFilter, ['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity']);
+  t.same(l.preFilter, ['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity']);
   t.same(l.filter, [
     'NodeUnschedulable',
     'NodeName',
@@ -184,6 +184,7 @@ t.test('default profile: the volume plugins in upstream order', async (t) => {
     'NodePorts',
     'NodeResourcesFit',
     'VolumeRestrictions',
+    'NodeVolumeLimits',
     'VolumeBinding',
     'VolumeZone',
     'PodTopologySpread',

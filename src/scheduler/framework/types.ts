@@ -411,7 +411,7 @@ export interface PreEnqueuePlugin extends Plugin {
 }
 
 /** Cluster events that may make an unschedulable pod schedulable (upstream ClusterEvent). */
-export type ClusterEventResource = 'Pod' | 'AssignedPod' | 'UnscheduledPod' | 'Node' | 'Namespace' | 'PersistentVolume' | 'PersistentVolumeClaim' | 'StorageClass' | 'CSINode';
+export type ClusterEventResource = 'Pod' | 'AssignedPod' | 'UnscheduledPod' | 'Node' | 'Namespace' | 'PersistentVolume' | 'PersistentVolumeClaim' | 'StorageClass' | 'CSINode' | 'VolumeAttachment';
 /** Upstream's ActionTypes; `updatePodOther` (unexported upstream) is a pod update none of the
  *  named ones covers: it matches only registrations for the whole of Update (or All). */
 export type ActionType = 'Add' | 'Delete' | 'UpdateNodeAllocatable' | 'UpdateNodeLabel' | 'UpdateNodeTaint' | 'UpdateNodeCondition' | 'UpdateNodeAnnotation' | 'UpdatePodLabel' | 'UpdatePodScaleDown' | 'UpdatePodToleration' | 'UpdatePodSchedulingGatesEliminated' | 'updatePodOther' | 'Update' | 'All';

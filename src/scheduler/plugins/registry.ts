@@ -11,6 +11,7 @@ import { newNodePorts } from './node_ports.js';
 import { newNodeResourcesBalancedAllocation } from './node_resources_balanced_allocation.js';
 import { newNodeResourcesFit } from './node_resources_fit.js';
 import { newNodeUnschedulable } from './node_unschedulable.js';
+import { newNodeVolumeLimits } from './node_volume_limits.js';
 import { newPodTopologySpread } from './pod_topology_spread.js';
 import { newPrioritySort } from './priority_sort.js';
 import { newSchedulingGates } from './scheduling_gates.js';
@@ -30,6 +31,7 @@ export function inTreeRegistry(): Map<string, PluginFactory> {
     [names.NodePorts, newNodePorts],
     [names.NodeResourcesFit, newNodeResourcesFit],
     [names.VolumeRestrictions, newVolumeRestrictions],
+    [names.NodeVolumeLimits, newNodeVolumeLimits],
     [names.VolumeBinding, newVolumeBinding],
     [names.VolumeZone, newVolumeZone],
     [names.NodeResourcesBalancedAllocation, newNodeResourcesBalancedAllocation],
