@@ -122,7 +122,7 @@ export class Store {
     const admitted = this.admit('CREATE', obj, undefined);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
     obj = admitted as T;
-    obj = this.stamp(obj, { uid: this.nextUid(), creationTimestamp: this.sim.nowMs, generation: 'spec' in obj ? 1 : undefined });
+    obj = this.stamp(obj, { uid: this.nextUid(), creationTimestamp: this.sim.nowMs, generation: info.generation ? 1 : undefined });
     table.set(key, obj);
     this.emit({ type: 'ADDED', object: obj }, verb, actor);
     return { ok: true, object: obj };
@@ -141,11 +141,11 @@ export class Store {
     }
     const admitted = this.admit('UPDATE', input, old);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
-    const specChanged = 'spec' in admitted && specJsonDiffers((admitted as { spec: unknown }).spec, (old as { spec?: unknown }).spec);
+    const generation = old.metadata.generation;
     const obj = this.stamp(admitted as T, {
       uid: old.metadata.uid,
       creationTimestamp: old.metadata.creationTimestamp,
-      generation: old.metadata.generation === undefined ? undefined : old.metadata.generation + (specChanged ? 1 : 0),
+      generation: generation === undefined ? undefined : specJsonDiffers((admitted as { spec?: unknown }).spec, (old as { spec?: unknown }).spec) ? generation + 1 : generation,
     });
     table.set(key, obj);
     this.emit({ type: 'MODIFIED', object: obj, old }, verb, actor);

@@ -372,22 +372,28 @@ export type AnyObject =
   | VolumeAttachment
   | CSINode;
 
-/** Kinds the store accepts, with their apiVersion and whether they are namespaced. */
+/**
+ * The kinds the model stores: API version, scope, and whether the registry tracks
+ * metadata.generation (set to 1 on create, raised when the spec changes): Pods
+ * (pkg/registry/core/pod/strategy.go), Deployments and ReplicaSets (pkg/registry/apps/...),
+ * PodDisruptionBudgets (pkg/registry/policy/poddisruptionbudget/strategy.go). The others' strategies
+ * (Node, Lease, PersistentVolume(Claim), the storage.k8s.io kinds...) leave it unset.
+ */
 export const KINDS = {
-  Namespace: { apiVersion: 'v1', namespaced: false },
-  Node: { apiVersion: 'v1', namespaced: false },
-  Pod: { apiVersion: 'v1', namespaced: true },
-  Event: { apiVersion: 'v1', namespaced: true },
-  ReplicaSet: { apiVersion: 'apps/v1', namespaced: true },
-  Deployment: { apiVersion: 'apps/v1', namespaced: true },
-  Lease: { apiVersion: 'coordination.k8s.io/v1', namespaced: true },
-  PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false },
-  PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true },
-  PersistentVolume: { apiVersion: 'v1', namespaced: false },
-  PersistentVolumeClaim: { apiVersion: 'v1', namespaced: true },
-  StorageClass: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
-  VolumeAttachment: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
-  CSINode: { apiVersion: 'storage.k8s.io/v1', namespaced: false },
+  Namespace: { apiVersion: 'v1', namespaced: false, generation: false },
+  Node: { apiVersion: 'v1', namespaced: false, generation: false },
+  Pod: { apiVersion: 'v1', namespaced: true, generation: true },
+  Event: { apiVersion: 'v1', namespaced: true, generation: false },
+  ReplicaSet: { apiVersion: 'apps/v1', namespaced: true, generation: true },
+  Deployment: { apiVersion: 'apps/v1', namespaced: true, generation: true },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', namespaced: true, generation: false },
+  PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, generation: false },
+  PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, generation: true },
+  PersistentVolume: { apiVersion: 'v1', namespaced: false, generation: false },
+  PersistentVolumeClaim: { apiVersion: 'v1', namespaced: true, generation: false },
+  StorageClass: { apiVersion: 'storage.k8s.io/v1', namespaced: false, generation: false },
+  VolumeAttachment: { apiVersion: 'storage.k8s.io/v1', namespaced: false, generation: false },
+  CSINode: { apiVersion: 'storage.k8s.io/v1', namespaced: false, generation: false },
 } as const;
 export type Kind = keyof typeof KINDS;
 
