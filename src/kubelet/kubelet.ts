@@ -149,9 +149,10 @@ export class Kubelet {
   private renewLease(): void {
     const now = this.sim.nowMs;
     const existing = this.store.get<Lease>('Lease', LEASE_NAMESPACE, this.nodeName);
-    const spec = { holderIdentity: this.nodeName, leaseDurationSeconds: this.options.nodeLeaseDurationSeconds, renewTime: now };
-    if (existing) this.store.update<Lease>({ ...existing, spec: { ...existing.spec, ...spec } }, this.component, 'renew');
-    else this.store.create<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.nodeName, namespace: LEASE_NAMESPACE }, spec: { ...spec, acquireTime: now } }, this.component, 'renew');
+    const holderIdentity = this.nodeName;
+    const leaseDurationSeconds = this.options.nodeLeaseDurationSeconds;
+    if (existing) this.store.update<Lease>({ ...existing, spec: { ...existing.spec, holderIdentity, leaseDurationSeconds, renewTime: now } }, this.component, 'renew');
+    else this.store.create<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.nodeName, namespace: LEASE_NAMESPACE }, spec: { holderIdentity, leaseDurationSeconds, renewTime: now, acquireTime: now } }, this.component, 'renew');
   }
 
   // ---- pods ------------------------------------------------------------------------------
