@@ -151,7 +151,13 @@ export class Kubelet {
     const existing = this.store.get<Lease>('Lease', LEASE_NAMESPACE, this.nodeName);
     const holderIdentity = this.nodeName;
     const leaseDurationSeconds = this.options.nodeLeaseDurationSeconds;
-    if (existing) this.store.update<Lease>({ ...existing, spec: { ...existing.spec, holderIdentity, leaseDurationSeconds, renewTime: now } }, this.component, 'renew');
+    if (existing) {
+      const spec = { ...existing.spec };
+      spec.holderIdentity = holderIdentity;
+      spec.leaseDurationSeconds = leaseDurationSeconds;
+      spec.renewTime = now;
+      this.store.update<Lease>({ apiVersion: existing.apiVersion, kind: existing.kind, metadata: existing.metadata, spec }, this.component, 'renew');
+    }
     else this.store.create<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.nodeName, namespace: LEASE_NAMESPACE }, spec: { holderIdentity, leaseDurationSeconds, renewTime: now, acquireTime: now } }, this.component, 'renew');
   }
 
