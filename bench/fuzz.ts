@@ -53,6 +53,9 @@ export const FLAKY_NODE_TRUST: SchedulerSetup = {
   plugins: new Map([['FlakyNodeTrust', (_args: unknown, handle: Handle) => new FlakyNodeTrust(handle)]]),
 };
 
+/** `kubedrill fuzz`'s default --runs. */
+const FUZZ_RUNS = 1000;
+
 export interface FuzzBenchResult {
   throughput: { runs: number; wallMs: number; runsPerSecond: number; outcome: string };
   planted: { outcome: string; runsToFind: number; shrinkSteps: number; shrinkRuns: number; wallMs: number; caseSize?: { nodes: number; pods: number; events: number }; events?: string[] };
@@ -60,10 +63,12 @@ export interface FuzzBenchResult {
 
 export function fuzzBenchmarks(now: () => number = () => performance.now()): FuzzBenchResult {
   const medium = { ...SIZE_PRESETS.medium, minNodes: SIZE_PRESETS.medium.maxNodes };
-  // On one thread, then as `kubedrill fuzz` runs by default: one worker thread per core.
+  // A search as `kubedrill fuzz` runs one by default (1,000 runs), on one thread, then on one
+  // worker thread per core (the default). Each figure includes the start: loading the schema
+  // validator, and the JIT warm-up that makes a fresh thread's first ~50 runs 2-4x slower.
   let throughput: FuzzBenchResult['throughput'] | undefined;
   for (const workers of [1, defaultWorkers()]) {
-    const t = runFuzz({ scheduler: DEFAULT_SCHEDULER, runs: 200 * workers, seed: 1, size: medium, now, writeFile: () => false, workers });
+    const t = runFuzz({ scheduler: DEFAULT_SCHEDULER, runs: FUZZ_RUNS, seed: 1, size: medium, now, writeFile: () => false, workers });
     throughput = { runs: t.runsDone, wallMs: t.wallMs, runsPerSecond: (t.runsDone / t.wallMs) * 1000, outcome: t.outcome };
     console.log(`fuzz throughput, 20-node random scenarios (size medium, 10m + 6m settle), ${workers} worker(s): ${t.runsDone} runs in ${(t.wallMs / 1000).toFixed(1)}s = ${throughput.runsPerSecond.toFixed(1)} runs/s (${t.outcome})`);
     if (workers === defaultWorkers()) break;

@@ -46,16 +46,22 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
 }
 
+/** One kind's objects by objectKey, in creation order, and the keys already built for it. */
+interface KindTable {
+  namespaced: boolean;
+  objects: Map<string, AnyObject>;
+  /** objectKey(kind, namespace, name) by namespace ('' for none) and name: reads build no
+   *  string, and the key found is the one objectKey would build. */
+  keys: Map<string, Map<string, string>>;
+}
+
 export class Store {
-  private readonly objects = new Map<Kind, Map<string, AnyObject>>();
+  private readonly tables = new Map<string, KindTable>();
   private resourceVersion = 0;
   private uidCounter = 0;
   private readonly admission: AdmissionPlugin[] = [];
   private readonly observers: WriteObserver[] = [];
   private readonly watchers = new Map<string, Watcher>();
-  /** objectKey(kind, namespace, name) by kind, namespace ('' for none) and name: reads build no
-   *  string, and the key found is the one objectKey would build. */
-  private readonly keys = new Map<string, Map<string, Map<string, string>>>();
   /** Per kind, the watchers that watch it with their handlers, in watcher registration order
    *  (what emit walks); rebuilt lazily after a watch is added. */
   private watchersByKind = new Map<Kind, Array<{ component: string; handlers: WatchEntry[]; filtered: boolean }>>();
@@ -64,7 +70,7 @@ export class Store {
     private readonly sim: Simulation,
     private readonly watchLatencyMs: number,
   ) {
-    for (const kind of Object.keys(KINDS) as Kind[]) this.objects.set(kind, new Map());
+    for (const kind of Object.keys(KINDS) as Kind[]) this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map() });
   }
 
   get nowMs(): number {
@@ -98,16 +104,17 @@ export class Store {
   }
 
   get<T extends AnyObject>(kind: T['kind'], namespace: string | undefined, name: string): T | undefined {
-    return this.objects.get(kind)!.get(this.key(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
+    const t = this.tables.get(kind)!;
+    return t.objects.get(keyIn(t, kind, t.namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
   }
 
   /** Objects of a kind in creation order (deterministic). */
   list<T extends AnyObject>(kind: T['kind']): IterableIterator<T> {
-    return this.objects.get(kind)!.values() as IterableIterator<T>;
+    return this.tables.get(kind)!.objects.values() as IterableIterator<T>;
   }
 
   count(kind: Kind): number {
-    return this.objects.get(kind)!.size;
+    return this.tables.get(kind)!.objects.size;
   }
 
   create<T extends AnyObject>(input: T, actor: string, verb = 'create'): WriteResult<T> {
@@ -116,7 +123,7 @@ export class Store {
     if (info === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
     let obj = this.normalizeMeta(input, info.namespaced);
     if (!obj.metadata.name) return { ok: false, reason: 'Invalid', message: `${kind}: metadata.name or generateName is required` };
-    const table = this.objects.get(kind)!;
+    const table = this.tables.get(kind)!.objects;
     const key = this.keyOf(obj);
     if (table.has(key)) return { ok: false, reason: 'AlreadyExists', message: `${kindPlural(kind)} "${obj.metadata.name}" already exists` };
     const admitted = this.admit('CREATE', obj, undefined);
@@ -131,7 +138,7 @@ export class Store {
   /** Replaces an object. With `expectedResourceVersion`, fails with Conflict if it moved on. */
   update<T extends AnyObject>(input: T, actor: string, verb = 'update', expectedResourceVersion?: string): WriteResult<T> {
     const kind = input.kind as Kind;
-    const table = this.objects.get(kind);
+    const table = this.tables.get(kind)?.objects;
     if (table === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
     const key = this.keyOf(input);
     const old = table.get(key) as T | undefined;
@@ -158,8 +165,9 @@ export class Store {
    * pkg/registry/core/pod/strategy.go CheckGracefulDelete; other kinds go at once.
    */
   delete(kind: Kind, namespace: string | undefined, name: string, actor: string, options: DeleteOptions = {}): WriteResult<AnyObject> {
-    const table = this.objects.get(kind)!;
-    const key = this.key(kind, KINDS[kind].namespaced ? namespace ?? 'default' : undefined, name);
+    const t = this.tables.get(kind)!;
+    const table = t.objects;
+    const key = keyIn(t, kind, t.namespaced ? namespace ?? 'default' : undefined, name);
     const old = table.get(key);
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${name}" not found` };
     if (old.kind === 'Pod') {
@@ -213,21 +221,9 @@ export class Store {
     return out;
   }
 
-  /** objectKey(kind, namespace, name), built once per distinct key. */
-  private key(kind: string, namespace: string | undefined, name: string): string {
-    let byNamespace = this.keys.get(kind);
-    if (byNamespace === undefined) this.keys.set(kind, (byNamespace = new Map()));
-    const ns = namespace ? namespace : '';
-    let byName = byNamespace.get(ns);
-    if (byName === undefined) byNamespace.set(ns, (byName = new Map()));
-    let key = byName.get(name);
-    if (key === undefined) byName.set(name, (key = objectKey(kind, namespace, name)));
-    return key;
-  }
-
   /** keyOf(obj), through the key cache. */
   private keyOf(obj: KubeObject): string {
-    return this.key(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    return keyIn(this.tables.get(obj.kind)!, obj.kind, obj.metadata.namespace, obj.metadata.name);
   }
 
   private nextUid(): string {
@@ -273,6 +269,16 @@ export class Store {
     }
     return list;
   }
+}
+
+/** objectKey(kind, namespace, name) through the kind's key cache: built once per distinct key. */
+function keyIn(t: KindTable, kind: string, namespace: string | undefined, name: string): string {
+  const ns = namespace ? namespace : '';
+  let byName = t.keys.get(ns);
+  if (byName === undefined) t.keys.set(ns, (byName = new Map()));
+  let key = byName.get(name);
+  if (key === undefined) byName.set(name, (key = objectKey(kind, namespace, name)));
+  return key;
 }
 
 /**
