@@ -117,7 +117,7 @@ export class NodeLifecycleController {
       }
       if (currentReady === undefined) continue;
       if (this.allZonesFullyDisrupted()) continue;
-      this.processTaintBaseEviction(name, currentReady.status);
+      this.processTaintBaseEviction(name, zone, currentReady.status);
       if (observedReady?.status === 'True' && currentReady.status !== 'True') {
         this.events.record(this.store.get<Node>('Node', undefined, name)!, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, COMPONENT);
         this.markPodsNotReady(name);
@@ -172,9 +172,8 @@ export class NodeLifecycleController {
 
   /** processTaintBaseEviction: queue a NotReady/Unreachable node for its NoExecute taint, or
    *  clear both taints at once when it is Ready again. */
-  private processTaintBaseEviction(name: string, ready: NodeCondition['status']): void {
+  private processTaintBaseEviction(name: string, zone: string, ready: NodeCondition['status']): void {
     const node = this.store.get<Node>('Node', undefined, name)!;
-    const zone = zoneKey(node);
     if (ready === 'True') {
       this.removeFromTainter(zone, name);
       this.setNoExecuteTaint(node, undefined);
@@ -324,9 +323,19 @@ function unknownConditions(node: Node, now: number): NodeCondition[] | undefined
   return changed ? next : undefined;
 }
 
+/** Zone keys by label map: a node's labels object is shared by its versions until they change. */
+const zoneKeys = new WeakMap<object, string>();
+
 /** utilnode.GetZoneKey (region ":\x00:" zone). */
 function zoneKey(node: Node): string {
-  const l = node.metadata.labels ?? {};
+  const labels = node.metadata.labels;
+  if (labels === undefined) return '';
+  let key = zoneKeys.get(labels);
+  if (key === undefined) zoneKeys.set(labels, (key = zoneKeyOf(labels)));
+  return key;
+}
+
+function zoneKeyOf(l: Record<string, string>): string {
   const zone = l['topology.kubernetes.io/zone'] ?? l['failure-domain.beta.kubernetes.io/zone'] ?? '';
   const region = l['topology.kubernetes.io/region'] ?? l['failure-domain.beta.kubernetes.io/region'] ?? '';
   return zone === '' && region === '' ? '' : `${region}:\x00:${zone}`;
