@@ -28,6 +28,8 @@ export interface ControlPlaneConfig {
   watchLatencyMs: number;
   /** Time a kubelet takes from accepting a pod to its containers running (when not annotated). */
   podStartupDelayMs: number;
+  /** Time a kubelet takes from seeing a pod's deletion to confirming it (when not annotated). */
+  podTerminationDelayMs: number;
   /** PodGC: pods bound to a node that no longer exists are force-deleted after this quarantine. */
   podGCOrphanQuarantineMs: number;
   /** Time the (external CSI) attacher takes to attach a volume to a node, or to detach it. */
@@ -61,6 +63,10 @@ export const DEFAULT_CONTROL_PLANE: Readonly<ControlPlaneConfig> = Object.freeze
   // kubedrill's model (not upstream settings)
   watchLatencyMs: 0,
   podStartupDelayMs: 1_000,
+  // kubedrill's model: upstream's kubelet takes what its pod worker (killPod, the runtime's
+  // StopContainer), volume manager (unmount) and status manager (the final delete) take, about a
+  // second for containers that exit on SIGTERM; 1s, like podStartupDelay. The grace period caps it.
+  podTerminationDelayMs: 1_000,
   // pkg/controller/podgc/gc_controller.go: quarantineTime = 40 * time.Second
   podGCOrphanQuarantineMs: 40_000,
   // kubedrill's model: upstream has no such setting (the CSI driver's ControllerPublishVolume takes

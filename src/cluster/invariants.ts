@@ -140,9 +140,15 @@ function overAllocatable(alloc: Resource, used: Resource, count: number): string
  * node holds, and each resource the pod requests (a zero request is not checked, as upstream)
  * within allocatable minus what the node's pods request.
  */
-export function insufficientResources(pod: Pod, node: Node, store: Store): string | undefined {
+export function insufficientResources(pod: Pod, node: Node, store: Store, alsoCounted: readonly Pod[] = []): string | undefined {
   const alloc = allocatableOf(node);
-  const { used, count } = nodeUsage(store, node.metadata.name, pod);
+  const usage = nodeUsage(store, node.metadata.name, pod);
+  const used = usage.used;
+  let count = usage.count;
+  for (const p of alsoCounted) {
+    used.add(podRequests(p));
+    count++;
+  }
   const req = podRequests(pod);
   const short: string[] = [];
   if (count + 1 > alloc.allowedPodNumber) short.push('pods');
@@ -561,7 +567,8 @@ const PREEMPTION_REASON = 'PreemptionByScheduler';
 interface PreemptionInstant {
   instantMs: number;
   victims: Array<{ pod: Pod; node: string }>;
-  /** Pods whose nomination to a node was written during the instant, by node. */
+  /** Pods whose nomination to a node was written during the instant, or that were deleted
+   *  during it while nominated, by node. */
   nominated: Map<string, Pod[]>;
 }
 
@@ -619,10 +626,13 @@ export const preemptionOnlyLowerPriority: Invariant = {
     }
     const victim = newlyPreempted(ev);
     if (victim) rec.victims.push({ pod: victim, node: victim.spec.nodeName! });
-    if (ev.type !== 'DELETED' && ev.object.kind === 'Pod') {
+    if (ev.object.kind === 'Pod') {
       const pod = ev.object as Pod;
       const node = pod.status.nominatedNodeName;
-      if (node && node !== (ev.old as Pod | undefined)?.status.nominatedNodeName) rec.nominated.set(node, [...(rec.nominated.get(node) ?? []), pod]);
+      // A nomination written now, or one that held until the pod was deleted now (a preemptor
+      // deleted right after it preempted is no longer in the store when the instant is judged).
+      const fresh = ev.type === 'DELETED' ? !pod.spec.nodeName : node !== (ev.old as Pod | undefined)?.status.nominatedNodeName;
+      if (node && fresh) rec.nominated.set(node, [...(rec.nominated.get(node) ?? []), pod]);
     }
     return late;
   },

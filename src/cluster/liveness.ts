@@ -64,9 +64,10 @@ function awaitingScheduler(pod: Pod, schedulerNames: ReadonlySet<string>): boole
 export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
   const store = cluster.store;
   const claims = podClaimNames(pod).length > 0;
+  const nominated = nominatedAbove(pod, cluster);
   for (const node of store.list<Node>('Node')) {
     if (!isReady(node)) continue;
-    if (failingFilter(pod, node, store) !== undefined || insufficientResources(pod, node, store) !== undefined) continue;
+    if (failingFilter(pod, node, store) !== undefined || insufficientResources(pod, node, store, nominated.get(node.metadata.name)) !== undefined) continue;
     if (claims && volumeFitFailure(pod, node, cluster) !== undefined) continue;
     if (claims && volumeLimitFailure(pod, node, cluster) !== undefined) continue;
     if (podAffinityFailure(pod, node, store) !== undefined) continue;
@@ -74,6 +75,26 @@ export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
     return node;
   }
   return undefined;
+}
+
+/**
+ * Per node, the pending pods nominated to it (status.nominatedNodeName) with a priority at least
+ * the pod's: the scheduler counts their requests there as if they ran
+ * (schedule_one.go / framework runtime RunFilterPluginsWithNominatedPods, addGENominatedPods), so
+ * the pod does not fit where only their reservation leaves too little.
+ */
+function nominatedAbove(pod: Pod, cluster: Cluster): Map<string, Pod[]> {
+  const m = new Map<string, Pod[]>();
+  const prio = pod.spec.priority ?? 0;
+  for (const p of cluster.store.list<Pod>('Pod')) {
+    const node = p.status.nominatedNodeName;
+    if (!node || p.spec.nodeName || p.metadata.uid === pod.metadata.uid || podIsTerminal(p) || p.metadata.deletionTimestamp !== undefined) continue;
+    if ((p.spec.priority ?? 0) < prio) continue;
+    const list = m.get(node);
+    if (list) list.push(p);
+    else m.set(node, [p]);
+  }
+  return m;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,7 +231,7 @@ export const pendingPodsBound: LivenessInvariant = {
   name: 'pending-pods-bound',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity, and its volumes: a claim that is missing or can never be bound fits nowhere, a bound one where its volume\'s node affinity and zone labels allow, and not where its new CSI volumes would exceed the CSINode limit of their driver); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
+    'at the end of the settle phase, no pod is still pending that fits some live Ready node on its own (resources, counting those of pending pods of at least its priority nominated to the node, as the scheduler does; nodeSelector / node affinity, taints, unschedulable, host ports, existing pods\' anti-affinity, and its volumes: a claim that is missing or can never be bound fits nowhere, a bound one where its volume\'s node affinity and zone labels allow, and not where its new CSI volumes would exceed the CSINode limit of their driver); pods with required pod (anti-)affinity or DoNotSchedule spread constraints, gated pods and pods of other schedulers are not judged',
   upstream: 'pkg/scheduler/schedule_one.go and pkg/scheduler/backend/queue/scheduling_queue.go (unschedulable pods are retried on cluster events and flushed after podMaxInUnschedulablePodsDuration); pkg/scheduler/framework/plugins/volumebinding/binder.go, volumezone/volume_zone.go and nodevolumelimits/csi.go (where a pod\'s claims let it go)',
   check(cluster) {
     const names = schedulerNames(cluster);
@@ -358,10 +379,30 @@ function isPodReady(pod: Pod): boolean {
 }
 
 /**
+ * Per node, the highest priority among the pending pods nominated to it (status.nominatedNodeName:
+ * DefaultPreemption chose victims there). A replica bound there that is not Ready yet, with a lower
+ * priority, is the next victim: pkg/scheduler/framework/preemption (v1.35) preempts it again while
+ * the preemptor stays unschedulable, as in the upstream trap of
+ * scenarios/preemption-churn-nominated-anti-affinity.yaml. The shortfall is the priority order at
+ * work; the preemptor itself is judged by pending-pods-bound.
+ */
+function nominatedPriorities(cluster: Cluster): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const p of cluster.store.list<Pod>('Pod')) {
+    const node = p.status.nominatedNodeName;
+    if (!node || p.spec.nodeName || podIsTerminal(p) || p.metadata.deletionTimestamp !== undefined) continue;
+    const prio = p.spec.priority ?? 0;
+    if (prio > (m.get(node) ?? -Infinity)) m.set(node, prio);
+  }
+  return m;
+}
+
+/**
  * Why a workload with `ready` of `want` replicas is short, or undefined when the shortfall is
  * bounded: each missing replica has a pending pod that fits no live node (capacity, not the
  * control plane, holds it back — pending-pods-bound's territory) or a scheduled pod that waits
- * for its volumes as upstream would (volumeWait).
+ * for its volumes as upstream would (volumeWait), or is the next victim of a preemption
+ * (nominatedPriorities).
  */
 function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: number): string | undefined {
   const alive = pods.filter((p) => !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
@@ -371,7 +412,10 @@ function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: 
     if (node) return `its pending ${podRef(p)} fits node ${node.metadata.name}`;
   }
   if (ready > want) return 'more than desired';
-  const waiting = alive.filter((p) => p.spec.nodeName && !isPodReady(p) && podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined).length;
+  const nominated = nominatedPriorities(cluster);
+  const waiting = alive.filter(
+    (p) => p.spec.nodeName && !isPodReady(p) && ((podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined) || (nominated.get(p.spec.nodeName) ?? -Infinity) > (p.spec.priority ?? 0)),
+  ).length;
   const held = pending.length + waiting;
   if (held === 0) return 'none of its pods is pending';
   if (want - ready > held) {
@@ -392,7 +436,7 @@ export const workloadsReachReplicas: LivenessInvariant = {
   name: 'workloads-reach-replicas',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would: a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration (6m)',
+    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would (a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration, 6m) or that is not Ready on a node where a pending pod of higher priority is nominated (the next victim of its preemption)',
   upstream: 'pkg/controller/deployment/sync.go and pkg/controller/replicaset/replica_set.go (status.readyReplicas; manageReplicas); pkg/controller/volume/attachdetach/reconciler/reconciler.go (Multi-Attach; force detach after maxWaitForUnmountDuration)',
   watch: trackVolumeReleases,
   check(cluster) {

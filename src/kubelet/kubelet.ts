@@ -19,6 +19,7 @@ export interface KubeletOptions {
   nodeStatusReportFrequencyMs: number;
   nodeLeaseDurationSeconds: number;
   podStartupDelayMs: number;
+  podTerminationDelayMs: number;
 }
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -324,7 +325,7 @@ export class Kubelet {
     if (rt?.killing) return;
     for (const t of rt?.timers ?? []) this.sim.cancel(t);
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
-    const stopMs = Math.min(this.annotationMs(pod, ANNOTATION_STOP_DELAY) ?? 0, graceMs);
+    const stopMs = Math.min(this.annotationMs(pod, ANNOTATION_STOP_DELAY) ?? this.options.podTerminationDelayMs, graceMs);
     const entry = this.sim.after(stopMs, this.component, () => {
       this.pods.delete(uid);
       if (!this.connected) return;

@@ -1,7 +1,13 @@
 // The scheduling queue, after pkg/scheduler/backend/queue/scheduling_queue.go (v1.35):
-// activeQ ordered by the profile's QueueSort plugin; backoffQ ordered by backoff expiry (1s
-// doubling to 10s by default); unschedulablePods, flushed after 5m. Flushes run on the
-// scheduler's 1s and 30s tickers (k × period from start), scheduled only when something waits.
+// activeQ ordered by the profile's QueueSort plugin; unschedulablePods, flushed after 5m; and the
+// backoff queue of backoff_queue.go with SchedulerPopFromBackoffQ (beta, on by default since
+// v1.33, KEP-5142): backoff (1s doubling to 10s by default) ends at the start of a 1s ordering
+// window (alignToWindow) and a pod still backs off during that window (isPodBackingoff); pods
+// rejected by plugins wait in podBackoffQ, ordered by window then as activeQ orders them, and
+// when activeQ is empty the scheduler pops podBackoffQ's head at once (active_queue.go
+// unlockedPop); pods that failed with an error wait in podErrorBackoffQ, which only the flush
+// empties. Flushes run on the scheduler's 1s (window-aligned) and 30s tickers (k × period from
+// start), scheduled only when something waits.
 // QueueingHints (SchedulerQueueingHints, on by default in v1.35): a cluster event moves an
 // unschedulable pod only when a plugin that rejected it (unschedulablePlugins ∪ pendingPlugins)
 // registered for the event and that registration's QueueingHintFn returns Queue
@@ -110,6 +116,109 @@ class Heap {
 
 export type QueueName = 'active' | 'backoff' | 'unschedulable' | 'gated';
 
+/** backoffQOrderingWindowDuration: backoff ends are truncated to whole windows. */
+export const BACKOFF_ORDERING_WINDOW_MS = 1000;
+
+/** alignToWindow: the start of the ordering window holding `ms`. */
+function alignToWindow(ms: number): number {
+  return Math.floor(ms / BACKOFF_ORDERING_WINDOW_MS) * BACKOFF_ORDERING_WINDOW_MS;
+}
+
+/**
+ * backoff_queue.go with SchedulerPopFromBackoffQ: podBackoffQ (pods rejected by plugins; by
+ * backoff window, then as activeQ orders them: lessBackoffCompletedWithPriority) and
+ * podErrorBackoffQ (pods that failed with an error; by backoff window: lessBackoffCompleted).
+ */
+export class BackoffQueue {
+  private readonly podBackoffQ: Heap;
+  private readonly podErrorBackoffQ = new Heap((a, b) => a.backoffExpiryMs < b.backoffExpiryMs);
+
+  constructor(
+    activeQLess: (a: QueuedPodInfo, b: QueuedPodInfo) => boolean,
+    private readonly initialBackoffMs: number,
+    private readonly maxBackoffMs: number,
+  ) {
+    this.podBackoffQ = new Heap((a, b) => (a.backoffExpiryMs !== b.backoffExpiryMs ? a.backoffExpiryMs < b.backoffExpiryMs : activeQLess(a, b)));
+  }
+
+  get size(): number {
+    return this.podBackoffQ.size + this.podErrorBackoffQ.size;
+  }
+
+  /** lenBackoff: the pods the scheduler may pop early (podBackoffQ's). */
+  get backoffSize(): number {
+    return this.podBackoffQ.size;
+  }
+
+  /** calculateBackoffDuration: initial × 2^(attempts−1), capped at max; 0 before any attempt. */
+  backoffDurationMs(attempts: number): number {
+    if (attempts === 0) return 0;
+    let d = this.initialBackoffMs;
+    for (let i = 1; i < attempts; i++) {
+      if (d > this.maxBackoffMs - d) return this.maxBackoffMs;
+      d += d;
+    }
+    return d;
+  }
+
+  /** getBackoffTime: the start of the window the backoff ends in (timestamp and attempts do not
+   *  change while the pod waits; upstream caches it until the next pop the same way). A pod never
+   *  tried has none (Go's zero time). */
+  backoffTimeMs(q: QueuedPodInfo): number {
+    return q.attempts === 0 ? -Infinity : alignToWindow(q.timestampMs + this.backoffDurationMs(q.attempts));
+  }
+
+  /** isPodBackingoff: the backoff time is not before the current window's start. */
+  isBackingOff(q: QueuedPodInfo, nowMs: number): boolean {
+    return !(this.backoffTimeMs(q) < alignToWindow(nowMs));
+  }
+
+  /** add: a pod that no plugin rejected (an error) goes to podErrorBackoffQ. */
+  add(q: QueuedPodInfo): void {
+    q.backoffExpiryMs = this.backoffTimeMs(q);
+    if (q.unschedulablePlugins.size === 0 && q.pendingPlugins.size === 0) this.podErrorBackoffQ.push(q);
+    else this.podBackoffQ.push(q);
+  }
+
+  get(key: string): QueuedPodInfo | undefined {
+    return this.podBackoffQ.get(key) ?? this.podErrorBackoffQ.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.podBackoffQ.has(key) || this.podErrorBackoffQ.has(key);
+  }
+
+  delete(key: string): QueuedPodInfo | undefined {
+    return this.podBackoffQ.delete(key) ?? this.podErrorBackoffQ.delete(key);
+  }
+
+  /** The pod's fields changed (update): re-sort it. */
+  fix(key: string): void {
+    this.podBackoffQ.fix(key);
+  }
+
+  /** popBackoff: podBackoffQ's head, backing off or not (never podErrorBackoffQ's). */
+  popBackoff(): QueuedPodInfo | undefined {
+    return this.podBackoffQ.pop();
+  }
+
+  /** popEachBackoffCompleted: podBackoffQ's, then podErrorBackoffQ's pods done backing off. */
+  popAllBackoffCompleted(nowMs: number): QueuedPodInfo[] {
+    const done: QueuedPodInfo[] = [];
+    for (const heap of [this.podBackoffQ, this.podErrorBackoffQ]) {
+      for (let q = heap.peek(); q !== undefined && !this.isBackingOff(q, nowMs); q = heap.peek()) done.push(heap.pop()!);
+    }
+    return done;
+  }
+
+  /** The earliest backoff time waiting, if any. */
+  nextBackoffTimeMs(): number | undefined {
+    const a = this.podBackoffQ.peek()?.backoffExpiryMs;
+    const b = this.podErrorBackoffQ.peek()?.backoffExpiryMs;
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  }
+}
+
 /** Event registrations by plugin name, for one profile (upstream QueueingHintMap). */
 export type EventsByPlugin = ReadonlyMap<string, readonly ClusterEventWithHint[]>;
 
@@ -173,13 +282,13 @@ function hintQueues(fn: CompiledRegistration['hint'], pod: Pod, oldObj: unknown,
 
 export class SchedulingQueue {
   private readonly activeQ: Heap;
-  private readonly backoffQ = new Heap((a, b) => a.backoffExpiryMs < b.backoffExpiryMs);
+  private readonly backoffQ: BackoffQueue;
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
   /** Pods rejected by a PreEnqueue plugin (scheduling gates), by key. */
   private readonly gated = new Map<string, QueuedPodInfo>();
   private backoffFlushAt = -1;
   private leftoverFlushAt = -1;
-  /** Called whenever activeQ goes from empty to non-empty. */
+  /** Called whenever the queue goes from nothing to pop to something to pop (see poppable). */
   onActive: () => void = () => {};
   /** Per profile (scheduler name), per plugin, the compiled registrations. */
   private readonly registrations = new Map<string, Map<string, CompiledRegistration[]>>();
@@ -198,6 +307,7 @@ export class SchedulingQueue {
     private readonly defaultSchedulerName = 'default-scheduler',
   ) {
     this.activeQ = new Heap(less);
+    this.backoffQ = new BackoffQueue(less, config.initialBackoffMs, config.maxBackoffMs);
     for (const [profile, byPlugin] of eventsByProfile) {
       const m = new Map<string, CompiledRegistration[]>();
       for (const [plugin, events] of byPlugin) m.set(plugin, events.map((e) => ({ resource: e.resource, mask: actionBits(e.actions), hint: e.queueingHintFn })));
@@ -207,6 +317,11 @@ export class SchedulingQueue {
 
   get activeCount(): number {
     return this.activeQ.size;
+  }
+
+  /** Whether pop() has a pod to give: activeQ's head, or (activeQ empty) podBackoffQ's. */
+  get poppable(): boolean {
+    return this.activeQ.size > 0 || this.backoffQ.backoffSize > 0;
   }
 
   where(key: string): QueueName | undefined {
@@ -251,6 +366,7 @@ export class SchedulingQueue {
     if (q) {
       q.podInfo = podInfo;
       this.activeQ.fix(key);
+      this.backoffQ.fix(key);
       return;
     }
     const u = this.unschedulable.get(key);
@@ -279,8 +395,9 @@ export class SchedulingQueue {
     this.gated.delete(key);
   }
 
+  /** unlockedPop: activeQ's head; with activeQ empty, podBackoffQ's head, backing off or not. */
   pop(): QueuedPodInfo | undefined {
-    const q = this.activeQ.pop();
+    const q = this.activeQ.pop() ?? this.backoffQ.popBackoff();
     if (q) {
       q.attempts++;
       if (q.initialAttemptTimestampMs === undefined) q.initialAttemptTimestampMs = this.clock.nowMs();
@@ -295,9 +412,11 @@ export class SchedulingQueue {
    */
   addUnschedulable(q: QueuedPodInfo, plugins: Set<string>, isError: boolean, pendingPlugins: Set<string> = new Set()): void {
     q.timestampMs = this.clock.nowMs();
-    q.unschedulablePlugins = plugins;
-    q.pendingPlugins = pendingPlugins;
-    q.backoffExpiryMs = q.timestampMs + this.backoffDurationMs(q.attempts);
+    // An error leaves upstream's UnschedulablePlugins and PendingPlugins empty (cleared at pop;
+    // only a FitError sets them), so the pod waits in podErrorBackoffQ.
+    q.unschedulablePlugins = isError ? new Set() : plugins;
+    q.pendingPlugins = isError ? new Set() : pendingPlugins;
+    q.backoffExpiryMs = this.backoffQ.backoffTimeMs(q);
     if (isError) this.pushBackoff(q);
     else if (plugins.size === 0 && pendingPlugins.size === 0) this.requeue(q);
     else {
@@ -306,14 +425,9 @@ export class SchedulingQueue {
     }
   }
 
-  /** calculateBackoffDuration: initial × 2^(attempts−1), capped at max. */
+  /** calculateBackoffDuration (see BackoffQueue). */
   backoffDurationMs(attempts: number): number {
-    let d = this.config.initialBackoffMs;
-    for (let i = 1; i < attempts; i++) {
-      if (d > this.config.maxBackoffMs - d) return this.config.maxBackoffMs;
-      d += d;
-    }
-    return d;
+    return this.backoffQ.backoffDurationMs(attempts);
   }
 
   /**
@@ -398,39 +512,39 @@ export class SchedulingQueue {
   }
 
   private requeue(q: QueuedPodInfo): void {
-    if (q.backoffExpiryMs > this.clock.nowMs()) this.pushBackoff(q);
+    if (this.backoffQ.isBackingOff(q, this.clock.nowMs())) this.pushBackoff(q);
     else this.pushActive(q);
   }
 
   private pushActive(q: QueuedPodInfo): void {
-    const wasEmpty = this.activeQ.size === 0;
+    const wasIdle = !this.poppable;
     this.activeQ.push(q);
-    if (wasEmpty) this.onActive();
+    if (wasIdle) this.onActive();
   }
 
   private pushBackoff(q: QueuedPodInfo): void {
-    this.backoffQ.push(q);
+    const wasIdle = !this.poppable;
+    this.backoffQ.add(q);
+    if (wasIdle && this.poppable) this.onActive();
     this.scheduleBackoffFlush(q.backoffExpiryMs);
   }
 
-  /** flushBackoffQCompleted runs every 1s; the first tick at or after expiry moves the pod. */
+  /** flushBackoffQCompleted runs every 1s, aligned with the windows
+   *  (waitUntilAlignedWithOrderingWindow): the first tick after the pod's window moves it. */
   private scheduleBackoffFlush(expiryMs: number): void {
-    const tick = Math.ceil(expiryMs / 1000) * 1000;
+    const tick = alignToWindow(expiryMs) + BACKOFF_ORDERING_WINDOW_MS;
     if (this.backoffFlushAt !== -1 && this.backoffFlushAt <= tick) return;
     this.backoffFlushAt = tick;
     this.clock.at(tick, () => this.flushBackoff(tick));
   }
 
+  /** flushBackoffQCompleted: every pod done backing off to activeQ. */
   private flushBackoff(tick: number): void {
     if (this.backoffFlushAt !== tick) return;
     this.backoffFlushAt = -1;
-    const now = this.clock.nowMs();
-    for (let q = this.backoffQ.peek(); q !== undefined && q.backoffExpiryMs <= now; q = this.backoffQ.peek()) {
-      this.backoffQ.pop();
-      this.pushActive(q);
-    }
-    const next = this.backoffQ.peek();
-    if (next) this.scheduleBackoffFlush(next.backoffExpiryMs);
+    for (const q of this.backoffQ.popAllBackoffCompleted(this.clock.nowMs())) this.pushActive(q);
+    const next = this.backoffQ.nextBackoffTimeMs();
+    if (next !== undefined) this.scheduleBackoffFlush(next);
   }
 
   /** flushUnschedulablePodsLeftover runs every 30s and moves pods waiting longer than 5m. */

@@ -163,7 +163,7 @@ export class Scheduler {
     this.sim.after(0, COMPONENT, () => {
       this.stepPending = false;
       this.scheduleOne();
-      if (this.queue.activeCount > 0) this.wake();
+      if (this.queue.poppable) this.wake();
     });
   }
 

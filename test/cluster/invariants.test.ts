@@ -447,6 +447,19 @@ t.test('preemption-only-lower-priority', async (t) => {
     t.same(messages(c), []);
     t.ok(preemptor);
   });
+  t.test('a preemptor nominated earlier and deleted at the instant of its preemption still counts', async (t) => {
+    const { c, victim, preemptor } = setup('high');
+    c.sim.at(10_000, 'test', () => {
+      const p = c.store.get<Pod>('Pod', 'default', 'preemptor')!;
+      must(c.store.update<Pod>({ ...p, status: { ...p.status, nominatedNodeName: 'n1' } }, SCHEDULER, 'status'));
+    });
+    c.sim.at(60_000, 'test', () => {
+      preempt(c.store, victim, undefined);
+      must(c.store.delete('Pod', 'default', preemptor.metadata.name, RS_CONTROLLER));
+    });
+    c.run({ untilMs: 120_000, maxSteps: 10_000 });
+    t.same(messages(c), []);
+  });
   t.test('a Cluster on its own judges the instant when it settles (no scenario runner needed)', async (t) => {
     const c = newCluster([preemptionOnlyLowerPriority], false);
     addNode(c.store, 'n1');

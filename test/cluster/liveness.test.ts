@@ -134,6 +134,23 @@ t.test('pending-pods-bound', async (t) => {
     must(c.store.update<Pod>({ ...going, metadata: { ...going.metadata, deletionTimestamp: 1 } }, 'kubectl', 'delete-graceful'));
     t.same(messages(c), []);
   });
+  t.test('room reserved by a nominated pod of at least its priority', async (t) => {
+    // RunFilterPluginsWithNominatedPods counts the nominated pod's requests on n1 for `p`.
+    for (const [value, reported] of [
+      [1000, false],
+      [0, false],
+      [-1, true],
+    ] as const) {
+      const c = newCluster();
+      must(c.store.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'nominee' }, value }, 'kubectl'));
+      addNode(c.store, 'n1');
+      // The nominee fits nowhere itself (it waits for victims), so only `p` is judged.
+      const nominee = createPod(c.store, 'nominee', { cpu: '3', spec: { priorityClassName: 'nominee', nodeSelector: { disk: 'ssd' } } });
+      must(c.store.update<Pod>({ ...nominee, status: { ...nominee.status, nominatedNodeName: 'n1' } }, 'default-scheduler', 'status'));
+      createPod(c.store, 'p', { cpu: '2' });
+      t.same(messages(c), reported ? ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'] : [], `nominee priority ${value}`);
+    }
+  });
   t.test('one violation lists the first five pods', async (t) => {
     const c = newCluster();
     addNode(c.store, 'n1', { cpu: '100' });
@@ -186,6 +203,26 @@ t.test('workloads-reach-replicas', async (t) => {
       'pending-pods-bound: Pod/default/rs-2 is still pending at 0s although it fits node n1 on its own',
       'workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: its pending Pod/default/rs-2 fits node n1',
     ]);
+  });
+  t.test('short because a pending pod of higher priority nominated to the node preempts the replica', async (t) => {
+    // The churn of scenarios/preemption-churn-nominated-anti-affinity.yaml: rs-2 is bound but not
+    // Ready on n1, where `web` (priority 1000) is nominated; a nominee of lower or equal priority
+    // would not preempt it, and the shortfall is reported.
+    for (const [value, reported] of [
+      [1000, false],
+      [0, true],
+    ] as const) {
+      const c = newCluster();
+      must(c.store.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'web' }, value }, 'kubectl'));
+      addNode(c.store, 'n1');
+      const rs = replicaSet(c.store, 'rs', 2, 1);
+      createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1' });
+      const starting = createPod(c.store, 'rs-2', { owner: rs, nodeName: 'n1' });
+      must(c.store.update<Pod>({ ...starting, status: { ...starting.status, phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } }, 'kubelet/n1', 'status'));
+      const web = createPod(c.store, 'web', { spec: { priorityClassName: 'web', nodeSelector: { disk: 'ssd' } } });
+      must(c.store.update<Pod>({ ...web, status: { ...web.status, nominatedNodeName: 'n1' } }, 'default-scheduler', 'status'));
+      t.same(messages(c), reported ? ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: none of its pods is pending'] : [], `nominee priority ${value}`);
+    }
   });
   t.test('short because nothing fits: bounded, fine', async (t) => {
     const c = newCluster();

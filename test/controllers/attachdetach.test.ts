@@ -109,14 +109,17 @@ t.test('Multi-Attach: a ReadWriteOnce volume is not attached to a second node', 
   t.same(attachments(c), ['n1 true']);
   t.same(eventsOf(c, 'FailedAttachVolume'), ['5000 b Multi-Attach error for volume "disk" Volume is already used by pod(s) a'], 'one event, however long b waits');
   t.equal(podOf(c, 'b').status.phase, 'Pending');
-  // a goes (its healthy kubelet stops it at once): the volume is detached, then attached to n2.
+  // a goes (its healthy kubelet stops it in podTerminationDelay, 1s): the volume is detached,
+  // then attached to n2.
   must(c.delete('Pod', 'default', 'a'));
-  run(c, 60_000);
+  run(c, 60_999);
+  t.same(attachments(c), ['n1 true'], 'a is still terminating: the volume stays');
+  run(c, 61_000);
   t.same(attachments(c), ['n1 true detaching'], 'detach starts on the next reconciler pass');
   t.equal(get<Node>(c, 'Node', 'n1').status.volumesAttached, undefined, 'no longer reported attached, before the detach');
-  run(c, 61_000);
-  t.same(attachments(c), ['n2 false'], 'detached after 1s; the attach to n2 starts');
   run(c, 62_000);
+  t.same(attachments(c), ['n2 false'], 'detached after 1s; the attach to n2 starts');
+  run(c, 63_000);
   t.equal(podOf(c, 'b').status.phase, 'Running');
   t.same(c.violations, []);
 });

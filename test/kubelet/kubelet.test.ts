@@ -70,6 +70,20 @@ t.test('graceful delete: the pod is Terminating for its stop delay, then gone', 
   t.same(gone, [42_000]);
 });
 
+t.test('graceful delete without a stop delay: gone after podTerminationDelay (1s, or as set), capped by the grace period', async (t) => {
+  const goneAt = (controlPlane: string, spec: string) => {
+    const gone: number[] = [];
+    run(
+      `name: t\nuntil: 2m\ncluster:\n${node}\n${controlPlane}  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {${spec}containers: [{name: c, image: x}]}}\nevents:\n  - {at: 30s, delete: {kind: Pod, name: p}}\n`,
+      (c) => c.store.observe((ev) => ev.type === 'DELETED' && ev.object.kind === 'Pod' && gone.push(c.sim.nowMs)),
+    );
+    return gone;
+  };
+  t.same(goneAt('', ''), [31_000], 'the default, 1s');
+  t.same(goneAt('  controlPlane: {podTerminationDelay: 4s}\n', ''), [34_000], 'as set');
+  t.same(goneAt('  controlPlane: {podTerminationDelay: 4s}\n', 'terminationGracePeriodSeconds: 2, '), [32_000], 'capped by the grace period');
+});
+
 t.test('predicate admission: a pod pinned past allocatable fails with OutOfcpu', async (t) => {
   const { cluster } = run(
     `name: t\nuntil: 1m\ninvariants: none\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: big}, spec: {nodeName: node-1, containers: [{name: c, image: x, resources: {requests: {cpu: "3"}}}]}}\n`,
