@@ -150,27 +150,28 @@ export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo,
   return { totals };
 }
 
-/** selectHost: uniform among the top-scored nodes by reservoir sampling, drawn from the seeded
- *  stream in node-scan order (upstream draws from math/rand). */
+/** selectHost: uniform among the top-scored nodes, with one draw from the seeded stream (the
+ *  k-th top-scored node in node-scan order); upstream draws one math/rand number per tie
+ *  (reservoir sampling), which gives the same distribution. */
 export function selectHost(nodes: readonly NodeInfo[], totals: ArrayLike<number>, rng: Prng): string {
-  let best = 0;
+  const n = nodes.length;
   let bestScore = totals[0]!;
   let count = 1;
-  for (let i = 1; i < nodes.length; i++) {
+  let first = 0;
+  for (let i = 1; i < n; i++) {
     const s = totals[i]!;
     if (s > bestScore) {
-      best = i;
       bestScore = s;
       count = 1;
-    } else if (s === bestScore) {
-      count++;
-      if (rng.intn(count) === 0) {
-        best = i;
-        bestScore = s;
-      }
-    }
+      first = i;
+    } else if (s === bestScore) count++;
   }
-  return nodes[best]!.name;
+  if (count === 1) return nodes[first]!.name;
+  let k = rng.intn(count);
+  for (let i = first; i < n; i++) {
+    if (totals[i] === bestScore && k-- === 0) return nodes[i]!.name;
+  }
+  throw new Error('selectHost: unreachable');
 }
 
 /** FitError.Error(): "0/N nodes are available: <prefilter>. <sorted reason histogram>. <postfilter>" */
