@@ -11,13 +11,14 @@ export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 /** DefaultTolerationSeconds: a pod that does not tolerate not-ready / unreachable NoExecute
- *  taints gets a 300s toleration for each (on create and update). */
+ *  taints gets a 300s toleration for each (on create and update of the pod itself; writes to a
+ *  subresource, status or binding, are left alone). */
 export function defaultTolerationSeconds(
   notReadySeconds = DEFAULT_NOT_READY_TOLERATION_SECONDS,
   unreachableSeconds = DEFAULT_UNREACHABLE_TOLERATION_SECONDS,
 ): AdmissionPlugin {
-  return (_op, obj) => {
-    if (obj.kind !== 'Pod') return obj;
+  return (_op, obj, _old, _store, subresource) => {
+    if (obj.kind !== 'Pod' || subresource !== '') return obj;
     const tolerations = obj.spec.tolerations ?? [];
     const tolerates = (key: string) =>
       tolerations.some((t) => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect));

@@ -25,7 +25,10 @@ export class AdmissionDenied {
   ) {}
 }
 
-export type AdmissionPlugin = (op: 'CREATE' | 'UPDATE', obj: AnyObject, old: AnyObject | undefined, store: Store) => AnyObject | AdmissionDenied;
+/** `subresource`: '' for the object itself, 'status' for a status write, 'binding' for the
+ *  scheduler's pods/binding (the writes kubedrill's components make with verb 'status' and, for
+ *  Pods, 'bind'). */
+export type AdmissionPlugin = (op: 'CREATE' | 'UPDATE', obj: AnyObject, old: AnyObject | undefined, store: Store, subresource: string) => AnyObject | AdmissionDenied;
 
 export type WriteObserver = (ev: WatchEvent, verb: string, actor: string) => void;
 type WatchHandler = (ev: WatchEvent) => void;
@@ -126,7 +129,7 @@ export class Store {
     const table = this.tables.get(kind)!.objects;
     const key = this.keyOf(obj);
     if (table.has(key)) return { ok: false, reason: 'AlreadyExists', message: `${kindPlural(kind)} "${obj.metadata.name}" already exists` };
-    const admitted = this.admit('CREATE', obj, undefined);
+    const admitted = this.admit('CREATE', obj, undefined, '');
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
     obj = admitted as T;
     obj = this.stamp(obj, { uid: this.nextUid(), creationTimestamp: this.sim.nowMs, generation: info.generation ? 1 : undefined });
@@ -146,7 +149,8 @@ export class Store {
     if (expectedResourceVersion !== undefined && old.metadata.resourceVersion !== expectedResourceVersion) {
       return { ok: false, reason: 'Conflict', message: `Operation cannot be fulfilled on ${kindPlural(kind)} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again` };
     }
-    const admitted = this.admit('UPDATE', input, old);
+    const subresource = verb === 'status' ? 'status' : verb === 'bind' && kind === 'Pod' ? 'binding' : '';
+    const admitted = this.admit('UPDATE', input, old, subresource);
     if (admitted instanceof AdmissionDenied) return { ok: false, reason: admitted.reason, message: admitted.message };
     const generation = old.metadata.generation;
     const obj = this.stamp(admitted as T, {
@@ -189,10 +193,10 @@ export class Store {
     return this.update(next, actor, 'delete-graceful');
   }
 
-  private admit(op: 'CREATE' | 'UPDATE', obj: AnyObject, old: AnyObject | undefined): AnyObject | AdmissionDenied {
+  private admit(op: 'CREATE' | 'UPDATE', obj: AnyObject, old: AnyObject | undefined, subresource: string): AnyObject | AdmissionDenied {
     let cur = obj;
     for (const plugin of this.admission) {
-      const out = plugin(op, cur, old, this);
+      const out = plugin(op, cur, old, this, subresource);
       if (out instanceof AdmissionDenied) return out;
       cur = out;
     }
