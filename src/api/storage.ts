@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { parseQuantityValue, Quantity } from './quantity.js';
 import type { AdmissionPlugin } from './store.js';
-import type { AnyObject, CSINode, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, StorageClass } from './types.js';
+import type { AnyObject, CSINode, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, StorageClass, Volume } from './types.js';
+import { isControlledBy } from './types.js';
 
 /** storageclass.kubernetes.io/is-default-class (pkg/apis/storage/v1/util/helpers.go). */
 export const ANN_IS_DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
@@ -141,11 +142,30 @@ export function uniqueVolumeName(pv: PersistentVolume): string {
   return `kubernetes.io/csi/${pv.spec.csi?.driver ?? ''}^${pv.spec.csi?.volumeHandle ?? pv.metadata.name}`;
 }
 
-/** Names of the claims a pod's volumes use, in volume order. */
+/** Names of the claims a pod's volumes use, in volume order: persistentVolumeClaim volumes and
+ *  generic ephemeral volumes (their claims are <pod>-<volume>). */
 export function podClaimNames(pod: Pod): string[] {
   const out: string[] = [];
-  for (const v of pod.spec.volumes ?? []) if (v.persistentVolumeClaim?.claimName) out.push(v.persistentVolumeClaim.claimName);
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.persistentVolumeClaim?.claimName) out.push(v.persistentVolumeClaim.claimName);
+    else if (v.ephemeral != null) out.push(ephemeralClaimName(pod, v));
+  }
   return out;
+}
+
+/** ephemeral.VolumeClaimName (component-helpers/storage/ephemeral): the claim of a generic
+ *  ephemeral volume is named <pod name>-<volume name>. */
+export function ephemeralClaimName(pod: Pod, v: Volume): string {
+  return `${pod.metadata.name}-${v.name}`;
+}
+
+/** ephemeral.VolumeIsForPod: the claim of a generic ephemeral volume must be controlled by the
+ *  pod (same namespace, controller ownerReference with the pod's uid); the error text, or null. */
+export function ephemeralVolumeIsForPod(pod: Pod, pvc: PersistentVolumeClaim): string | null {
+  const ns = pod.metadata.namespace ?? 'default';
+  const pvcNs = pvc.metadata.namespace ?? 'default';
+  if (pvcNs !== ns || pod.metadata.uid === undefined || !isControlledBy(pvc, pod.metadata.uid)) return `PVC ${pvcNs}/${pvc.metadata.name} was not created for pod ${ns}/${pod.metadata.name} (pod is not owner)`;
+  return null;
 }
 
 /**

@@ -161,12 +161,19 @@ export interface PodSpec {
   volumes?: Volume[];
 }
 
-/** A pod volume (core/v1 Volume). Only persistentVolumeClaim is modelled; other sources are kept
- *  as written. */
+/** A pod volume (core/v1 Volume). persistentVolumeClaim and generic ephemeral volumes are
+ *  modelled; other sources are kept as written. */
 export interface Volume {
   name: string;
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  ephemeral?: EphemeralVolumeSource;
   [source: string]: unknown;
+}
+
+/** core/v1 EphemeralVolumeSource: a claim the ephemeral volume controller creates for the pod
+ *  (the API requires the template; it is optional here as the Go pointer is). */
+export interface EphemeralVolumeSource {
+  volumeClaimTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: PersistentVolumeClaim['spec'] };
 }
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';

@@ -11,6 +11,7 @@ import { AttachDetachController } from '../controllers/attachdetach.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbagecollector.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle.js';
+import { EphemeralVolumeController } from '../controllers/ephemeral.js';
 import { PersistentVolumeController } from '../controllers/persistentvolume.js';
 import { PodGCController } from '../controllers/podgc.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
@@ -93,6 +94,7 @@ export class Cluster {
       new DeploymentController(this.sim, this.store, this.events).start();
       new GarbageCollector(this.sim, this.store).start();
       new PodGCController(this.sim, this.store, cp.podGCOrphanQuarantineMs).start();
+      new EphemeralVolumeController(this.sim, this.store, this.events).start();
       new PersistentVolumeController(this.sim, this.store, this.events, cp.pvClaimBinderSyncPeriodMs).start();
       new AttachDetachController(this.sim, this.store, this.events, { attachDelayMs: cp.volumeAttachDelayMs, ...options.attachDetach }).start();
     }

@@ -7,7 +7,7 @@
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
 import { labelSelectorAsSelector } from '../api/selector.js';
-import { MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
+import { MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralClaimName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
 import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
@@ -139,6 +139,9 @@ function couldBind(claim: PersistentVolumeClaim, pv: PersistentVolume): boolean 
 function claimVolumes(pod: Pod, name: string, cluster: Cluster): { volumes: PersistentVolume[] } | { never: string } {
   const claim = claimOf(pod, name, cluster);
   if (!claim) return { never: `its claim ${name} does not exist` };
+  // A generic ephemeral volume's claim must be the pod's own (ephemeral.VolumeIsForPod).
+  const ephemeral = (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim == null && v.ephemeral != null && ephemeralClaimName(pod, v) === name);
+  if (ephemeral && ephemeralVolumeIsForPod(pod, claim) !== null) return { never: `its ephemeral volume's claim ${name} is not owned by it` };
   if (claim.metadata.deletionTimestamp !== undefined) return { never: `its claim ${name} is being deleted` };
   if (claim.status.phase === 'Bound' && claim.spec.volumeName) {
     const pv = claimVolume(claim, cluster);

@@ -351,6 +351,24 @@ t.test('pending-pods-bound: a pending pod with a claim', async (t) => {
   }
 });
 
+t.test('pending-pods-bound: a generic ephemeral volume is its claim <pod>-<volume>, which must be the pod\'s own', async (t) => {
+  const fits = ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'];
+  const ephemeral: Partial<PodSpec> = { volumes: [{ name: 'cache', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }] };
+  for (const [name, owned, want] of [
+    ['owned by the pod, bound to a usable volume: fits', true, fits],
+    ['owned by someone else: fits nowhere (VolumeBinding rejects it)', false, []],
+  ] as const) {
+    t.test(name, async (t) => {
+      const c = newCluster();
+      addNode(c.store, 'n1');
+      const pod = createPod(c.store, 'p', { spec: ephemeral });
+      const claim = addClaim(c.store, 'p-cache', { volume: addVolume(c.store, 'pv-1', { host: 'n1' }) });
+      if (owned) must(c.store.update<PersistentVolumeClaim>({ ...claim, metadata: { ...claim.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: pod.metadata.uid!, controller: true }] } }, 'ephemeral-volume-controller'));
+      t.same(messages(c), want);
+    });
+  }
+});
+
 t.test('pending-pods-bound: a pending pod whose CSI volumes the node cannot take (NodeVolumeLimits)', async (t) => {
   const fits = ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'];
   /** n1's CSINode: the EBS driver with `count` (no CSINode when undefined). */

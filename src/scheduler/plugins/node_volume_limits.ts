@@ -18,6 +18,9 @@
 //   - a claim of the new pod that does not exist makes the node UnschedulableAndUnresolvable
 //     (`looking up PVC ns/x: persistentvolumeclaim "x" not found`, the informer lister's text);
 //     an existing pod's missing claim counts nothing;
+//   - a generic ephemeral volume counts as its claim <pod>-<volume> (ephemeral.VolumeClaimName),
+//     which must be controlled by the pod (ephemeral.VolumeIsForPod): a claim of another owner is
+//     an Error, for the new pod and for a pod on the node alike;
 //   - a VolumeAttachment on the node counts as attacher/volumeHandle of its PersistentVolume
 //     unless a pod there already counted that volume.
 // Not modelled:
@@ -25,8 +28,6 @@
 //     an in-tree volume (inline or a PersistentVolume), and a claim whose class names an in-tree
 //     provisioner (kubernetes.io/aws-ebs, ...), count nothing, as upstream does on a node where
 //     that plugin's migration is off;
-//   - generic ephemeral volumes (no ephemeral volume controller creates their claims here): they
-//     keep PreFilter from skipping, as upstream, but count nothing;
 //   - limits from node.status.allocatable (attachable-volumes-csi-*): only CSINode is read.
 // The events: KEP-4876 (mutable CSINode allocatable count: alpha in v1.33, beta but off by
 // default in v1.34, its gate the API server's and the kubelet's) has the plugin register CSINode
@@ -34,7 +35,7 @@
 // (later upstream narrows it with isSchedulableAfterCSINodeUpdated). Registering it is a superset:
 // at worst a pod is retried once more, never held back.
 import type { CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume, VolumeAttachment } from '../../api/types.js';
-import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName } from '../../api/storage.js';
+import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralClaimName, ephemeralVolumeIsForPod } from '../../api/storage.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable, unschedulable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
 import * as names from './names.js';
@@ -59,11 +60,6 @@ const INLINE_MIGRATABLE_SOURCES = ['awsElasticBlockStore', 'gcePersistentDisk', 
 
 export function isInlineMigratable(v: Volume): boolean {
   return INLINE_MIGRATABLE_SOURCES.some((k) => v[k] != null);
-}
-
-/** ephemeral.VolumeClaimName: the claim of a generic ephemeral volume is <pod>-<volume>. */
-function ephemeralClaimName(pod: Pod, v: Volume): string {
-  return `${pod.metadata.name}-${v.name}`;
 }
 
 /** A volume the limits may count: a claim, a generic ephemeral volume or an inline migratable one. */
@@ -180,14 +176,21 @@ export class NodeVolumeLimits implements AnyPlugin {
   filterAttachableVolumes(pod: Pod, newPod: boolean, result: Map<string, string>): Status | null {
     const namespace = pod.metadata.namespace ?? 'default';
     for (const v of pod.spec.volumes ?? []) {
-      // Generic ephemeral volumes and in-tree inline volumes are not counted (file comment).
-      if (v.persistentVolumeClaim == null) continue;
-      const pvcName = v.persistentVolumeClaim.claimName;
+      // In-tree inline volumes are not counted (file comment).
+      let pvcName: string;
+      if (v.persistentVolumeClaim != null) pvcName = v.persistentVolumeClaim.claimName;
+      else if (v.ephemeral != null) pvcName = ephemeralClaimName(pod, v);
+      else continue;
       if (!pvcName) return asError('PersistentVolumeClaim had no name');
       const pvc = this.handle.getObject('PersistentVolumeClaim', namespace, pvcName) as PersistentVolumeClaim | undefined;
       if (pvc === undefined) {
         if (newPod) return unresolvable(`looking up PVC ${namespace}/${pvcName}: persistentvolumeclaim "${pvcName}" not found`);
         continue;
+      }
+      // The claim of an ephemeral volume must be owned by the pod.
+      if (v.ephemeral != null && v.persistentVolumeClaim == null) {
+        const err = ephemeralVolumeIsForPod(pod, pvc);
+        if (err !== null) return asError(err);
       }
       const info = this.getCSIDriverInfo(pvc);
       if (info === undefined) continue;

@@ -7,7 +7,9 @@
 // GetEligibleNodes, FindPodVolumes, checkBoundClaims, findMatchingVolumes, checkVolumeProvisions,
 // AssumePodVolumes, RevertAssumedPodVolumes, bindAPIUpdate), with component-helpers/storage/volume
 // pv_helpers.go (FindMatchingVolume, CheckNodeAffinity, GetBindVolumeToClaim, IsDelayBindingMode)
-// and pkg/volume/util/util.go (GetLocalPersistentVolumeNodeNames), v1.35. Not modelled:
+// and pkg/volume/util/util.go (GetLocalPersistentVolumeNodeNames), v1.35. A generic ephemeral
+// volume is its claim <pod>-<volume>, which the pod must own (component-helpers/storage/ephemeral).
+// Not modelled:
 //   - dynamic provisioning: a WaitForFirstConsumer claim with no matching volume does not fit
 //     (upstream: a class whose provisioner is "" or kubernetes.io/no-provisioner does not fit
 //     either; any other provisioner would make the node fit and provision there), so there is no
@@ -18,13 +20,13 @@
 //     bindTimeoutSeconds 600): PreBind returns once the volumes are written, at the same instant
 //     (the binding cycle is synchronous here); the kubelet keeps the pod in ContainerCreating
 //     until its claims are Bound;
-//   - generic ephemeral volumes, in-tree to CSI translation (CSINode), the queueing hints
+//   - in-tree to CSI translation (CSINode), the queueing hints
 //     (eventsToRegister lists the events; the queue decides without the hint functions).
 // Upstream's PV cache is an assume cache over the informer; here it is the API store read
 // through the plugin's assumed volumes, which give way to any newer stored version. Volumes of a
 // class are listed in store order (upstream: its index's order).
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
-import { ANN_BIND_COMPLETED, claimClass, getBindVolumeToClaim, storageOf, volumeClass } from '../../api/storage.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume } from '../../api/types.js';
+import { ANN_BIND_COMPLETED, claimClass, ephemeralClaimName, ephemeralVolumeIsForPod, getBindVolumeToClaim, storageOf, volumeClass } from '../../api/storage.js';
 import { checkNodeAffinity, findMatchingVolume } from '../../api/volume_index.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
@@ -172,13 +174,23 @@ export class VolumeBinding implements AnyPlugin {
     let hasPVC = false;
     const namespace = pod.pod.metadata.namespace ?? 'default';
     for (const v of pod.pod.spec.volumes ?? []) {
-      if (v.persistentVolumeClaim === undefined) continue;
+      const claim = volumeClaim(pod.pod, v);
+      if (claim === undefined) continue;
       hasPVC = true;
-      const name = v.persistentVolumeClaim.claimName;
+      const name = claim.name;
       const pvc = this.getPVC(namespace, name);
-      if (pvc === undefined) return unresolvable(`persistentvolumeclaim "${name}" not found`);
+      if (pvc === undefined) {
+        // Upstream words it better for a generic ephemeral volume, whose claim is normally
+        // missing for a moment after the pod is created.
+        if (claim.ephemeral) return unresolvable(`waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"`);
+        return unresolvable(`persistentvolumeclaim "${name}" not found`);
+      }
       if (pvc.status.phase === 'Lost') return unresolvable(`persistentvolumeclaim "${pvc.metadata.name}" bound to non-existent persistentvolume "${pvc.spec.volumeName ?? ''}"`);
       if (pvc.metadata.deletionTimestamp !== undefined) return unresolvable(`persistentvolumeclaim "${pvc.metadata.name}" is being deleted`);
+      if (claim.ephemeral) {
+        const err = ephemeralVolumeIsForPod(pod.pod, pvc);
+        if (err !== null) return unresolvable(err);
+      }
     }
     return hasPVC;
   }
@@ -189,10 +201,16 @@ export class VolumeBinding implements AnyPlugin {
     const c: PodVolumeClaims = { boundClaims: [], unboundClaimsDelayBinding: [], unboundClaimsImmediate: [], unboundVolumesDelayBinding: new Map() };
     const namespace = pod.pod.metadata.namespace ?? 'default';
     for (const v of pod.pod.spec.volumes ?? []) {
-      if (v.persistentVolumeClaim === undefined) continue;
-      const key = `${namespace}/${v.persistentVolumeClaim.claimName}`;
-      const pvc = this.getPVC(namespace, v.persistentVolumeClaim.claimName);
-      if (pvc === undefined) throw new BinderError(`error getting PVC "${key}": persistentvolumeclaim "${v.persistentVolumeClaim.claimName}" not found`);
+      // isVolumeBound: claims of persistentVolumeClaim and generic ephemeral volumes.
+      const claim = volumeClaim(pod.pod, v);
+      if (claim === undefined) continue;
+      const key = `${namespace}/${claim.name}`;
+      const pvc = this.getPVC(namespace, claim.name);
+      if (pvc === undefined) throw new BinderError(`error getting PVC "${key}": persistentvolumeclaim "${claim.name}" not found`);
+      if (claim.ephemeral) {
+        const err = ephemeralVolumeIsForPod(pod.pod, pvc);
+        if (err !== null) throw new BinderError(err);
+      }
       // isPVCFullyBound.
       if (pvc.spec.volumeName && pvc.metadata.annotations?.[ANN_BIND_COMPLETED] !== undefined) c.boundClaims.push(pvc);
       else if (this.isDelayBindingMode(pvc) && !pvc.spec.volumeName) c.unboundClaimsDelayBinding.push(pvc);
@@ -383,8 +401,9 @@ export class VolumeBinding implements AnyPlugin {
   private arePodVolumesBound(pod: PodInfo): boolean {
     const namespace = pod.pod.metadata.namespace ?? 'default';
     for (const v of pod.pod.spec.volumes ?? []) {
-      if (v.persistentVolumeClaim === undefined) continue;
-      const pvc = this.getPVC(namespace, v.persistentVolumeClaim.claimName);
+      const claim = volumeClaim(pod.pod, v);
+      if (claim === undefined) continue;
+      const pvc = this.getPVC(namespace, claim.name);
       if (pvc === undefined || !pvc.spec.volumeName || pvc.metadata.annotations?.[ANN_BIND_COMPLETED] === undefined) return false;
     }
     return true;
@@ -417,3 +436,11 @@ export class VolumeBinding implements AnyPlugin {
 const SKIP_STATE = new StateData(true, undefined);
 
 export const newVolumeBinding = (_args: unknown, handle: Handle): AnyPlugin => new VolumeBinding(handle);
+
+/** The claim a volume uses: a persistentVolumeClaim's, or a generic ephemeral volume's
+ *  <pod>-<volume> (binder.go isVolumeBound; volume_binding.go podHasPVCs); none for the others. */
+function volumeClaim(pod: Pod, v: Volume): { name: string; ephemeral: boolean } | undefined {
+  if (v.persistentVolumeClaim !== undefined) return { name: v.persistentVolumeClaim.claimName, ephemeral: false };
+  if (v.ephemeral != null) return { name: ephemeralClaimName(pod, v), ephemeral: true };
+  return undefined;
+}
