@@ -6,7 +6,7 @@
 // getFakeCSIStorageClassLister, getFakeVolumeAttachmentLister). Each TestCSILimits row runs
 // PreFilter, then Filter unless PreFilter skipped, as upstream's loop does.
 //
-// TestCSILimits has 33 rows: 16 are transcribed whole, 2 for their PreFilter verdict only, 15 left out:
+// TestCSILimits has 33 rows: 25 are transcribed whole, 1 for its PreFilter verdict only, 7 left out:
 //   - in-tree volume migration (csi-translation-lib is not modelled; the model counts nothing
 //     in-tree): "should count in-tree volumes if migration is enabled", "should count unbound
 //     in-tree volumes if migration is enabled", "should count in-tree inline volumes if migration
@@ -16,19 +16,17 @@
 //     migration is enabled (when scheduling in-tree volumes)" (it would pass, but only because
 //     nothing in-tree counts, not through the translated handle it is about), "should count
 //     in-tree and csi volumes if migration is enabled (when scheduling csi volumes)";
-//   - generic ephemeral volumes (no ephemeral volume controller here; they count nothing):
-//     "ephemeral volume missing", "ephemeral volume not owned", "ephemeral volume unbound",
-//     "ephemeral doesn't when node volume limit <= pods CSI volume", "ephemeral doesn't when node
-//     volume limit <= pods ephemeral CSI volume", and the three "persistent ... pods ephemeral CSI
-//     volume + persistent volume" rows;
-//   - PreFilter only: "don't skip Filter when the pod has ephemeral volumes" (its Filter wants the
-//     missing ephemeral claim) and "don't skip Filter when the pod has inline migratable volumes"
-//     (its Filter wants the translated inline volume counted).
+//   - PreFilter only: "don't skip Filter when the pod has inline migratable volumes" (its Filter
+//     wants the translated inline volume counted).
 // "nil csi node" and "should not limit pod if volume used does not report limits" use in-tree
 // volumes but hold for the reason they name (no CSINode; no limit reported), so they are kept.
+// The generic ephemeral rows are all kept, "... ephemeral disabled" included: upstream's loop never
+// reads the row's ephemeralEnabled (the GenericEphemeralVolume gate is GA and gone from csi.go), so
+// that row runs as the others do and wants what its "enabled" twin wants.
 // TestCSILimitsDeletedVolumeAttachmentQHint: 3 of 6 rows; the three whose VolumeAttachment has an
 // inlineVolumeSpec (not modelled: attachments name PersistentVolumes only) are left out.
-// Upstream's PVC NotFound texts come from its fake lister; the model's is the informer lister's.
+// Upstream's PVC NotFound texts come from its fake lister (`persistentvolumeclaims "x" not found`);
+// the model's, which the rows want, is the informer lister's (`persistentvolumeclaim "x" not found`).
 import t, { type Test } from 'tap';
 import type { AnyObject, CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume, VolumeAttachment } from '../../../src/api/types.js';
 import { Code, type MaybeStatus } from '../../../src/scheduler/framework/status.js';
@@ -70,6 +68,25 @@ const inTreeInlineVolPod = podWithVolumes({ name: 'aws', awsElasticBlockStore: {
 const onlyConfigmapAndSecretVolPod = podWithVolumes({ name: 'cm', configMap: {} }, { name: 'secret', secret: {} });
 const pvcPodWithConfigmapAndSecret = podWithVolumes({ name: 'cm', configMap: {} }, { name: 'secret', secret: {} }, { name: 'pvc', persistentVolumeClaim: { claimName: 'csi-ebs.csi.aws.com-0' } });
 const ephemeralPodWithConfigmapAndSecret = makePod('abc', { volumes: [{ name: 'cm', configMap: {} }, { name: 'secret', secret: {} }, { name: 'xyz', ephemeral: {} }] }, { namespace: 'test' });
+// Generic ephemeral volumes: the pods, and the claims <pod>-<volume> their controller would create.
+const ephemeralVolumePod = makePod('abc', { volumes: [{ name: 'xyz', ephemeral: {} }] }, { namespace: 'test', uid: '12345' });
+const ephemeralTwoVolumePod = makePod('abc', { volumes: [{ name: 'x', ephemeral: {} }, { name: 'y', ephemeral: {} }] }, { namespace: 'test', uid: '12345II' });
+/** The claim of `pod`'s ephemeral volume `volume`: class csi-sc, unbound, controlled by the pod. */
+function ephemeralClaimFor(pod: Pod, volume: string): PersistentVolumeClaim {
+  const name = pod.metadata.name;
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: `${name}-${volume}`, namespace: pod.metadata.namespace, ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name, uid: pod.metadata.uid!, controller: true }] },
+    spec: { storageClassName: SC_NAME },
+    status: {},
+  };
+}
+const ephemeralClaim = ephemeralClaimFor(ephemeralVolumePod, 'xyz');
+// The same claim without ownerReferences.
+const conflictingClaim: PersistentVolumeClaim = { ...ephemeralClaim, metadata: { name: ephemeralClaim.metadata.name, namespace: ephemeralClaim.metadata.namespace } };
+const ephemeralClaimX = ephemeralClaimFor(ephemeralTwoVolumePod, 'x');
+const ephemeralClaimY = ephemeralClaimFor(ephemeralTwoVolumePod, 'y');
 const inlineMigratablePodWithConfigmapAndSecret = podWithVolumes({ name: 'cm', configMap: {} }, { name: 'secret', secret: {} }, { name: 'aws', awsElasticBlockStore: { volumeID: 'aws-inline1' } });
 
 /** getFakeCSIPVLister("csi", drivers...): four volumes per driver; in-tree ones for the AWS and
@@ -131,11 +148,15 @@ type Want = { code: Code; reasons: string[] } | null;
 const plain = (s: MaybeStatus): Want => (s === null ? null : { code: s.code, reasons: [...s.reasons] });
 const exceeded: Want = { code: Code.Unschedulable, reasons: [ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED] };
 const skip: Want = { code: Code.Skip, reasons: [] };
+/** Upstream: `persistentvolumeclaims "abc-xyz" not found`, its fake lister's text (see the header). */
+const ephemeralClaimNotFound: Want = { code: Code.UnschedulableAndUnresolvable, reasons: ['looking up PVC test/abc-xyz: persistentvolumeclaim "abc-xyz" not found'] };
 
 interface Row {
   test: string;
   newPod: Pod;
   existingPods?: Pod[];
+  /** Claims added to getFakeCSIPVCLister's, as upstream's extraClaims. */
+  extraClaims?: PersistentVolumeClaim[];
   maxVols?: number;
   vaCount?: number;
   driverNames: string[];
@@ -147,7 +168,7 @@ interface Row {
 }
 
 function check(t: Test, row: Row): void {
-  const objects: AnyObject[] = [...fakePVs(row.driverNames), ...fakePVCs(row.driverNames), fakeSC(row.driverNames[0]!), ...fakeVAs(row.vaCount ?? 0, row.driverNames)];
+  const objects: AnyObject[] = [...fakePVs(row.driverNames), ...fakePVCs(row.driverNames), ...(row.extraClaims ?? []), fakeSC(row.driverNames[0]!), ...fakeVAs(row.vaCount ?? 0, row.driverNames)];
   const csiNode = fakeCSINode(row.limitSource ?? '', row.maxVols ?? 0, row.driverNames);
   if (csiNode) objects.push(csiNode);
   const ni = nodeInfo(makeNode(NODE), ...(row.existingPods ?? []));
@@ -182,9 +203,19 @@ t.test('TestCSILimits', async (t) => {
     { test: 'nil csi node', newPod: inTreeInlineVolPod, existingPods: [inTreeTwoVolPod], driverNames: [AWS_IN_TREE, EBS] },
     { test: 'should not limit pod if volume used does not report limits', newPod: inTreeOneVolPod, existingPods: [inTreeTwoVolPod], maxVols: 2, driverNames: [AWS_IN_TREE, EBS], limitSource: 'csinode-with-no-limit' },
     { test: 'should not count non-migratable in-tree volumes', newPod: inTreeNonMigratableOneVolPod, existingPods: [csiEBSTwoVolPod], maxVols: 2, driverNames: [HOSTPATH_IN_TREE, EBS], limitSource: 'csinode' },
+    // ephemeral volumes
+    { test: 'ephemeral volume missing', newPod: ephemeralVolumePod, driverNames: [EBS], limitSource: 'csinode-with-no-limit', wantStatus: ephemeralClaimNotFound },
+    { test: 'ephemeral volume not owned', newPod: ephemeralVolumePod, extraClaims: [conflictingClaim], driverNames: [EBS], limitSource: 'csinode-with-no-limit', wantStatus: { code: Code.Error, reasons: ['PVC test/abc-xyz was not created for pod test/abc (pod is not owner)'] } },
+    { test: 'ephemeral volume unbound', newPod: ephemeralVolumePod, extraClaims: [ephemeralClaim], driverNames: [EBS], limitSource: 'csinode-with-no-limit' },
+    { test: "ephemeral doesn't when node volume limit <= pods CSI volume", newPod: ephemeralVolumePod, extraClaims: [ephemeralClaim], driverNames: [EBS], existingPods: [runningPod, csiEBSTwoVolPod], maxVols: 2, limitSource: 'csinode', wantStatus: exceeded },
+    { test: "ephemeral doesn't when node volume limit <= pods ephemeral CSI volume", newPod: csiEBSOneVolPod, extraClaims: [ephemeralClaimX, ephemeralClaimY], driverNames: [EBS], existingPods: [runningPod, ephemeralTwoVolumePod], maxVols: 2, limitSource: 'csinode', wantStatus: exceeded },
+    // Upstream's ephemeralEnabled: false, which its loop does not read (see the header).
+    { test: "persistent doesn't when node volume limit <= pods ephemeral CSI volume + persistent volume, ephemeral disabled", newPod: csiEBSOneVolPod, extraClaims: [ephemeralClaim], driverNames: [EBS], existingPods: [runningPod, ephemeralVolumePod, csiEBSTwoVolPod], maxVols: 3, limitSource: 'csinode', wantStatus: exceeded },
+    { test: "persistent doesn't when node volume limit <= pods ephemeral CSI volume + persistent volume", newPod: csiEBSOneVolPod, extraClaims: [ephemeralClaim], driverNames: [EBS], existingPods: [runningPod, ephemeralVolumePod, csiEBSTwoVolPod], maxVols: 3, limitSource: 'csinode', wantStatus: exceeded },
+    { test: 'persistent okay when node volume limit > pods ephemeral CSI volume + persistent volume', newPod: csiEBSOneVolPod, extraClaims: [ephemeralClaim], driverNames: [EBS], existingPods: [runningPod, ephemeralVolumePod, csiEBSTwoVolPod], maxVols: 5, limitSource: 'csinode' },
     { test: 'skip Filter when the pod only uses secrets and configmaps', newPod: onlyConfigmapAndSecretVolPod, maxVols: 2, driverNames: [EBS], limitSource: 'csinode', wantPreFilterStatus: skip },
     { test: "don't skip Filter when the pod has pvcs", newPod: pvcPodWithConfigmapAndSecret, maxVols: 2, driverNames: [EBS], limitSource: 'csinode' },
-    { test: "don't skip Filter when the pod has ephemeral volumes", newPod: ephemeralPodWithConfigmapAndSecret, driverNames: [EBS], limitSource: 'csinode-with-no-limit', preFilterOnly: true },
+    { test: "don't skip Filter when the pod has ephemeral volumes", newPod: ephemeralPodWithConfigmapAndSecret, driverNames: [EBS], limitSource: 'csinode-with-no-limit', wantStatus: ephemeralClaimNotFound },
     { test: "don't skip Filter when the pod has inline migratable volumes", newPod: inlineMigratablePodWithConfigmapAndSecret, existingPods: [inTreeTwoVolPod], maxVols: 2, driverNames: [AWS_IN_TREE, EBS], limitSource: 'csinode', preFilterOnly: true },
   ];
   for (const row of rows) check(t, row);
