@@ -153,6 +153,8 @@ export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
   overhead?: ResourceList;
+  /** Pod-level requests and limits (PodLevelResources, beta and on by default since v1.34). */
+  resources?: { requests?: ResourceList; limits?: ResourceList };
   topologySpreadConstraints?: TopologySpreadConstraint[];
   schedulingGates?: Array<{ name: string }>;
   terminationGracePeriodSeconds?: number;

@@ -389,9 +389,9 @@ export function podUpdateActions(old: Pod, cur: Pod): ActionType[] {
 }
 
 /** extractPodScaleDown: some request of the old pod is lower (or gone) in the new one. The
- *  requests are the container aggregate (PodInfo.requests); a resource absent from both reads 0. */
+ *  requests are PodInfo.requests (with pod-level requests); a resource absent from both reads 0. */
 function podScaledDown(old: Pod, cur: Pod): boolean {
-  if (old.spec.containers === cur.spec.containers && old.spec.initContainers === cur.spec.initContainers && old.spec.overhead === cur.spec.overhead) return false;
+  if (old.spec.containers === cur.spec.containers && old.spec.initContainers === cur.spec.initContainers && old.spec.overhead === cur.spec.overhead && old.spec.resources === cur.spec.resources) return false;
   const a = PodInfo.of(old).requests;
   const b = PodInfo.of(cur).requests;
   if (a.milliCPU > b.milliCPU || a.memory > b.memory || a.ephemeralStorage > b.ephemeralStorage) return true;

@@ -154,8 +154,10 @@ export function value(q: string | number): number {
 /**
  * PodRequests (component-helpers/resource/helpers.go, AggregateContainerRequests): the sum of
  * the app containers and restartable (sidecar) init containers, raised to the largest init
- * container (plus the sidecars started before it), plus pod overhead. With `nonMissing`, a
- * container that omits its cpu or memory request counts as 100m / 200Mi (the scoring view).
+ * container (plus the sidecars started before it); then, with PodLevelResources (beta, on by
+ * default since v1.34), the pod-level requests of the resources pods may set (cpu, memory,
+ * hugepages-*) replace those sums (applyPodLevelResources); plus pod overhead. With `nonMissing`,
+ * a container that omits its cpu or memory request counts as 100m / 200Mi (the scoring view).
  */
 export function podRequests(pod: Pod, nonMissing = false): Resource {
   const reqs = new Resource();
@@ -174,8 +176,26 @@ export function podRequests(pod: Pod, nonMissing = false): Resource {
     }
   }
   reqs.setMax(initMax);
+  const podLevel = pod.spec.resources?.requests;
+  if (podLevel !== undefined) applyPodLevelRequests(reqs, podLevel);
   if (pod.spec.overhead) reqs.addList(pod.spec.overhead);
   return reqs;
+}
+
+/** IsSupportedPodLevelResource: cpu, memory and hugepages-<size>. */
+export function isSupportedPodLevelResource(name: string): boolean {
+  return name === RESOURCE_CPU || name === RESOURCE_MEMORY || name.startsWith('hugepages-');
+}
+
+/** applyPodLevelResources: each supported pod-level request replaces the containers' sum. */
+function applyPodLevelRequests(reqs: Resource, podLevel: ResourceList): void {
+  for (const name of Object.keys(podLevel)) {
+    if (!isSupportedPodLevelResource(name)) continue;
+    const q = podLevel[name]!;
+    if (name === RESOURCE_CPU) reqs.milliCPU = milliValue(q);
+    else if (name === RESOURCE_MEMORY) reqs.memory = value(q);
+    else reqs.setScalar(name, value(q));
+  }
 }
 
 function containerRequests(requests: ResourceList | undefined, nonMissing: boolean): Resource {

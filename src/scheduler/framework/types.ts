@@ -53,15 +53,15 @@ export class PodInfo {
 
   /**
    * PodInfo.of(pod) for a copy of `from.pod` (the scheduler's assumed and bound pods): the
-   * requests are shared when the copy keeps the same containers, init containers and overhead
-   * (the only inputs of PodRequests), else computed.
+   * requests are shared when the copy keeps the same containers, init containers, overhead and
+   * pod-level resources (the only inputs of PodRequests), else computed.
    */
   static derive(pod: Pod, from: PodInfo): PodInfo {
     let info = PodInfo.cache.get(pod);
     if (info === undefined) {
       const a = pod.spec;
       const b = from.pod.spec;
-      const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead;
+      const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead && a.resources === b.resources;
       info = new PodInfo(pod, same ? from : undefined);
       PodInfo.cache.set(pod, info);
     }
@@ -73,7 +73,7 @@ export class PodInfo {
   static assumed(pod: Pod, from: PodInfo): PodInfo {
     const a = pod.spec;
     const b = from.pod.spec;
-    const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead;
+    const same = a.containers === b.containers && a.initContainers === b.initContainers && a.overhead === b.overhead && a.resources === b.resources;
     return new PodInfo(pod, same ? from : undefined);
   }
 

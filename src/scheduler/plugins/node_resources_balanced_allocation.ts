@@ -7,7 +7,8 @@
 // Fractions use the node's Requested (not the non-zero view) plus the pod's actual requests, capped
 // at 1. Best-effort pods (no request for any configured resource) are skipped at PreScore, as
 // upstream does since issue #129138. There is no NormalizeScore; weights play no part.
-// Not modelled: pod-level resources, DRA-backed extended resources (DRAExtendedResource gate, off
+// Pod-level requests count as framework/resource.ts podRequests applies them.
+// Not modelled: DRA-backed extended resources (DRAExtendedResource gate, off
 // in v1.35), in-place resize, SignPod.
 import { type MaybeStatus, SKIP, type Status, asError } from '../framework/status.js';
 import { type AnyPlugin, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../framework/types.js';

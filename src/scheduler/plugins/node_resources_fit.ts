@@ -7,9 +7,9 @@
 // (ValidateNodeResourcesFitArgs).
 // Since v1.34 a request larger than the node's whole allocatable is UnschedulableAndUnresolvable
 // (InsufficientResource.Unresolvable: preemption cannot help), with the same "Insufficient <r>" text.
+// The pod's requests are framework/resource.ts podRequests: pod-level requests (PodLevelResources,
+// on by default since v1.34) replace the containers' sums for cpu, memory and hugepages.
 // Not modelled:
-//   - pod-level resources (spec.resources, PodLevelResources gate): the pod's request is the
-//     container aggregate of framework/resource.ts;
 //   - the DRAExtendedResource gate (alpha in v1.35, off): no extended resource is delegated to DRA;
 //   - the SidecarContainers PreFilter rejection (the gate is locked on since v1.33);
 //   - in-place resize (status resources of running pods): the queueing hints
