@@ -4,6 +4,12 @@
 // builders of test_utils.go (makePV, makePVC, withBoundPV, withNodeAffinity, ...). Left out: the
 // rows' wantScores (Score is not modelled: StorageCapacityScoring is off in v1.35) and the
 // "(custom shape)" row's shape args (the same verdicts as its default-shape twin, kept).
+// Generic ephemeral volumes: TestVolumeBinding has no row with one (no withGenericEphemeralVolume
+// pod), so none is transcribed here. Upstream's ephemeral rows are in tests this file does not
+// transcribe: binder_test.go TestFindPodVolumesWithoutProvisioning ("generic-ephemeral,no-pvc",
+// "generic-ephemeral,with-pvc", "generic-ephemeral,wrong-pvc": FindPodVolumes, not PreFilter) and
+// the queueing-hint tests (TestIsSchedulableAfter{StorageClass,PersistentVolumeClaim,
+// CSIStorageCapacity}Change; queueing hints are not modelled here).
 // Below the table: Reserve/PreBind/Unreserve (binder.go AssumePodVolumes, bindAPIUpdate,
 // RevertAssumedPodVolumes) and GetEligibleNodes (GetLocalPersistentVolumeNodeNames).
 import t from 'tap';
