@@ -147,10 +147,19 @@ export function uniqueVolumeName(pv: PersistentVolume): string {
 export function podClaimNames(pod: Pod): string[] {
   const out: string[] = [];
   for (const v of pod.spec.volumes ?? []) {
-    if (v.persistentVolumeClaim?.claimName) out.push(v.persistentVolumeClaim.claimName);
-    else if (v.ephemeral != null) out.push(ephemeralClaimName(pod, v));
+    const claim = volumeClaim(pod, v);
+    if (claim?.name) out.push(claim.name);
   }
   return out;
+}
+
+/** The claim a volume uses, as upstream's volume code resolves it (binder.go isVolumeBound,
+ *  volume_binding.go podHasPVCs, csi.go filterAttachableVolumes): a persistentVolumeClaim's, or a
+ *  generic ephemeral volume's <pod>-<volume>; none for other sources. */
+export function volumeClaim(pod: Pod, v: Volume): { name: string; ephemeral: boolean } | undefined {
+  if (v.persistentVolumeClaim != null) return { name: v.persistentVolumeClaim.claimName, ephemeral: false };
+  if (v.ephemeral != null) return { name: ephemeralClaimName(pod, v), ephemeral: true };
+  return undefined;
 }
 
 /** ephemeral.VolumeClaimName (component-helpers/storage/ephemeral): the claim of a generic

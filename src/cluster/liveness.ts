@@ -7,7 +7,7 @@
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
 import { labelSelectorAsSelector } from '../api/selector.js';
-import { MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralClaimName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClass } from '../api/storage.js';
+import { MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
 import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
@@ -86,15 +86,19 @@ export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
 function nominatedAbove(pod: Pod, cluster: Cluster): Map<string, Pod[]> {
   const m = new Map<string, Pod[]>();
   const prio = pod.spec.priority ?? 0;
-  for (const p of cluster.store.list<Pod>('Pod')) {
-    const node = p.status.nominatedNodeName;
-    if (!node || p.spec.nodeName || p.metadata.uid === pod.metadata.uid || podIsTerminal(p) || p.metadata.deletionTimestamp !== undefined) continue;
-    if ((p.spec.priority ?? 0) < prio) continue;
+  for (const p of nominatedPendingPods(cluster)) {
+    if (p.metadata.uid === pod.metadata.uid || (p.spec.priority ?? 0) < prio) continue;
+    const node = p.status.nominatedNodeName!;
     const list = m.get(node);
     if (list) list.push(p);
     else m.set(node, [p]);
   }
   return m;
+}
+
+/** Pending pods (unbound, not terminal, not being deleted) with a status.nominatedNodeName. */
+function nominatedPendingPods(cluster: Cluster): Pod[] {
+  return [...cluster.store.list<Pod>('Pod')].filter((p) => p.status.nominatedNodeName && !p.spec.nodeName && !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,7 +144,10 @@ function claimVolumes(pod: Pod, name: string, cluster: Cluster): { volumes: Pers
   const claim = claimOf(pod, name, cluster);
   if (!claim) return { never: `its claim ${name} does not exist` };
   // A generic ephemeral volume's claim must be the pod's own (ephemeral.VolumeIsForPod).
-  const ephemeral = (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim == null && v.ephemeral != null && ephemeralClaimName(pod, v) === name);
+  const ephemeral = (pod.spec.volumes ?? []).some((v) => {
+    const c = volumeClaim(pod, v);
+    return c?.ephemeral === true && c.name === name;
+  });
   if (ephemeral && ephemeralVolumeIsForPod(pod, claim) !== null) return { never: `its ephemeral volume's claim ${name} is not owned by it` };
   if (claim.metadata.deletionTimestamp !== undefined) return { never: `its claim ${name} is being deleted` };
   if (claim.status.phase === 'Bound' && claim.spec.volumeName) {
@@ -391,9 +398,8 @@ function isPodReady(pod: Pod): boolean {
  */
 function nominatedPriorities(cluster: Cluster): Map<string, number> {
   const m = new Map<string, number>();
-  for (const p of cluster.store.list<Pod>('Pod')) {
-    const node = p.status.nominatedNodeName;
-    if (!node || p.spec.nodeName || podIsTerminal(p) || p.metadata.deletionTimestamp !== undefined) continue;
+  for (const p of nominatedPendingPods(cluster)) {
+    const node = p.status.nominatedNodeName!;
     const prio = p.spec.priority ?? 0;
     if (prio > (m.get(node) ?? -Infinity)) m.set(node, prio);
   }

@@ -8,7 +8,7 @@
 import type { EventRecorder } from '../api/events.js';
 import { ephemeralClaimName, ephemeralVolumeIsForPod, podClaimNames } from '../api/storage.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import type { PersistentVolumeClaim, Pod } from '../api/types.js';
+import type { PersistentVolumeClaim, Pod, Volume } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
 
@@ -66,7 +66,7 @@ export class EphemeralVolumeController {
   }
 
   /** handleVolume: nothing for other volume kinds or a claim the pod already owns; else create it. */
-  private handleVolume(pod: Pod, vol: NonNullable<Pod['spec']['volumes']>[number]): string | null {
+  private handleVolume(pod: Pod, vol: Volume): string | null {
     const template = vol.ephemeral?.volumeClaimTemplate;
     if (vol.ephemeral == null || template === undefined) return null;
     const namespace = pod.metadata.namespace ?? 'default';

@@ -425,11 +425,6 @@ export class SchedulingQueue {
     }
   }
 
-  /** calculateBackoffDuration (see BackoffQueue). */
-  backoffDurationMs(attempts: number): number {
-    return this.backoffQ.backoffDurationMs(attempts);
-  }
-
   /**
    * MoveAllToActiveOrBackoffQueue for a cluster event (scheduling_queue.go
    * moveAllToActiveOrBackoffQueue / movePodsToActiveOrBackoffQueue): nothing when no plugin of any

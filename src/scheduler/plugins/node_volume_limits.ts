@@ -35,7 +35,7 @@
 // (later upstream narrows it with isSchedulableAfterCSINodeUpdated). Registering it is a superset:
 // at worst a pod is retried once more, never held back.
 import type { CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume, VolumeAttachment } from '../../api/types.js';
-import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralClaimName, ephemeralVolumeIsForPod } from '../../api/storage.js';
+import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, volumeClaim } from '../../api/storage.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable, unschedulable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
 import * as names from './names.js';
@@ -81,8 +81,7 @@ export function isSchedulableAfterPVCAdded(pod: Pod, _oldObj: unknown, newObj: u
   if (added?.kind !== 'PersistentVolumeClaim') return new Error('unexpected objects in isSchedulableAfterPVCAdded');
   if ((added.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return 'QueueSkip';
   for (const v of pod.spec.volumes ?? []) {
-    const claimName = v.persistentVolumeClaim != null ? v.persistentVolumeClaim.claimName : v.ephemeral != null ? ephemeralClaimName(pod, v) : undefined;
-    if (claimName !== undefined && claimName === added.metadata.name) return 'Queue';
+    if (volumeClaim(pod, v)?.name === added.metadata.name) return 'Queue';
   }
   return 'QueueSkip';
 }
@@ -177,10 +176,9 @@ export class NodeVolumeLimits implements AnyPlugin {
     const namespace = pod.metadata.namespace ?? 'default';
     for (const v of pod.spec.volumes ?? []) {
       // In-tree inline volumes are not counted (file comment).
-      let pvcName: string;
-      if (v.persistentVolumeClaim != null) pvcName = v.persistentVolumeClaim.claimName;
-      else if (v.ephemeral != null) pvcName = ephemeralClaimName(pod, v);
-      else continue;
+      const claim = volumeClaim(pod, v);
+      if (claim === undefined) continue;
+      const pvcName = claim.name;
       if (!pvcName) return asError('PersistentVolumeClaim had no name');
       const pvc = this.handle.getObject('PersistentVolumeClaim', namespace, pvcName) as PersistentVolumeClaim | undefined;
       if (pvc === undefined) {
@@ -188,7 +186,7 @@ export class NodeVolumeLimits implements AnyPlugin {
         continue;
       }
       // The claim of an ephemeral volume must be owned by the pod.
-      if (v.ephemeral != null && v.persistentVolumeClaim == null) {
+      if (claim.ephemeral) {
         const err = ephemeralVolumeIsForPod(pod, pvc);
         if (err !== null) return asError(err);
       }

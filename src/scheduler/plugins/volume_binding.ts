@@ -25,8 +25,8 @@
 // Upstream's PV cache is an assume cache over the informer; here it is the API store read
 // through the plugin's assumed volumes, which give way to any newer stored version. Volumes of a
 // class are listed in store order (upstream: its index's order).
-import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume } from '../../api/types.js';
-import { ANN_BIND_COMPLETED, claimClass, ephemeralClaimName, ephemeralVolumeIsForPod, getBindVolumeToClaim, storageOf, volumeClass } from '../../api/storage.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
+import { ANN_BIND_COMPLETED, claimClass, ephemeralVolumeIsForPod, getBindVolumeToClaim, storageOf, volumeClaim, volumeClass } from '../../api/storage.js';
 import { checkNodeAffinity, findMatchingVolume } from '../../api/volume_index.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
@@ -436,11 +436,3 @@ export class VolumeBinding implements AnyPlugin {
 const SKIP_STATE = new StateData(true, undefined);
 
 export const newVolumeBinding = (_args: unknown, handle: Handle): AnyPlugin => new VolumeBinding(handle);
-
-/** The claim a volume uses: a persistentVolumeClaim's, or a generic ephemeral volume's
- *  <pod>-<volume> (binder.go isVolumeBound; volume_binding.go podHasPVCs); none for the others. */
-function volumeClaim(pod: Pod, v: Volume): { name: string; ephemeral: boolean } | undefined {
-  if (v.persistentVolumeClaim !== undefined) return { name: v.persistentVolumeClaim.claimName, ephemeral: false };
-  if (v.ephemeral != null) return { name: ephemeralClaimName(pod, v), ephemeral: true };
-  return undefined;
-}
