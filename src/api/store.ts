@@ -4,7 +4,7 @@
 // Synchronous observers see every write at the step that made it (the invariant library and
 // the trace use them; they never write).
 import type { Simulation } from '../engine/sim.js';
-import { type AnyObject, type Kind, type KubeObject, type Pod, KINDS, objectKey, podIsTerminal } from './types.js';
+import { type AnyObject, type Kind, type KubeObject, type Lease, type Pod, KINDS, objectKey, podIsTerminal } from './types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchEvent<T extends KubeObject = AnyObject> {
@@ -56,6 +56,14 @@ interface KindTable {
   /** objectKey(kind, namespace, name) by namespace ('' for none) and name: reads build no
    *  string, and the key found is the one objectKey would build. */
   keys: Map<string, Map<string, string>>;
+  /** Leases only: the ones their holders keep renewing, by objectKey (see renewEvery). */
+  renewals?: Map<string, Renewal>;
+}
+
+/** A Lease renewed at phaseMs + k × periodMs (k ≥ 1) until its holder stops. */
+interface Renewal {
+  phaseMs: number;
+  periodMs: number;
 }
 
 export class Store {
@@ -73,7 +81,9 @@ export class Store {
     private readonly sim: Simulation,
     private readonly watchLatencyMs: number,
   ) {
-    for (const kind of Object.keys(KINDS) as Kind[]) this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map() });
+    for (const kind of Object.keys(KINDS) as Kind[]) {
+      this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map(), ...(kind === 'Lease' ? { renewals: new Map() } : {}) });
+    }
   }
 
   get nowMs(): number {
@@ -108,12 +118,63 @@ export class Store {
 
   get<T extends AnyObject>(kind: T['kind'], namespace: string | undefined, name: string): T | undefined {
     const t = this.tables.get(kind)!;
-    return t.objects.get(keyIn(t, kind, t.namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
+    return this.current(t, keyIn(t, kind, t.namespaced ? namespace ?? 'default' : undefined, name)) as T | undefined;
   }
 
   /** Objects of a kind in creation order (deterministic). */
   list<T extends AnyObject>(kind: T['kind']): IterableIterator<T> {
-    return this.tables.get(kind)!.objects.values() as IterableIterator<T>;
+    const t = this.tables.get(kind)!;
+    if (t.renewals !== undefined) for (const key of t.renewals.keys()) this.current(t, key);
+    return t.objects.values() as IterableIterator<T>;
+  }
+
+  // ---- standing Lease renewals ----------------------------------------------------------------
+
+  /**
+   * The Lease `namespace/name` (just written by its holder) is renewed every `periodMs` from now
+   * on, until stopRenewing: each renewal sets spec.renewTime to its instant, as the holder's Update
+   * would. A running kubelet renews its node Lease every 10s, for hours; kubedrill does not spend
+   * a step and a write on each. Instead a read (get, list, update, delete) sees the Lease as of
+   * its latest renewal at or before the read. What this leaves out, and only this: a renewal
+   * moves neither the resourceVersion nor the trace, and sends no watch event. Nothing watches a
+   * Lease's renewTime: the node lifecycle controller reads it on its monitor pass, as upstream
+   * reads it from its lister (pkg/controller/nodelifecycle/node_lifecycle_controller.go
+   * tryUpdateNodeHealth).
+   */
+  renewEvery(namespace: string, name: string, periodMs: number): void {
+    const t = this.tables.get('Lease')!;
+    const key = keyIn(t, 'Lease', namespace, name);
+    if (!t.objects.has(key)) throw new Error(`internal: renewEvery of a missing Lease ${key}`);
+    t.renewals!.set(key, { phaseMs: this.sim.nowMs, periodMs: Math.max(1, periodMs) });
+  }
+
+  /** The holder stops renewing: the Lease keeps its last renewal before now (one due now, at the
+   *  instant the holder stops, does not happen). */
+  stopRenewing(namespace: string, name: string): void {
+    const t = this.tables.get('Lease')!;
+    const key = keyIn(t, 'Lease', namespace, name);
+    const r = t.renewals!.get(key);
+    if (r === undefined) return;
+    const obj = t.objects.get(key);
+    if (obj !== undefined) this.renew(t, key, obj as Lease, lastRenewal(r, this.sim.nowMs - 1));
+    t.renewals!.delete(key);
+  }
+
+  /** The stored object, with a standing Lease renewal brought up to now. */
+  private current(t: KindTable, key: string): AnyObject | undefined {
+    const obj = t.objects.get(key);
+    if (t.renewals === undefined || obj === undefined) return obj;
+    const r = t.renewals.get(key);
+    return r === undefined ? obj : this.renew(t, key, obj as Lease, lastRenewal(r, this.sim.nowMs));
+  }
+
+  private renew(t: KindTable, key: string, lease: Lease, atMs: number | undefined): Lease {
+    if (atMs === undefined || lease.spec.renewTime === atMs) return lease;
+    const spec = { ...lease.spec };
+    spec.renewTime = atMs;
+    const next: Lease = { apiVersion: lease.apiVersion, kind: lease.kind, metadata: lease.metadata, spec };
+    t.objects.set(key, next);
+    return next;
   }
 
   count(kind: Kind): number {
@@ -141,10 +202,11 @@ export class Store {
   /** Replaces an object. With `expectedResourceVersion`, fails with Conflict if it moved on. */
   update<T extends AnyObject>(input: T, actor: string, verb = 'update', expectedResourceVersion?: string): WriteResult<T> {
     const kind = input.kind as Kind;
-    const table = this.tables.get(kind)?.objects;
-    if (table === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
+    const t = this.tables.get(kind);
+    if (t === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
+    const table = t.objects;
     const key = this.keyOf(input);
-    const old = table.get(key) as T | undefined;
+    const old = this.current(t, key) as T | undefined;
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${input.metadata.name}" not found` };
     if (expectedResourceVersion !== undefined && old.metadata.resourceVersion !== expectedResourceVersion) {
       return { ok: false, reason: 'Conflict', message: `Operation cannot be fulfilled on ${kindPlural(kind)} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again` };
@@ -172,13 +234,14 @@ export class Store {
     const t = this.tables.get(kind)!;
     const table = t.objects;
     const key = keyIn(t, kind, t.namespaced ? namespace ?? 'default' : undefined, name);
-    const old = table.get(key);
+    const old = this.current(t, key);
     if (old === undefined) return { ok: false, reason: 'NotFound', message: `${kindPlural(kind)} "${name}" not found` };
     if (old.kind === 'Pod') {
       const graceS = podGracePeriodSeconds(old, options.gracePeriodSeconds);
       if (graceS > 0) return this.markTerminating(old, graceS, actor);
     }
     table.delete(key);
+    t.renewals?.delete(key);
     const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.resourceVersion) } } as AnyObject;
     this.emit({ type: 'DELETED', object: gone, old }, 'delete', actor);
     return { ok: true, object: gone };
@@ -273,6 +336,13 @@ export class Store {
     }
     return list;
   }
+}
+
+/** The latest renewal instant at or before `atMs`; undefined before the first (the Lease is
+ *  then as its holder wrote it). */
+function lastRenewal(r: Renewal, atMs: number): number | undefined {
+  const k = Math.floor((atMs - r.phaseMs) / r.periodMs);
+  return k >= 1 ? r.phaseMs + k * r.periodMs : undefined;
 }
 
 /** objectKey(kind, namespace, name) through the kind's key cache: built once per distinct key. */

@@ -44,7 +44,9 @@ interface PodRuntime {
 export class Kubelet {
   readonly component: string;
   state: MachineState = 'running';
-  private timers: QueueEntry[] = [];
+  /** When the kubelet last started: its status periods are counted from here. */
+  private startedMs = 0;
+  private statusTimer: QueueEntry | undefined;
   private lastReportedStatusMs = -Infinity;
   private readonly pods = new Map<string, PodRuntime>();
   private nextIp = 2;
@@ -64,25 +66,17 @@ export class Kubelet {
     return this.state === 'running';
   }
 
-  /** Starts (or restarts) the kubelet: node status, lease and their tickers from now. */
+  /** Starts (or restarts) the kubelet: node status and lease, and their schedules from now. */
   start(): void {
     this.state = 'running';
+    this.startedMs = this.sim.nowMs;
     this.lastReportedStatusMs = -Infinity;
     this.syncNodeStatus(true);
     this.renewLease();
-    const statusEvery = this.options.nodeStatusUpdateFrequencyMs;
-    const leaseEvery = Math.trunc((this.options.nodeLeaseDurationSeconds * 1000) / 4);
-    if (statusEvery === leaseEvery) {
-      // The defaults (10s and 40s × 0.25): one ticker does both, in the order two would run them
-      // (they are queued next to each other, so nothing can run between them): one step, not two.
-      this.every(statusEvery, () => {
-        this.syncNodeStatus(false);
-        this.renewLease();
-      });
-    } else {
-      this.every(statusEvery, () => this.syncNodeStatus(false));
-      this.every(leaseEvery, () => this.renewLease());
-    }
+    // The Lease is renewed every leaseDuration × 0.25 (pkg/kubelet/nodelease: renewInterval); the
+    // store applies each renewal as it is read (Store.renewEvery) until the kubelet stops.
+    this.store.renewEvery(LEASE_NAMESPACE, this.nodeName, Math.trunc((this.options.nodeLeaseDurationSeconds * 1000) / 4));
+    this.armStatusSync(this.nextReportPeriod());
     this.resyncPods();
     // Back from a partition, the kubelet's informers relist: an attachment it missed while cut off
     // is seen now (upstream's volume manager polls node.status.volumesAttached, so it never misses
@@ -90,9 +84,9 @@ export class Kubelet {
     this.volumesChanged();
   }
 
-  /** The machine dies: every ticker and container stops; the API keeps whatever it last saw. */
+  /** The machine dies: every timer and container stops; the API keeps whatever it last saw. */
   fail(): void {
-    this.stopTimers();
+    this.stopHeartbeats();
     this.state = 'failed';
     for (const rt of this.pods.values()) {
       for (const t of rt.timers) this.sim.cancel(t);
@@ -102,7 +96,7 @@ export class Kubelet {
   }
 
   partition(): void {
-    this.stopTimers();
+    this.stopHeartbeats();
     this.state = 'partitioned';
   }
 
@@ -110,17 +104,47 @@ export class Kubelet {
     if (this.state === 'partitioned') this.start();
   }
 
-  private every(periodMs: number, fn: () => void): void {
-    const tick = () => {
-      fn();
-      this.timers.push(this.sim.after(periodMs, this.component, tick));
-    };
-    this.timers.push(this.sim.after(periodMs, this.component, tick));
+  private stopHeartbeats(): void {
+    if (this.state !== 'running') return;
+    if (this.statusTimer !== undefined) this.sim.cancel(this.statusTimer);
+    this.statusTimer = undefined;
+    this.store.stopRenewing(LEASE_NAMESPACE, this.nodeName);
   }
 
-  private stopTimers(): void {
-    for (const t of this.timers) this.sim.cancel(t);
-    this.timers = [];
+  /** The first status period (start + k × nodeStatusUpdateFrequency, k ≥ 1) at or after `atMs`. */
+  private statusPeriodAt(atMs: number): number {
+    const every = Math.max(1, this.options.nodeStatusUpdateFrequencyMs);
+    return this.startedMs + Math.max(1, Math.ceil((atMs - this.startedMs) / every)) * every;
+  }
+
+  /** The status period at which nodeStatusReportFrequency has passed since the last write. */
+  private nextReportPeriod(): number {
+    return this.statusPeriodAt(Math.max(this.lastReportedStatusMs + this.options.nodeStatusReportFrequencyMs, this.sim.nowMs + 1));
+  }
+
+  /**
+   * The kubelet recomputes its node status every nodeStatusUpdateFrequency and writes it only when
+   * a condition differs from the stored one or nodeStatusReportFrequency has passed
+   * (kubelet_node_status.go tryUpdateNodeStatus). Its own conditions do not change while it runs,
+   * so a period can only write at the next report, or after someone else changed the stored
+   * conditions (nodeConditionsChanged): the kubelet wakes at those periods and no other.
+   */
+  private armStatusSync(atMs: number): void {
+    if (this.statusTimer !== undefined) {
+      if (this.statusTimer.timeMs <= atMs) return;
+      this.sim.cancel(this.statusTimer);
+    }
+    this.statusTimer = this.sim.at(atMs, this.component, () => {
+      this.statusTimer = undefined;
+      this.syncNodeStatus(false);
+      this.armStatusSync(this.nextReportPeriod());
+    });
+  }
+
+  /** The stored Node's conditions now differ from the kubelet's (a watch event): its next status
+   *  period writes them back. */
+  nodeConditionsChanged(): void {
+    if (this.connected) this.armStatusSync(this.statusPeriodAt(this.sim.nowMs));
   }
 
   // ---- node status and lease ---------------------------------------------------------------
@@ -387,7 +411,7 @@ export function kubeletConditions(prev: readonly NodeCondition[], nowMs: number)
 
 /** Whether `prev` differs from what kubeletConditions(prev, t) returns in anything but the
  *  heartbeat and transition times: type, status, reason and message, in order. */
-function conditionsDiffer(prev: readonly NodeCondition[]): boolean {
+export function conditionsDiffer(prev: readonly NodeCondition[]): boolean {
   if (prev.length !== KUBELET_CONDITIONS.length) return true;
   for (let i = 0; i < prev.length; i++) {
     const c = prev[i]!;

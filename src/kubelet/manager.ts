@@ -3,9 +3,9 @@
 // would deliver it. A kubelet that is down or partitioned gets nothing; it resyncs on return.
 import type { EventRecorder } from '../api/events.js';
 import type { Store } from '../api/store.js';
-import type { PersistentVolumeClaim, Pod, VolumeAttachment } from '../api/types.js';
+import type { Node, PersistentVolumeClaim, Pod, VolumeAttachment } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
-import { Kubelet, type KubeletOptions } from './kubelet.js';
+import { Kubelet, type KubeletOptions, conditionsDiffer } from './kubelet.js';
 
 export class KubeletManager {
   readonly kubelets = new Map<string, Kubelet>();
@@ -33,6 +33,13 @@ export class KubeletManager {
     this.store.watch<PersistentVolumeClaim>('PersistentVolumeClaim', 'kubelet', () => {
       for (const k of this.kubelets.values()) k.volumesChanged();
     });
+    // Its own Node, for conditions someone else wrote (the kubelet writes them back).
+    this.store.watch<Node>(
+      'Node',
+      'kubelet',
+      (ev) => this.kubelets.get(ev.object.metadata.name)?.nodeConditionsChanged(),
+      (ev) => ev.type === 'MODIFIED' && conditionsDiffer(ev.object.status.conditions ?? []),
+    );
   }
 
   /** A node's kubelet starts (the Node object must exist). */

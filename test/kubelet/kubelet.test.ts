@@ -1,7 +1,7 @@
 // The kubelet model: start-up delay annotations, graceful stop, scripted exits and
 // CrashLoopBackOff (10s doubling), predicate admission, restart after a machine failure.
 import t from 'tap';
-import type { Pod } from '../../src/api/types.js';
+import type { Lease, Node, Pod } from '../../src/api/types.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 import { loadText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
@@ -99,4 +99,46 @@ t.test('after a machine failure and recovery the containers restart (restartCoun
   run(`name: t\nuntil: 3m\ncluster:\n${node}\n  objects:\n    - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: x}]}}\nevents:\n  - {at: 1m, failNode: node-1}\n  - {at: 2m, recoverNode: node-1}\n`, (c) => phases(c, 'p', seen));
   t.same(seen.at(-1), [121_000, 'ready', 1]);
   t.ok(seen.some(([tm, s]) => tm === 105_000 && s === 'Running'), 'marked not Ready by the node controller at 1m45s');
+});
+
+// kubelet_node_status.go: status recomputed every nodeStatusUpdateFrequency (10s), written on a
+// change or every nodeStatusReportFrequency (5m); the Lease renewed every 40s × 0.25 = 10s.
+function heartbeats(c: Cluster, into: { status: number[]; renewTimes: number[] }) {
+  c.store.observe((ev, verb, actor) => {
+    if (ev.object.kind === 'Node' && verb === 'status' && actor === 'kubelet/node-1') into.status.push(c.sim.nowMs);
+  });
+  for (let s = 5; s <= 65; s += 10) c.sim.at(s * 1000, 'test', () => into.renewTimes.push(c.store.get<Lease>('Lease', 'kube-node-lease', 'node-1')!.spec.renewTime!));
+}
+
+t.test('node status written at registration, then every 5m; the Lease renewed every 10s', async (t) => {
+  const seen = { status: [] as number[], renewTimes: [] as number[] };
+  run(`name: t\nuntil: 11m\ncluster:\n${node}\n`, (c) => heartbeats(c, seen));
+  t.same(seen.status, [0, 300_000, 600_000]);
+  t.same(seen.renewTimes, [0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+});
+
+t.test('conditions someone else wrote are written back at the next 10s period; the 5m count restarts there', async (t) => {
+  const seen = { status: [] as number[], renewTimes: [] as number[] };
+  run(`name: t\nuntil: 11m\ncluster:\n${node}\n`, (c) => {
+    heartbeats(c, seen);
+    c.sim.at(12_000, 'test', () => {
+      const n = c.store.get<Node>('Node', undefined, 'node-1')!;
+      const conditions = n.status.conditions!.map((x) => (x.type === 'MemoryPressure' ? { ...x, status: 'True' as const } : x));
+      c.store.update<Node>({ ...n, status: { ...n.status, conditions } }, 'test', 'status');
+    });
+  });
+  t.same(seen.status, [0, 20_000, 320_000, 620_000]);
+});
+
+t.test('a failed kubelet stops renewing: the Lease keeps the renewal before the failure', async (t) => {
+  const seen = { status: [] as number[], renewTimes: [] as number[] };
+  run(`name: t\nuntil: 2m\ncluster:\n${node}\nevents:\n  - {at: 30s, failNode: node-1}\n`, (c) => heartbeats(c, seen));
+  t.same(seen.renewTimes, [0, 10_000, 20_000, 20_000, 20_000, 20_000, 20_000], 'the renewal due at 30s does not happen');
+});
+
+t.test('after a partition heals, the kubelet writes status and Lease at once and counts its periods from there', async (t) => {
+  const seen = { status: [] as number[], renewTimes: [] as number[] };
+  run(`name: t\nuntil: 7m\ncluster:\n${node}\nevents:\n  - {at: 22s, partitionNode: node-1}\n  - {at: 41s, healNode: node-1}\n`, (c) => heartbeats(c, seen));
+  t.same(seen.renewTimes, [0, 10_000, 20_000, 20_000, 41_000, 51_000, 61_000]);
+  t.same(seen.status, [0, 41_000, 341_000]);
 });
