@@ -104,20 +104,22 @@ export class NodeLifecycleController {
   private monitorNodeHealth(): void {
     const now = this.sim.nowMs;
     const zoneCounts = new Map<string, { ready: number; notReady: number }>();
+    // Zone states change only in handleDisruption, after the loop.
+    const allZonesFullyDisrupted = this.allZonesFullyDisrupted();
     for (const node of this.store.list<Node>('Node')) {
       const name = node.metadata.name;
-      const { observedReady, currentReady } = this.tryUpdateNodeHealth(node, now);
+      const { observedReady, currentReady, current } = this.tryUpdateNodeHealth(node, now);
       const zone = zoneKey(node);
       if (!this.tainters.has(zone)) this.tainters.set(zone, { queue: [], limiter: new TokenBucket(this.options.nodeEvictionRate) });
       if (!(LABEL_EXCLUDE_DISRUPTION in (node.metadata.labels ?? {}))) {
-        const c = zoneCounts.get(zone) ?? { ready: 0, notReady: 0 };
+        let c = zoneCounts.get(zone);
+        if (c === undefined) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
         if (currentReady?.status === 'True') c.ready++;
         else c.notReady++;
-        zoneCounts.set(zone, c);
       }
       if (currentReady === undefined) continue;
-      if (this.allZonesFullyDisrupted()) continue;
-      this.processTaintBaseEviction(name, zone, currentReady.status);
+      if (allZonesFullyDisrupted) continue;
+      this.processTaintBaseEviction(current, zone, currentReady.status);
       if (observedReady?.status === 'True' && currentReady.status !== 'True') {
         this.events.record(this.store.get<Node>('Node', undefined, name)!, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, COMPONENT);
         this.markPodsNotReady(name);
@@ -127,8 +129,9 @@ export class NodeLifecycleController {
   }
 
   /** tryUpdateNodeHealth: refresh the probe timestamp on a new heartbeat or Lease renewal;
-   *  past the grace period, set the kubelet's conditions to Unknown. */
-  private tryUpdateNodeHealth(node: Node, now: number): { observedReady: NodeCondition | undefined; currentReady: NodeCondition | undefined } {
+   *  past the grace period, set the kubelet's conditions to Unknown. `current`: the node as it
+   *  is now (the Unknown write's result, or the node read). */
+  private tryUpdateNodeHealth(node: Node, now: number): { observedReady: NodeCondition | undefined; currentReady: NodeCondition | undefined; current: Node } {
     const name = node.metadata.name;
     const conds = node.status.conditions ?? [];
     const ready = conds.find((c) => c.type === 'Ready');
@@ -148,13 +151,13 @@ export class NodeLifecycleController {
         h.lastLeaseRenewMs = lease.spec.renewTime;
       }
     }
-    if (!(now > h.probeTimestampMs + gracePeriod)) return { observedReady: ready, currentReady: ready };
+    if (!(now > h.probeTimestampMs + gracePeriod)) return { observedReady: ready, currentReady: ready, current: node };
     const next = unknownConditions(node, now);
-    if (next === undefined) return { observedReady: ready, currentReady: ready };
+    if (next === undefined) return { observedReady: ready, currentReady: ready, current: node };
     const r = this.store.update<Node>({ ...node, status: { ...node.status, conditions: next } }, COMPONENT, 'status');
     const current = r.ok ? next.find((c) => c.type === 'Ready') : ready;
     if (current?.status !== ready?.status) h.readyTransitionTimestampMs = now;
-    return { observedReady: ready, currentReady: current };
+    return { observedReady: ready, currentReady: current, current: r.ok ? r.object : node };
   }
 
   /** MarkPodsNotReady: every pod on the node gets Ready=False. */
@@ -172,8 +175,8 @@ export class NodeLifecycleController {
 
   /** processTaintBaseEviction: queue a NotReady/Unreachable node for its NoExecute taint, or
    *  clear both taints at once when it is Ready again. */
-  private processTaintBaseEviction(name: string, zone: string, ready: NodeCondition['status']): void {
-    const node = this.store.get<Node>('Node', undefined, name)!;
+  private processTaintBaseEviction(node: Node, zone: string, ready: NodeCondition['status']): void {
+    const name = node.metadata.name;
     if (ready === 'True') {
       this.removeFromTainter(zone, name);
       this.setNoExecuteTaint(node, undefined);
@@ -227,7 +230,6 @@ export class NodeLifecycleController {
   /** Sets the node's controller NoExecute taint to `key` (or removes both when undefined). */
   private setNoExecuteTaint(node: Node, key: string | undefined): void {
     const taints = node.spec.taints ?? [];
-    const isControllerTaint = (t: Taint) => t.effect === 'NoExecute' && (t.key === TAINT_NODE_NOT_READY || t.key === TAINT_NODE_UNREACHABLE);
     // Removing taints the node does not have: nothing to write (the check below says the same).
     if (key === undefined && !taints.some(isControllerTaint)) return;
     const kept = taints.filter((t) => !isControllerTaint(t));
@@ -303,6 +305,11 @@ export class NodeLifecycleController {
     if (state === 'PartialDisruption') t.limiter.qps = size > this.options.largeClusterSizeThreshold ? this.options.secondaryNodeEvictionRate : 0;
     else t.limiter.qps = this.options.nodeEvictionRate;
   }
+}
+
+/** A NoExecute taint the controller manages (not-ready or unreachable). */
+function isControllerTaint(t: Taint): boolean {
+  return t.effect === 'NoExecute' && (t.key === TAINT_NODE_NOT_READY || t.key === TAINT_NODE_UNREACHABLE);
 }
 
 /** The kubelet-owned conditions set to Unknown, or undefined when nothing changes. */
