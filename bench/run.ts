@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { clusterHour } from './cluster-hour.js';
 import { fuzzBenchmarks } from './fuzz.js';
 import { schedulingBasic } from './scheduling-basic.js';
 
@@ -18,10 +19,19 @@ function runSchedulingBasic(label: string, pct: number): void {
   );
 }
 
+function runClusterHour(): void {
+  const r = clusterHour(() => performance.now());
+  const speed = r.virtualMs / r.wallMs;
+  console.log(
+    `ClusterHour/${r.nodes}Nodes: 1h of virtual time (${r.pods} replicas, node failures every 5m, all components, every invariant) in ${(r.wallMs / 1000).toFixed(2)}s = ${speed.toFixed(0)}x real time; ${r.steps} steps; peak RSS ${mb(process.resourceUsage().maxRSS)}; ${r.passed ? 'passed' : 'FAILED'}; digest ${r.digest.slice(0, 16)}`,
+  );
+}
+
 const BENCHMARKS: Record<string, () => void> = {
   'scheduling-basic-adaptive': () => runSchedulingBasic('percentageOfNodesToScore=0 (adaptive)', 0),
   'scheduling-basic-100': () => runSchedulingBasic('percentageOfNodesToScore=100', 100),
   fuzz: () => void fuzzBenchmarks(() => performance.now()),
+  'cluster-hour': runClusterHour,
 };
 const GROUPS: Record<string, string[]> = { 'scheduling-basic': ['scheduling-basic-adaptive', 'scheduling-basic-100'] };
 

@@ -64,6 +64,8 @@ interface KindTable {
 interface Renewal {
   phaseMs: number;
   periodMs: number;
+  /** The first renewal the stored object does not have yet (reads before it change nothing). */
+  nextMs: number;
 }
 
 export class Store {
@@ -145,7 +147,8 @@ export class Store {
     const t = this.tables.get('Lease')!;
     const key = keyIn(t, 'Lease', namespace, name);
     if (!t.objects.has(key)) throw new Error(`internal: renewEvery of a missing Lease ${key}`);
-    t.renewals!.set(key, { phaseMs: this.sim.nowMs, periodMs: Math.max(1, periodMs) });
+    const period = Math.max(1, periodMs);
+    t.renewals!.set(key, { phaseMs: this.sim.nowMs, periodMs: period, nextMs: this.sim.nowMs + period });
   }
 
   /** The holder stops renewing: the Lease keeps its last renewal before now (one due now, at the
@@ -165,7 +168,11 @@ export class Store {
     const obj = t.objects.get(key);
     if (t.renewals === undefined || obj === undefined) return obj;
     const r = t.renewals.get(key);
-    return r === undefined ? obj : this.renew(t, key, obj as Lease, lastRenewal(r, this.sim.nowMs));
+    const now = this.sim.nowMs;
+    if (r === undefined || now < r.nextMs) return obj;
+    const at = lastRenewal(r, now);
+    r.nextMs = at === undefined ? r.nextMs : at + r.periodMs;
+    return this.renew(t, key, obj as Lease, at);
   }
 
   private renew(t: KindTable, key: string, lease: Lease, atMs: number | undefined): Lease {
