@@ -142,8 +142,11 @@ export interface FuzzWorkload {
   spread?: FuzzSpread;
   priorityClassName?: 'high' | 'low';
   hostPort?: number;
-  /** The PersistentVolumeClaim its pods mount (a Deployment's pods share it). */
+  /** The PersistentVolumeClaim its pods mount (a Deployment's pods share it), or, when that
+   *  claim is `ephemeral`, the template of each pod's own claim. */
   claim?: string;
+  /** The requests are the pod's (spec.resources, PodLevelResources), not the container's. */
+  podLevelResources?: boolean;
 }
 
 /** Storage features a run may switch on, drawn with the volume density after everything else. */
@@ -164,6 +167,9 @@ export interface FuzzClaim {
   storage: string;
   /** `standard`, or none (`storageClassName: ""`). */
   storageClassName?: string;
+  /** A generic ephemeral volume's claim template: no PersistentVolumeClaim object; the ephemeral
+   *  volume controller creates one claim per pod (`<pod>-data`). */
+  ephemeral?: boolean;
 }
 
 export interface FuzzVolume {
@@ -336,6 +342,12 @@ const rawStorageArb = fc.record({
 });
 type RawStorage = typeof rawStorageArb extends fc.Arbitrary<infer T> ? T : never;
 
+/** Pod features, drawn after storage (cases drawn before they existed keep every earlier draw),
+ *  per name slot: requests at pod level (spec.resources), and a claim turned into a generic
+ *  ephemeral volume. None (a third of the runs) changes nothing. */
+const rawPodFeaturesArb = fc.array(fc.record({ podLevel: fc.boolean(), ephemeral: fc.boolean() }), { minLength: NAME_SLOTS, maxLength: NAME_SLOTS });
+type RawPodFeatures = typeof rawPodFeaturesArb extends fc.Arbitrary<infer T> ? T : never;
+
 /**
  * Up to `max` items, at least `min`; below that the case pads with the plainest item. The array
  * itself may be shorter than `min` (down to 0) because fast-check's array shrinker removes items
@@ -373,6 +385,7 @@ export function fuzzCaseArbitrary(size: SizeName | FuzzSize, options: CaseOption
     // Drawn last, after everything a case held before volumes were drawn: the same seed and run
     // still draw the same cluster, workloads and faults, and shrinking tries them first.
     storage: fc.option(rawStorageArb, { nil: undefined, freq: 3 }),
+    pods: fc.option(rawPodFeaturesArb, { nil: undefined, freq: 3 }),
   });
   return raw.map((r) => buildCase(r, s, allowed));
 }
@@ -388,6 +401,7 @@ interface Raw {
   workloads: RawWorkload[];
   events: RawFault[];
   storage: RawStorage | undefined;
+  pods: RawPodFeatures | undefined;
 }
 
 function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFamily>): FuzzCase {
@@ -397,6 +411,7 @@ function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFami
   const rawWorkloads = r.workloads.length > 0 ? r.workloads : [PLAIN_WORKLOAD];
   const workloads = buildWorkloads(rawWorkloads, s.maxPods, on);
   const storage = buildStorage(r.storage, rawWorkloads, workloads, nodes);
+  applyPodFeatures(r.pods, rawWorkloads, workloads, storage);
   const priorityClasses = (['high', 'low'] as const).filter((p) => workloads.some((w) => w.priorityClassName === p));
   const faults = FAULT_FAMILIES.filter((f) => r.faults[f] && allowed.has(f));
   const events = buildEvents(r.events, faults, nodes, workloads, s);
@@ -529,6 +544,32 @@ function buildStorage(r: RawStorage | undefined, raws: RawWorkload[], workloads:
     if (storageClassName && !out.storageClasses.includes(storageClassName)) out.storageClasses.push(storageClassName);
   });
   return out;
+}
+
+/**
+ * Pod-level requests, and generic ephemeral volumes: a workload whose slot says so and that has a
+ * claim mounts it as an ephemeral volume instead (its pods each get a claim from it), and the
+ * claim's volume gets copies, appended after every other volume, so that each pod of the
+ * workload, and one replacement, can find one (a pre-provisioned pool: kubedrill provisions none).
+ */
+function applyPodFeatures(r: RawPodFeatures | undefined, raws: RawWorkload[], workloads: FuzzWorkload[], storage: Pick<FuzzCase, 'volumes' | 'claims'>): void {
+  if (r === undefined) return;
+  const copies: FuzzVolume[] = [];
+  workloads.forEach((w, i) => {
+    const f = r[raws[i]!.name];
+    if (!f) return;
+    if (f.podLevel) w.podLevelResources = true;
+    const k = f.ephemeral && w.claim !== undefined ? storage.claims.findIndex((c) => c.name === w.claim) : -1;
+    if (k < 0) return;
+    storage.claims[k] = { ...storage.claims[k]!, ephemeral: true };
+    const volume = storage.volumes[k]!;
+    const pods = w.kind === 'Pod' ? 1 : w.replicas ?? 1;
+    for (let n = 0; n < pods; n++) copies.push({ ...volume, name: '' });
+  });
+  for (const v of copies) {
+    v.name = `pv-${storage.volumes.length + 1}`;
+    storage.volumes.push(v);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

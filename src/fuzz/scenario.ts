@@ -63,8 +63,8 @@ export function caseDocument(c: FuzzCase, meta: EmitMeta = {}): Record<string, u
     // claims (at the same instant), as an administrator's pre-provisioned volumes would be.
     ...c.storageClasses.map((name) => storageClass(name, c.swarm.storage.includes('waitForFirstConsumer'))),
     ...c.volumes.map(persistentVolume),
-    ...c.claims.map(claim),
-    ...c.workloads.filter((w) => w.startAtS === undefined).map(manifest),
+    ...c.claims.filter((k) => !k.ephemeral).map(claim),
+    ...c.workloads.filter((w) => w.startAtS === undefined).map((w) => manifest(w, c)),
   ];
   if (objects.length > 0) cluster.objects = objects;
   doc.cluster = cluster;
@@ -132,24 +132,27 @@ function persistentVolume(v: FuzzVolume): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: v.name }, spec };
 }
 
-function claim(c: FuzzClaim): Record<string, unknown> {
+function claimSpec(c: FuzzClaim): Record<string, unknown> {
   // No class is written as "" (not left out), so a default StorageClass could never adopt it.
-  const spec = { accessModes: [c.accessMode], storageClassName: c.storageClassName ?? '', resources: { requests: { storage: c.storage } } };
-  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: c.name }, spec };
+  return { accessModes: [c.accessMode], storageClassName: c.storageClassName ?? '', resources: { requests: { storage: c.storage } } };
 }
 
-function manifest(w: FuzzWorkload): Record<string, unknown> {
+function claim(c: FuzzClaim): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: c.name }, spec: claimSpec(c) };
+}
+
+function manifest(w: FuzzWorkload, c: FuzzCase): Record<string, unknown> {
   const labels = { app: w.name };
-  if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { name: w.name, labels }, spec: podSpec(w) };
+  if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { name: w.name, labels }, spec: podSpec(w, c) };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: w.name },
-    spec: { replicas: w.replicas ?? 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec(w) } },
+    spec: { replicas: w.replicas ?? 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec(w, c) } },
   };
 }
 
-function podSpec(w: FuzzWorkload): Record<string, unknown> {
+function podSpec(w: FuzzWorkload, c: FuzzCase): Record<string, unknown> {
   const spec: Record<string, unknown> = {};
   if (w.priorityClassName) spec.priorityClassName = w.priorityClassName;
   if (w.nodeSelector) spec.nodeSelector = { ...w.nodeSelector };
@@ -157,11 +160,15 @@ function podSpec(w: FuzzWorkload): Record<string, unknown> {
   const affinity = affinityOf(w);
   if (affinity) spec.affinity = affinity;
   if (w.spread) spec.topologySpreadConstraints = [{ ...w.spread, labelSelector: { matchLabels: { app: w.name } } }];
-  const container: Record<string, unknown> = { name: w.name.replace(/-\d+$/, ''), image: w.image, resources: { requests: { cpu: w.cpu, memory: w.memory } } };
+  const requests = { requests: { cpu: w.cpu, memory: w.memory } };
+  if (w.podLevelResources) spec.resources = requests;
+  const container: Record<string, unknown> = { name: w.name.replace(/-\d+$/, ''), image: w.image, ...(w.podLevelResources ? {} : { resources: requests }) };
   if (w.hostPort !== undefined) container.ports = [{ containerPort: w.hostPort, hostPort: w.hostPort }];
   if (w.claim !== undefined) container.volumeMounts = [{ name: 'data', mountPath: '/data' }];
   spec.containers = [container];
-  if (w.claim !== undefined) spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: w.claim } }];
+  const claim = w.claim === undefined ? undefined : c.claims.find((k) => k.name === w.claim);
+  if (claim?.ephemeral) spec.volumes = [{ name: 'data', ephemeral: { volumeClaimTemplate: { spec: claimSpec(claim) } } }];
+  else if (w.claim !== undefined) spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: w.claim } }];
   return spec;
 }
 
@@ -195,7 +202,7 @@ function eventAction(a: FuzzAction, c: FuzzCase): Record<string, unknown> {
     case 'scale':
       return { scale: { kind: 'Deployment', name: a.deployment, replicas: a.replicas } };
     case 'create':
-      return { create: manifest(c.workloads.find((w) => w.name === a.workload)!) };
+      return { create: manifest(c.workloads.find((w) => w.name === a.workload)!, c) };
     default:
       return { [a.type]: a.node };
   }

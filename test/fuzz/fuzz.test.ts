@@ -43,7 +43,10 @@ function fuzz(overrides: Partial<FuzzOptions> & Pick<FuzzOptions, 'scheduler'>):
 const CASES: Array<{ policy: string; invariant: string; invariants?: string[] }> = [
   { policy: 'ignore-taints', invariant: 'no-bind-to-failing-node' },
   { policy: 'ignore-node-selector', invariant: 'no-bind-to-failing-node' },
-  { policy: 'ignore-volume-topology', invariant: 'no-bind-to-failing-node' },
+  // With VolumeBinding's Filter off, its Reserve finds no volumes for the node and PreBind binds
+  // none (volume_binding.go): a pod with an unbound WaitForFirstConsumer claim is bound and never
+  // starts, which workloads-reach-replicas catches first. The run is about the topology check.
+  { policy: 'ignore-volume-topology', invariant: 'no-bind-to-failing-node', invariants: ['no-bind-to-failing-node'] },
   { policy: 'ignore-host-ports', invariant: 'no-bind-to-failing-node' },
   { policy: 'ignore-topology-spread', invariant: 'topology-spread-respected' },
   { policy: 'ignore-inter-pod-affinity', invariant: 'pod-affinity-respected' },
@@ -246,6 +249,10 @@ t.test('a case with volumes: the emitted file names them as a person would, and 
   for (const c of cases.slice(0, 10)) {
     const yaml = emitScenarioYaml(c, { name: 'x' });
     for (const w of c.workloads.filter((w) => w.claim)) {
+      if (c.claims.find((k) => k.name === w.claim)?.ephemeral) {
+        t.notMatch(yaml, new RegExp(`name: data-${w.name}\\b`), `${w.name}'s pods each get their own claim: no claim data-${w.name}`);
+        continue;
+      }
       t.match(yaml, new RegExp(`persistentVolumeClaim: \\{claimName: data-${w.name}\\}`), `${w.name} mounts data-${w.name}`);
       t.match(yaml, new RegExp(`kind: PersistentVolumeClaim\\n\\s+metadata: \\{name: data-${w.name}\\}`), `the claim data-${w.name}`);
     }
@@ -255,6 +262,33 @@ t.test('a case with volumes: the emitted file names them as a person would, and 
     t.equal(fromFile.digest, fuzzed.digest, 'the same trace');
     t.same(fromFile.failures, fuzzed.failures);
   }
+});
+
+t.test('pod features: pod-level requests and generic ephemeral volumes are drawn, and such cases replay', async (t) => {
+  const cases = fc.sample(fuzzCaseArbitrary('small'), { seed: SEED, numRuns: 300 });
+  const podLevel = cases.filter((c) => c.workloads.some((w) => w.podLevelResources));
+  const ephemeral = cases.filter((c) => c.claims.some((k) => k.ephemeral));
+  t.ok(podLevel.length > 50 && podLevel.length < 250, `${podLevel.length} of 300 cases have pod-level requests`);
+  t.ok(ephemeral.length > 10, `${ephemeral.length} of 300 cases have ephemeral volumes`);
+  for (const c of ephemeral) {
+    for (const k of c.claims.filter((k) => k.ephemeral)) {
+      const w = c.workloads.find((w) => w.claim === k.name)!;
+      const pods = w.kind === 'Pod' ? 1 : w.replicas ?? 1;
+      const pool = c.volumes.filter((v) => v.capacity === c.volumes[c.claims.indexOf(k)]!.capacity && v.accessMode === k.accessMode && v.storageClassName === k.storageClassName);
+      if (pool.length < pods + 1) t.fail(`${w.name}: ${pool.length} volumes for ${pods} pod(s) and a replacement`);
+    }
+  }
+  const both = cases.find((c) => c.claims.some((k) => k.ephemeral && !c.events.length) && c.workloads.some((w) => w.podLevelResources));
+  if (both === undefined) return t.fail('no case with both features and no events');
+  const yaml = emitScenarioYaml(both, { name: 'x' });
+  t.match(yaml, /ephemeral:\s*\{?volumeClaimTemplate:/, 'an ephemeral volume with its claim template');
+  t.match(yaml, /\n( +)resources: \{requests: \{cpu: [^}]+\}\}\n\1containers:/, 'requests in the pod spec, beside the containers');
+  const seen: string[] = [];
+  const r = runScenario(loadScenarioText(yaml, 'x.yaml'), {
+    onCluster: (cl) => cl.store.observe((ev, _verb, actor) => ev.type === 'ADDED' && ev.object.kind === 'PersistentVolumeClaim' && actor === 'ephemeral-volume-controller' && seen.push(ev.object.metadata.name)),
+  });
+  t.same(r.failures, [], 'the default profile keeps every invariant');
+  t.ok(seen.length > 0 && seen.every((n) => n.endsWith('-data')), `the ephemeral volume controller created ${seen.join(', ')}`);
 });
 
 t.test('a case that draws no volumes builds no storage objects', async (t) => {
