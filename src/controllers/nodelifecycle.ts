@@ -36,6 +36,14 @@ interface NodeHealth {
   /** The Ready condition's heartbeat the controller last saw, and the Lease renew time. */
   lastHeartbeatMs: number | undefined;
   lastLeaseRenewMs: number | undefined;
+  /** The node as this controller last left it settled: Ready, not stale, none of the controller's
+   *  NoExecute taints, in no tainter queue. While the stored node is still this object, a pass
+   *  does for it only what the full pass would: notice a Lease renewal, check the grace period,
+   *  and count it Ready in its zone. */
+  settled?: Node;
+  /** The zone it counts in, unless excluded from disruption (set with `settled`). */
+  zone?: string;
+  excluded?: boolean;
 }
 
 /** A token bucket (flowcontrol.NewTokenBucketRateLimiter, burst 1) in virtual time. */
@@ -106,26 +114,47 @@ export class NodeLifecycleController {
     const zoneCounts = new Map<string, { ready: number; notReady: number }>();
     // Zone states change only in handleDisruption, after the loop.
     const allZonesFullyDisrupted = this.allZonesFullyDisrupted();
+    const count = (zone: string, ready: boolean) => {
+      let c = zoneCounts.get(zone);
+      if (c === undefined) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
+      if (ready) c.ready++;
+      else c.notReady++;
+    };
     for (const node of this.store.list<Node>('Node')) {
       const name = node.metadata.name;
+      const settled = this.health.get(name);
+      if (settled !== undefined && settled.settled === node && this.stillFresh(settled, name, now)) {
+        if (!settled.excluded) count(settled.zone!, true);
+        continue;
+      }
       const { observedReady, currentReady, current } = this.tryUpdateNodeHealth(node, now);
       const zone = zoneKey(node);
       if (!this.tainters.has(zone)) this.tainters.set(zone, { queue: [], limiter: new TokenBucket(this.options.nodeEvictionRate) });
-      if (!(LABEL_EXCLUDE_DISRUPTION in (node.metadata.labels ?? {}))) {
-        let c = zoneCounts.get(zone);
-        if (c === undefined) zoneCounts.set(zone, (c = { ready: 0, notReady: 0 }));
-        if (currentReady?.status === 'True') c.ready++;
-        else c.notReady++;
-      }
+      const excluded = LABEL_EXCLUDE_DISRUPTION in (node.metadata.labels ?? {});
+      if (!excluded) count(zone, currentReady?.status === 'True');
+      const h = this.health.get(name)!;
+      h.settled = undefined;
       if (currentReady === undefined) continue;
       if (allZonesFullyDisrupted) continue;
       this.processTaintBaseEviction(current, zone, currentReady.status);
+      if (currentReady.status === 'True' && current === node && !(node.spec.taints ?? []).some(isControllerTaint)) Object.assign(h, { settled: node, zone, excluded });
       if (observedReady?.status === 'True' && currentReady.status !== 'True') {
         this.events.record(this.store.get<Node>('Node', undefined, name)!, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, COMPONENT);
         this.markPodsNotReady(name);
       }
     }
     this.handleDisruption(zoneCounts);
+  }
+
+  /** For a settled node, the part of tryUpdateNodeHealth that can still change: a Lease renewal
+   *  refreshes the probe timestamp; whether the grace period still holds. */
+  private stillFresh(h: NodeHealth, name: string, now: number): boolean {
+    const renewTime = this.store.get<Lease>('Lease', LEASE_NAMESPACE, name)?.spec.renewTime;
+    if (renewTime !== undefined && renewTime !== h.lastLeaseRenewMs) {
+      h.probeTimestampMs = now;
+      h.lastLeaseRenewMs = renewTime;
+    }
+    return !(now > h.probeTimestampMs + this.options.nodeMonitorGracePeriodMs);
   }
 
   /** tryUpdateNodeHealth: refresh the probe timestamp on a new heartbeat or Lease renewal;
