@@ -104,12 +104,22 @@ export function checkAccessModes(claim: PersistentVolumeClaim, pv: PersistentVol
   return (claim.spec.accessModes ?? []).every((m) => offered.has(m));
 }
 
+const ZERO_STORAGE = Quantity.fromValue(0);
+/** storageOf by resource list: stored objects are never changed in place, and a Quantity is
+ *  immutable, so a list parses once (the PV controller and VolumeBinding compare the same
+ *  volumes' capacities on every sync). */
+const storageByList = new WeakMap<object, Quantity>();
+
 /** A storage quantity (capacity.storage, requests.storage); zero when absent or invalid. */
 export function storageOf(list: Record<string, string | number> | undefined): Quantity {
-  const v = list?.storage;
-  if (v === undefined) return Quantity.fromValue(0);
-  const r = parseQuantityValue(v);
-  return r.ok ? r.quantity : Quantity.fromValue(0);
+  if (list === undefined) return ZERO_STORAGE;
+  let q = storageByList.get(list);
+  if (q !== undefined) return q;
+  const v = list.storage;
+  const r = v === undefined ? undefined : parseQuantityValue(v);
+  q = r?.ok ? r.quantity : ZERO_STORAGE;
+  storageByList.set(list, q);
+  return q;
 }
 
 /**

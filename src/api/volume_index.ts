@@ -22,9 +22,17 @@ const MODE_ORDER: ReadonlyArray<[PersistentVolumeAccessMode, string]> = [
 ];
 
 export function accessModesAsString(modes: readonly PersistentVolumeAccessMode[] | undefined): string {
-  const set = new Set(modes ?? []);
-  return MODE_ORDER.filter(([m]) => set.has(m)).map(([, s]) => s).join(',');
+  if (modes === undefined) return '';
+  let key = modeKeys.get(modes);
+  if (key === undefined) {
+    const set = new Set(modes);
+    modeKeys.set(modes, (key = MODE_ORDER.filter(([m]) => set.has(m)).map(([, s]) => s).join(',')));
+  }
+  return key;
 }
+
+/** accessModesAsString by list: a stored volume's list is never changed in place. */
+const modeKeys = new WeakMap<readonly PersistentVolumeAccessMode[], string>();
 
 function modesFromString(key: string): PersistentVolumeAccessMode[] {
   const parts = new Set(key.split(','));

@@ -248,7 +248,7 @@ export class PersistentVolumeController {
       if (volume.spec.accessModes) status.accessModes = volume.spec.accessModes;
       if (volume.spec.capacity?.storage !== undefined) status.capacity = { storage: volume.spec.capacity.storage };
     }
-    if (JSON.stringify(status) === JSON.stringify(claim.status)) return;
+    if (claimStatusKept(claim.status, phase, volume)) return;
     this.store.update<PersistentVolumeClaim>({ ...claim, status }, COMPONENT, 'status');
   }
 
@@ -259,6 +259,19 @@ export class PersistentVolumeController {
     const r = this.store.update<PersistentVolume>({ ...volume, status: { ...volume.status, phase, lastPhaseTransitionTime: this.sim.nowMs } }, COMPONENT, 'status');
     return r.ok ? r.object : volume;
   }
+}
+
+/** Whether updateClaimStatus's status would serialise as the current one does (no write): the
+ *  same phase, and, with a volume, its access modes and a capacity of its storage alone. */
+function claimStatusKept(old: PersistentVolumeClaim['status'] | undefined, phase: ClaimPhase, volume: PersistentVolume | undefined): boolean {
+  if (old?.phase !== phase) return false;
+  if (volume === undefined) return true;
+  const modes = volume.spec.accessModes;
+  if (modes !== undefined && (old.accessModes?.length !== modes.length || modes.some((m, i) => old.accessModes![i] !== m))) return false;
+  const storage = volume.spec.capacity?.storage;
+  if (storage === undefined) return true;
+  const capacity = old.capacity as Record<string, unknown> | undefined;
+  return capacity !== undefined && capacity.storage === storage && Object.keys(capacity).length === 1;
 }
 
 function claimKey(claim: PersistentVolumeClaim): string {
