@@ -122,11 +122,12 @@ function checkFilter(t: Test, row: FilterRow): void {
 
 // pkg/scheduler/framework/plugins/noderesources/fit_test.go TestEnoughRequests.
 // Node: makeAllocatableResources(10, 20, 32, 5, 20, 5), with one existing pod.
-// Left out (not modelled): the pod-level resources rows ("both pod-level and container-level
-// resources fit", "pod-level cpu resource not fit", "pod-level memory resource not fit",
-// "pod-level hugepages resource fit", "both pod-level and container-level hugepages resource fit",
-// "pod-level hugepages resource not fit", "one pod-level cpu resource fits and all init and
-// non-init containers resources fit") and the DRAExtendedResource-enabled rows ("extended resource
+// The pod-level resources rows ("both pod-level and container-level resources fit", "pod-level cpu
+// resource not fit", "pod-level memory resource not fit", "pod-level hugepages resource fit",
+// "both pod-level and container-level hugepages resource fit", "pod-level hugepages resource not
+// fit", "one pod-level cpu resource fits and all init and non-init containers resources fit") are
+// in test/scheduler/pod_level_resources.test.ts. Left out (not modelled): the
+// DRAExtendedResource-enabled rows ("extended resource
 // backed by device plugin", "extended resource backed by DRA", "extended resource backed by DRA,
 // nil draManager", "extended resource NOT backed by DRA", "extended resource was backed by Device
 // Plugin (Allocatable: 0)", "... global cache"). wantInsufficientResources (requested/used/capacity
