@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { KUBERNETES_RELEASE, kubedrillVersion } from './version.js';
 import type { SchedulerSetup } from '../cluster/cluster.js';
 import { parseDuration } from '../engine/time.js';
 import { FAULT_FAMILIES, type FaultFamily, type FuzzSize, SIZE_PRESETS, type SizeName } from '../fuzz/arbitraries.js';
@@ -36,6 +37,8 @@ const USAGE = `Usage:
   kubedrill compare --policy A --policy B [paths...] [--random N] [--seed N] [--size small|medium|large]
                     [--max-nodes N] [--max-pods N] [--max-events N]
 
+  kubedrill --version | kubedrill <command> --help
+
 Paths are scenario files or folders (searched for *.yaml / *.yml); default: scenarios/.
 --policy is a KubeSchedulerConfiguration file or a custom plugin module (.js/.mjs/.cjs/.ts/.mts);
 it replaces every scenario's cluster.scheduler. compare also takes "default" (kube-scheduler's
@@ -65,12 +68,25 @@ export interface Io {
 
 class UsageError extends Error {}
 
+const COMMANDS = new Set(['run', 'validate', 'explain', 'fuzz', 'compare']);
+
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE + '\n');
       return command === undefined ? EXIT_INVALID : EXIT_OK;
+    }
+    if (command === '--version' || command === '-V' || command === 'version') {
+      io.out(`kubedrill ${kubedrillVersion() || '(unknown version)'}, modelling Kubernetes ${KUBERNETES_RELEASE}\n`);
+      return EXIT_OK;
+    }
+    // `kubedrill <command> --help`: the usage, not an unknown-option error (options after `--`
+    // are positionals, so a scenario file named --help can still be given there).
+    const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (COMMANDS.has(command) && (options.includes('--help') || options.includes('-h'))) {
+      io.out(USAGE + '\n');
+      return EXIT_OK;
     }
     if (command === 'run') return await runCommand(rest, io);
     if (command === 'validate') return await validateCommand(rest, io);

@@ -1,7 +1,7 @@
 // The command line: exit codes, reporters, colours, and no stack trace for bad input.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, main } from '../../src/cli/main.js';
@@ -90,6 +90,21 @@ t.test('usage errors exit 2', async (t) => {
   t.equal((await run(['run', passing, '--bogus'])).code, EXIT_INVALID);
   t.equal((await run(['run', join(dir, 'missing.yaml')])).code, EXIT_INVALID);
   t.equal((await run([])).code, EXIT_INVALID);
+});
+
+t.test('--help and --version', async (t) => {
+  for (const argv of [['--help'], ['run', '--help'], ['fuzz', passing, '-h'], ['explain', '--help']]) {
+    const r = await run(argv);
+    t.equal(r.code, EXIT_OK, argv.join(' '));
+    t.match(r.out, /^Usage:\n {2}kubedrill run /, `${argv.join(' ')}: the usage on stdout`);
+    t.equal(r.err, '');
+  }
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const v = await run(['--version']);
+  t.equal(v.code, EXIT_OK);
+  t.equal(v.out, `kubedrill ${pkg.version}, modelling Kubernetes v1.35\n`);
+  const afterDashes = await run(['run', '--', '--help']);
+  t.equal(afterDashes.code, EXIT_INVALID, 'after --, --help is a path (here a missing one)');
 });
 
 t.test('tap reporter', async (t) => {
