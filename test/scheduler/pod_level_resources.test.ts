@@ -66,8 +66,8 @@
 //    PodInfo/NodeInfo fields instead, and the Unresolvable flag through the Status code. Rows
 //    without podLevelResourcesEnabled stay in test/scheduler/plugins/node_resources_fit.test.ts
 //    ("skip checking resource request with quantity zero" is in both files).
-//  - Not in this brief's scope, left for later: fit_test.go TestIsFit and
-//    TestIsSchedulableAfterPodChange pod-level rows.
+//  - fit_test.go TestIsFit and the pod-change queueing hint test's pod-level rows are in
+//    test/scheduler/pod_level_fit.test.ts.
 import t, { type Test } from 'tap';
 import type { Container, Pod, ResourceList } from '../../src/api/types.js';
 import { Code } from '../../src/scheduler/framework/status.js';

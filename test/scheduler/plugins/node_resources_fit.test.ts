@@ -1,9 +1,8 @@
 // NodeResourcesFit: Filter, the TestFitScore rows, events, args defaulting and validation, and the
-// queueing hints: fit_test.go TestIsSchedulableAfterPodChange (12 rows; left out: the 3
-// pod-level-resources rows, PodLevelResources not modelled, and
-// "skip-queue-on-disable-inplace-pod-vertical-scaling", the gate is on in v1.35),
-// Test_isSchedulableAfterNodeChange (9 rows, all), TestIsFit (3 rows; the 4 pod-level rows left
-// out) and TestHaveAnyRequestedResourcesIncreased (10 rows; the 3 DRA-extended-resource rows left
+// queueing hints: fit_test.go TestIsSchedulableAfterPodChange (12 rows; its 3 pod-level rows are
+// in test/scheduler/pod_level_fit.test.ts; left out: "skip-queue-on-disable-inplace-pod-vertical-
+// scaling", the gate is on in v1.35), Test_isSchedulableAfterNodeChange (9 rows, all), TestIsFit
+// (3 rows; its 4 pod-level rows are in test/scheduler/pod_level_fit.test.ts) and TestHaveAnyRequestedResourcesIncreased (10 rows; the 3 DRA-extended-resource rows left
 // out, DRAExtendedResource is off in v1.35 and not modelled).
 import t, { type Test } from 'tap';
 import type { Container, Node, Pod, ResourceList } from '../../../src/api/types.js';
