@@ -373,6 +373,21 @@ export function suggestClosest(word: string, candidates: readonly string[]): str
       bestDistance = distance;
     }
   }
+  return best ?? containing(word, candidates);
+}
+
+/** A candidate that holds the word whole, or that the word holds (`leaseDuration` for
+ *  `nodeLeaseDuration`, `schedulerNameX` for `schedulerName`), the nearest in length first; only
+ *  for words and candidates of 4 letters or more. */
+function containing(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  if (w.length < 4) return undefined;
+  let best: string | undefined;
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    if (c.length < 4 || !(c.includes(w) || w.includes(c))) continue;
+    if (best === undefined || Math.abs(candidate.length - word.length) < Math.abs(best.length - word.length)) best = candidate;
+  }
   return best;
 }
 

@@ -414,6 +414,10 @@ t.test('suggestions and paths', async (t) => {
   t.equal(suggestClosest('nodeMonitorGracePeriodSeconds', ['nodeMonitorGracePeriod']), 'nodeMonitorGracePeriod', 'within a third of the length');
   t.equal(suggestClosest('foo', ['capacity', 'count']), undefined, 'too far');
   t.equal(suggestClosest('x', ['at']), undefined);
+  t.equal(suggestClosest('leaseDuration', ['nodeMonitorPeriod', 'nodeLeaseDuration', 'watchLatency']), 'nodeLeaseDuration', 'a key the word is part of');
+  t.equal(suggestClosest('gracePeriod', ['nodeStartupGracePeriod', 'nodeMonitorGracePeriod']), 'nodeStartupGracePeriod', 'the nearest in length, then the first');
+  t.equal(suggestClosest('replicasCount', ['replicas', 'selector']), 'replicas', 'a key that is part of the word');
+  t.equal(suggestClosest('rep', ['replicas']), undefined, 'too short to be part of a word');
   t.equal(formatPath(['cluster', 'nodes', 0, 'labels', 'topology.kubernetes.io/zone']), 'cluster.nodes[0].labels["topology.kubernetes.io/zone"]');
   t.equal(formatPath([]), '');
 });
