@@ -19,6 +19,16 @@ export const ANN_BETA_IS_DEFAULT_CLASS = 'storageclass.beta.kubernetes.io/is-def
 export const ANN_BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+/** The node the scheduler chose for a WaitForFirstConsumer claim to be provisioned on
+ *  (volume.AnnSelectedNode). */
+export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+/** The provisioner asked to provision a claim (the PV controller's setClaimProvisioner). */
+export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
+export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
+/** The provisioner that made a volume (set by the external provisioner). */
+export const ANN_DYNAMICALLY_PROVISIONED = 'pv.kubernetes.io/provisioned-by';
+/** volume.NotSupportedProvisioner: a class of pre-provisioned volumes only. */
+export const NOT_SUPPORTED_PROVISIONER = 'kubernetes.io/no-provisioner';
 
 /** Defaulting for the storage kinds, and the DefaultStorageClass admission plugin on claim creation. */
 export const storageDefaulting: AdmissionPlugin = (op, obj, _old, store) => {

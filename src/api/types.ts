@@ -340,6 +340,8 @@ export interface StorageClass extends KubeObject {
   parameters?: Record<string, string>;
   reclaimPolicy?: 'Retain' | 'Delete';
   volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  /** Where provisioned volumes may be (OR of terms, AND of expressions in a term). */
+  allowedTopologies?: Array<{ matchLabelExpressions?: Array<{ key: string; values: string[] }> }>;
   allowVolumeExpansion?: boolean;
   mountOptions?: string[];
 }

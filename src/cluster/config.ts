@@ -34,6 +34,8 @@ export interface ControlPlaneConfig {
   podGCOrphanQuarantineMs: number;
   /** Time the (external CSI) attacher takes to attach a volume to a node, or to detach it. */
   volumeAttachDelayMs: number;
+  /** Time an external provisioner takes to create the volume of a claim it provisions. */
+  volumeProvisionDelayMs: number;
 }
 
 
@@ -74,4 +76,8 @@ export const DEFAULT_CONTROL_PLANE: Readonly<ControlPlaneConfig> = Object.freeze
   // visible in a trace without dominating the node-failure timings (50s grace, 300s tolerations,
   // 6m unmount wait) it is usually seen beside.
   volumeAttachDelayMs: 1_000,
+  // kubedrill's model: upstream has no such setting (the external-provisioner sidecar calls the CSI
+  // driver's CreateVolume, which takes what the storage backend takes, typically seconds); 1s, like
+  // volumeAttachDelay.
+  volumeProvisionDelayMs: 1_000,
 });
