@@ -223,6 +223,18 @@ export const MIGRATABLE_IN_TREE_PROVISIONERS: ReadonlySet<string> = new Set([
   'kubernetes.io/portworx-volume',
 ]);
 
+/** The CSI driver each migrated in-tree provisioner stands for (csi-translation-lib's
+ *  GetCSINameFromInTreeName; CSI migration is GA and always on for these in v1.35). */
+export const IN_TREE_TO_CSI_PROVISIONER: ReadonlyMap<string, string> = new Map([
+  ['kubernetes.io/aws-ebs', 'ebs.csi.aws.com'],
+  ['kubernetes.io/gce-pd', 'pd.csi.storage.gke.io'],
+  ['kubernetes.io/azure-disk', 'disk.csi.azure.com'],
+  ['kubernetes.io/azure-file', 'file.csi.azure.com'],
+  ['kubernetes.io/cinder', 'cinder.csi.openstack.org'],
+  ['kubernetes.io/vsphere-volume', 'csi.vsphere.vmware.com'],
+  ['kubernetes.io/portworx-volume', 'pxd.portworx.com'],
+]);
+
 /** The key under which the CSI limits count a volume: driver "/" volume handle (csi.go
  *  filterAttachableVolumes' volumeUniqueName). */
 export function csiVolumeUniqueName(driver: string, volumeHandle: string): string {

@@ -12,6 +12,7 @@ import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbagecollector.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle.js';
 import { EphemeralVolumeController } from '../controllers/ephemeral.js';
+import { ExternalProvisioner } from '../controllers/provisioner.js';
 import { PersistentVolumeController } from '../controllers/persistentvolume.js';
 import { PodGCController } from '../controllers/podgc.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
@@ -96,6 +97,7 @@ export class Cluster {
       new PodGCController(this.sim, this.store, cp.podGCOrphanQuarantineMs).start();
       new EphemeralVolumeController(this.sim, this.store, this.events).start();
       new PersistentVolumeController(this.sim, this.store, this.events, cp.pvClaimBinderSyncPeriodMs).start();
+      new ExternalProvisioner(this.sim, this.store, this.events, cp.volumeProvisionDelayMs).start();
       new AttachDetachController(this.sim, this.store, this.events, { attachDelayMs: cp.volumeAttachDelayMs, ...options.attachDetach }).start();
     }
   }

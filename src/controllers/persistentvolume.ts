@@ -4,13 +4,30 @@
 // Follows pkg/controller/volume/persistentvolume/pv_controller.go (syncClaim, syncUnboundClaim,
 // syncBoundClaim, syncVolume, bind, unbindVolume, updateClaimStatus, updateVolumePhase) and
 // pv_controller_base.go (the claim and volume queues; resync every pvClaimBinderSyncPeriod), v1.35.
-// Not modelled: dynamic provisioning (a claim of a class with no matching volume stays Pending,
-// without provisioning events), reclaiming (Delete/Recycle: a released volume stays Released),
+// A claim no volume matches, of a class with a provisioner, is handed to the external provisioner
+// (provisionClaim, provisionClaimOperationExternal: the storage-provisioner annotations and an
+// ExternalProvisioning event at every sync until a volume exists; src/controllers/provisioner.ts
+// creates it); a WaitForFirstConsumer claim only once the scheduler has chosen its node
+// (AnnSelectedNode, IsDelayBindingProvisioning).
+// Not modelled: reclaiming (Delete/Recycle: a released volume stays Released),
 // the pvc-protection / pv-protection finalizers, volume expansion. The resync ticker starts with
 // the first PersistentVolume or claim the controller sees (at k × the period), so a cluster
 // without storage objects sees nothing of this controller.
 import type { EventRecorder } from '../api/events.js';
-import { ANN_BETA_STORAGE_CLASS, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, defaultStorageClass, getBindVolumeToClaim, isVolumeBoundToClaim, podClaimNames } from '../api/storage.js';
+import {
+  ANN_BETA_STORAGE_CLASS,
+  ANN_BETA_STORAGE_PROVISIONER,
+  ANN_BIND_COMPLETED,
+  ANN_BOUND_BY_CONTROLLER,
+  ANN_SELECTED_NODE,
+  ANN_STORAGE_PROVISIONER,
+  IN_TREE_TO_CSI_PROVISIONER,
+  claimClass,
+  defaultStorageClass,
+  getBindVolumeToClaim,
+  isVolumeBoundToClaim,
+  podClaimNames,
+} from '../api/storage.js';
 import type { Store } from '../api/store.js';
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
@@ -97,9 +114,9 @@ export class PersistentVolumeController {
       // RetroactiveDefaultStorageClass (GA in v1.28): a claim with no class at all gets the
       // default class created after it.
       if (claim.spec.storageClassName === undefined && claim.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] === undefined && this.assignDefaultStorageClass(claim)) return;
-      if (delayBinding) this.emitEventForUnboundDelayBindingClaim(claim);
-      else if (!claim.spec.storageClassName) this.events.record(claim, 'Normal', 'FailedBinding', MSG_NO_VOLUME_NO_CLASS, COMPONENT);
-      // A class without a matching volume would be provisioned: not modelled, the claim waits.
+      if (delayBinding && claim.metadata.annotations?.[ANN_SELECTED_NODE] === undefined) this.emitEventForUnboundDelayBindingClaim(claim);
+      else if (claimClass(claim) !== '') return this.provisionClaim(claim);
+      else this.events.record(claim, 'Normal', 'FailedBinding', MSG_NO_VOLUME_NO_CLASS, COMPONENT);
       this.updateClaimStatus(claim, 'Pending', undefined);
       return;
     }
@@ -113,6 +130,35 @@ export class PersistentVolumeController {
     if (claim.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER] !== undefined) return; // upstream: an error, retried
     this.updateClaimStatus(claim, 'Pending', undefined);
     this.events.record(claim, 'Warning', 'FailedBinding', `volume "${volume.metadata.name}" already bound to a different claim.`, COMPONENT);
+  }
+
+  /**
+   * provisionClaim → findProvisionablePlugin → provisionClaimOperationExternal: a missing class,
+   * or an in-tree provisioner name with no CSI migration (kubernetes.io/no-provisioner among them),
+   * is a ProvisioningFailed Warning; otherwise the claim gets the storage-provisioner annotations
+   * (setClaimProvisioner: written once) and an ExternalProvisioning event (at every sync).
+   */
+  private provisionClaim(claim: PersistentVolumeClaim): void {
+    const className = claimClass(claim);
+    const sc = this.store.get<StorageClass>('StorageClass', undefined, className);
+    if (sc === undefined) return this.events.record(claim, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`, COMPONENT);
+    const provisioner = IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner;
+    // An in-tree name with no provisionable plugin (all in-tree provisioners are gone in v1.35).
+    if (provisioner.startsWith('kubernetes.io/')) return this.events.record(claim, 'Warning', 'ProvisioningFailed', `no volume plugin matched name: ${provisioner}`, COMPONENT);
+    let current = claim;
+    if (claim.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
+      const annotations = { ...claim.metadata.annotations, [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner };
+      const r = this.store.update<PersistentVolumeClaim>({ ...claim, metadata: { ...claim.metadata, annotations } }, COMPONENT, 'update');
+      if (!r.ok) return;
+      current = r.object;
+    }
+    this.events.record(
+      current,
+      'Normal',
+      'ExternalProvisioning',
+      `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+      COMPONENT,
+    );
   }
 
   private assignDefaultStorageClass(claim: PersistentVolumeClaim): boolean {

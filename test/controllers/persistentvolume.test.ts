@@ -1,6 +1,6 @@
 // The PersistentVolume controller in a running cluster: binding (pv_controller.go bind and the
 // scenarios of pv_controller_test.go's syncClaim / syncVolume tables that do not involve
-// provisioning: "1-1 - successful bind", "1-3 - bind to the smallest matching volume" style cases,
+// provisioning (provisioning: provisioner.test.ts): "1-1 - successful bind", "1-3 - bind to the smallest matching volume" style cases,
 // pre-bound volumes and claims, claims bound elsewhere, lost claims, released volumes), the
 // resync, WaitForFirstConsumer and the DefaultStorageClass admission.
 import t from 'tap';
@@ -100,14 +100,18 @@ t.test('a claim with no match stays Pending and is retried on every resync (15s)
   ]);
 });
 
-t.test('a claim of a class with no matching volume waits without an event (provisioning is not modelled)', async (t) => {
+t.test('a claim of a class with no matching volume is handed to the external provisioner (the rest is in provisioner.test.ts)', async (t) => {
   const c = storageCluster();
   must(c.create(storageClass('fast')));
   must(c.create(pvc('data', '1Gi', { className: 'fast' })));
   must(c.create(pv('slow', '1Gi', { className: 'slow' })));
+  run(c, 500);
+  t.equal(claimOf(c, 'data').metadata.annotations?.['volume.kubernetes.io/storage-provisioner'], 'ebs.csi.aws.com');
+  t.equal(claimOf(c, 'data').metadata.annotations?.['volume.beta.kubernetes.io/storage-provisioner'], 'ebs.csi.aws.com');
+  t.ok(c.events.occurrences.some((e) => e.reason === 'ExternalProvisioning' && e.source === COMPONENT), 'ExternalProvisioning from the PV controller');
   run(c, 20_000);
-  t.equal(claimOf(c, 'data').status.phase, 'Pending');
-  t.same(c.events.occurrences.filter((e) => e.involvedObject.kind === 'PersistentVolumeClaim'), []);
+  t.equal(claimOf(c, 'data').status.phase, 'Bound');
+  t.not(claimOf(c, 'data').spec.volumeName, 'slow', 'not the volume of another class');
 });
 
 t.test('WaitForFirstConsumer: the PV controller leaves an unbound claim to the scheduler', async (t) => {

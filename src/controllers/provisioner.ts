@@ -1,0 +1,134 @@
+// The external provisioner: the CSI external-provisioner sidecar of every CSI driver a StorageClass
+// names, after sigs.k8s.io/sig-storage-lib-external-provisioner controller/controller.go
+// (shouldProvision, provisionClaimOperation) and kubernetes-csi/external-provisioner
+// pkg/controller/controller.go (Provision: the PersistentVolume it builds), v5 as paired with
+// Kubernetes v1.35. A claim the PV controller has annotated with the driver
+// (volume.kubernetes.io/storage-provisioner), not yet bound, of a class of that provisioner — and,
+// for a WaitForFirstConsumer class, with the node the scheduler chose (volume.kubernetes.io/
+// selected-node) — gets a Provisioning event, then, `volumeProvisionDelay` later (the driver's
+// CreateVolume), its PersistentVolume `pvc-<claim uid>`: pre-bound to the claim (claimRef), the
+// claim's request, access modes and volume mode, the class's reclaim policy (default Delete) and
+// mount options, `spec.csi` of the driver, and, for a selected node, node affinity on the
+// driver's topology keys (the node's CSINode `topologyKeys`) with the node's values. A
+// ProvisioningSucceeded event follows; the PV controller then binds the two.
+// Not modelled: provisioning failures and rescheduling (removing selected-node), capacity, CSI
+// parameters (fsType aside), Immediate claims' topology (allowedTopologies is not used to pick
+// one), deleting a released volume of reclaim policy Delete, the provisioner's leader election.
+// Every driver a class names is taken to be installed and running.
+import type { EventRecorder } from '../api/events.js';
+import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, IN_TREE_TO_CSI_PROVISIONER, claimClass } from '../api/storage.js';
+import type { Store } from '../api/store.js';
+import type { NodeSelectorTerm } from '../api/selector.js';
+import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types.js';
+import type { Simulation } from '../engine/sim.js';
+
+export const COMPONENT = 'external-provisioner';
+
+/** The fsType a CSI volume gets without `csi.storage.k8s.io/fstype` (external-provisioner's defaultFSType). */
+const DEFAULT_FS_TYPE = 'ext4';
+
+export class ExternalProvisioner {
+  /** Claims (by uid) whose volume is being created. */
+  private readonly inFlight = new Set<string>();
+  /** Claims (by uid) whose provisioning ended in a final error (ProvisioningFinished): not retried. */
+  private readonly failed = new Set<string>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly store: Store,
+    private readonly events: EventRecorder,
+    private readonly provisionDelayMs: number,
+  ) {}
+
+  start(): void {
+    this.store.watch<PersistentVolumeClaim>('PersistentVolumeClaim', COMPONENT, (ev) => this.maybeProvision(ev.object), (ev) => ev.type !== 'DELETED' && provisionerOf(ev.object) !== undefined && !ev.object.spec.volumeName);
+  }
+
+  /** shouldProvision, then provisionClaimOperation's start: the Provisioning event. */
+  private maybeProvision(seen: PersistentVolumeClaim): void {
+    const claim = this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', seen.metadata.namespace, seen.metadata.name);
+    if (claim === undefined || claim.metadata.uid !== seen.metadata.uid) return;
+    const uid = claim.metadata.uid!;
+    if (this.inFlight.has(uid) || this.failed.has(uid)) return;
+    const sc = this.shouldProvision(claim);
+    if (sc === undefined) return;
+    if (this.store.get<PersistentVolume>('PersistentVolume', undefined, volumeName(claim)) !== undefined) return;
+    const key = `${claim.metadata.namespace ?? 'default'}/${claim.metadata.name}`;
+    const driver = provisionerOf(claim)!;
+    this.events.record(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${key}"`, driver);
+    // csi-provisioner's Provision rejects a selector at once (a final error: no retry).
+    if (claim.spec.selector != null) {
+      this.failed.add(uid);
+      this.events.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": claim Selector is not supported`, driver);
+      return;
+    }
+    this.inFlight.add(uid);
+    this.sim.after(this.provisionDelayMs, COMPONENT, () => {
+      this.inFlight.delete(uid);
+      this.createVolume(claim.metadata.namespace, claim.metadata.name, uid);
+    });
+  }
+
+  /** shouldProvision: unbound, annotated with a provisioner whose class it is, and for a
+   *  WaitForFirstConsumer class, with a selected node. Returns the class. */
+  private shouldProvision(claim: PersistentVolumeClaim): StorageClass | undefined {
+    if (claim.spec.volumeName) return undefined;
+    const driver = provisionerOf(claim);
+    const sc = this.store.get<StorageClass>('StorageClass', undefined, claimClass(claim));
+    if (driver === undefined || sc === undefined || (IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner) !== driver) return undefined;
+    if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !claim.metadata.annotations?.[ANN_SELECTED_NODE]) return undefined;
+    return sc;
+  }
+
+  /** CreateVolume has returned: the PersistentVolume, if the claim still wants one. */
+  private createVolume(namespace: string | undefined, name: string, uid: string): void {
+    const claim = this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', namespace, name);
+    if (claim === undefined || claim.metadata.uid !== uid) return;
+    const sc = this.shouldProvision(claim);
+    if (sc === undefined) return;
+    const driver = provisionerOf(claim)!;
+    const pvName = volumeName(claim);
+    const affinity = this.topology(claim, driver);
+    const pv: PersistentVolume = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: pvName, annotations: { [ANN_DYNAMICALLY_PROVISIONED]: driver } },
+      spec: {
+        capacity: { storage: claim.spec.resources?.requests?.storage ?? '0' },
+        accessModes: [...(claim.spec.accessModes ?? [])],
+        volumeMode: claim.spec.volumeMode ?? 'Filesystem',
+        persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+        storageClassName: sc.metadata.name,
+        ...(sc.mountOptions ? { mountOptions: [...sc.mountOptions] } : {}),
+        claimRef: { kind: 'PersistentVolumeClaim', namespace: claim.metadata.namespace ?? 'default', name, uid, apiVersion: 'v1', resourceVersion: claim.metadata.resourceVersion },
+        csi: { driver, volumeHandle: `${pvName}-handle`, fsType: sc.parameters?.['csi.storage.k8s.io/fstype'] ?? DEFAULT_FS_TYPE },
+        ...(affinity ? { nodeAffinity: { required: { nodeSelectorTerms: [affinity] } } } : {}),
+      },
+      status: { phase: 'Pending' },
+    };
+    const r = this.store.create<PersistentVolume>(pv, COMPONENT);
+    if (r.ok) this.events.record(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`, driver);
+  }
+
+  /** The volume's accessible topology: the selected node's values of the driver's topology keys
+   *  (its CSINode); none without a selected node, a CSINode entry or topology keys. */
+  private topology(claim: PersistentVolumeClaim, driver: string): NodeSelectorTerm | undefined {
+    const nodeName = claim.metadata.annotations?.[ANN_SELECTED_NODE];
+    if (!nodeName) return undefined;
+    const keys = this.store.get<CSINode>('CSINode', undefined, nodeName)?.spec.drivers.find((d) => d.name === driver)?.topologyKeys ?? [];
+    const labels = this.store.get<Node>('Node', undefined, nodeName)?.metadata.labels ?? {};
+    const matchExpressions = keys.filter((k) => labels[k] !== undefined).map((key) => ({ key, operator: 'In' as const, values: [labels[key]!] }));
+    return matchExpressions.length > 0 ? { matchExpressions } : undefined;
+  }
+}
+
+/** The provisioner a claim is annotated for (the GA annotation, else the beta one). */
+function provisionerOf(claim: PersistentVolumeClaim): string | undefined {
+  const a = claim.metadata.annotations;
+  return a?.[ANN_STORAGE_PROVISIONER] ?? a?.[ANN_BETA_STORAGE_PROVISIONER];
+}
+
+/** external-provisioner's volume name: "pvc-" + the claim's uid (the default --volume-name-prefix). */
+function volumeName(claim: PersistentVolumeClaim): string {
+  return `pvc-${claim.metadata.uid}`;
+}

@@ -1,0 +1,121 @@
+// Dynamic provisioning: the PV controller's side (pv_controller.go syncUnboundClaim's "no volume
+// found" branch: provisionClaim, findProvisionablePlugin, provisionClaimOperationExternal,
+// setClaimProvisioner) and the external provisioner's (sig-storage-lib-external-provisioner
+// controller.go shouldProvision / provisionClaimOperation; external-provisioner's Provision: the
+// PersistentVolume it builds), in a running cluster.
+import t from 'tap';
+import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../src/api/types.js';
+import { COMPONENT as PV_CONTROLLER } from '../../src/controllers/persistentvolume.js';
+import { get, must, podWithClaim, pvc, run, storageClass, storageCluster } from './storage-fixtures.js';
+
+type TestCluster = ReturnType<typeof storageCluster>;
+const claimOf = (c: TestCluster, name: string) => get<PersistentVolumeClaim>(c, 'PersistentVolumeClaim', name, 'default');
+const volumes = (c: TestCluster) => [...c.store.list<PersistentVolume>('PersistentVolume')];
+const claimEvents = (c: TestCluster) => c.events.occurrences.filter((e) => e.involvedObject.kind === 'PersistentVolumeClaim').map((e) => `${e.timeMs} ${e.source} ${e.type} ${e.reason}: ${e.message}`);
+
+const WAITING = "Waiting for a volume to be created either by the external provisioner 'ebs.csi.aws.com' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.";
+
+t.test('an Immediate claim: annotated, provisioned 1s later as pvc-<uid>, bound; the pod that waited for it runs', async (t) => {
+  const c = storageCluster({ nodes: ['node-1'] });
+  must(c.create(storageClass('gp3')));
+  const claim = must(c.create(pvc('data', '10Gi', { className: 'gp3' })));
+  must(c.create({ ...podWithClaim('db', '', 'data'), spec: { ...podWithClaim('db', '', 'data').spec, nodeName: undefined } } as Pod));
+  run(c, 30_000);
+  const name = `pvc-${claim.metadata.uid}`;
+  const events = claimEvents(c);
+  t.same(events.slice(0, 3), [
+    `0 ${PV_CONTROLLER} Normal ExternalProvisioning: ${WAITING}`,
+    '0 ebs.csi.aws.com Normal Provisioning: External provisioner is provisioning volume for claim "default/data"',
+    `0 ${PV_CONTROLLER} Normal ExternalProvisioning: ${WAITING}`,
+  ]);
+  t.ok(events.includes(`1000 ebs.csi.aws.com Normal ProvisioningSucceeded: Successfully provisioned volume ${name}`));
+  const pv = get<PersistentVolume>(c, 'PersistentVolume', name);
+  t.same(pv.metadata.annotations, { 'pv.kubernetes.io/provisioned-by': 'ebs.csi.aws.com' }, 'pre-bound by its claimRef: not bound-by-controller');
+  t.match(pv.spec, {
+    capacity: { storage: '10Gi' },
+    accessModes: ['ReadWriteOnce'],
+    volumeMode: 'Filesystem',
+    persistentVolumeReclaimPolicy: 'Delete',
+    storageClassName: 'gp3',
+    claimRef: { kind: 'PersistentVolumeClaim', namespace: 'default', name: 'data', uid: claim.metadata.uid },
+    csi: { driver: 'ebs.csi.aws.com', fsType: 'ext4' },
+  });
+  t.equal(pv.spec.nodeAffinity, undefined, 'no topology for an Immediate claim');
+  t.equal(pv.status.phase, 'Bound');
+  t.equal(claimOf(c, 'data').spec.volumeName, name);
+  t.equal(claimOf(c, 'data').status.phase, 'Bound');
+  t.equal(get<Pod>(c, 'Pod', 'db', 'default').status.phase, 'Running');
+  t.equal(volumes(c).length, 1, 'one volume, however many syncs');
+});
+
+t.test("the class's reclaim policy, mount options and fsType parameter go to the volume", async (t) => {
+  const c = storageCluster();
+  const sc: StorageClass = { ...storageClass('retained'), reclaimPolicy: 'Retain', mountOptions: ['noatime'], parameters: { 'csi.storage.k8s.io/fstype': 'xfs' } };
+  must(c.create(sc));
+  must(c.create(pvc('data', '5Gi', { className: 'retained', modes: ['ReadWriteMany'] })));
+  run(c, 5_000);
+  const [pv] = volumes(c);
+  t.match(pv?.spec, { persistentVolumeReclaimPolicy: 'Retain', mountOptions: ['noatime'], accessModes: ['ReadWriteMany'], csi: { fsType: 'xfs' } });
+});
+
+t.test('a migrated in-tree provisioner is provisioned by its CSI driver', async (t) => {
+  const c = storageCluster();
+  must(c.create({ ...storageClass('legacy'), provisioner: 'kubernetes.io/aws-ebs' }));
+  must(c.create(pvc('data', '1Gi', { className: 'legacy' })));
+  run(c, 5_000);
+  t.equal(claimOf(c, 'data').metadata.annotations?.['volume.kubernetes.io/storage-provisioner'], 'ebs.csi.aws.com');
+  t.equal(volumes(c)[0]?.spec.csi?.driver, 'ebs.csi.aws.com');
+  t.equal(claimOf(c, 'data').status.phase, 'Bound');
+});
+
+t.test('no provisioning: ProvisioningFailed at every sync, no volume', async (t) => {
+  t.test('kubernetes.io/no-provisioner (an Immediate class of pre-provisioned volumes)', async (t) => {
+    const c = storageCluster();
+    must(c.create({ ...storageClass('local'), provisioner: 'kubernetes.io/no-provisioner' }));
+    must(c.create(pvc('data', '1Gi', { className: 'local' })));
+    run(c, 16_000);
+    t.same(claimEvents(c), [`0 ${PV_CONTROLLER} Warning ProvisioningFailed: no volume plugin matched name: kubernetes.io/no-provisioner`, `15000 ${PV_CONTROLLER} Warning ProvisioningFailed: no volume plugin matched name: kubernetes.io/no-provisioner`]);
+    t.same(volumes(c), []);
+    t.equal(claimOf(c, 'data').metadata.annotations?.['volume.kubernetes.io/storage-provisioner'], undefined);
+  });
+  t.test('a class that does not exist', async (t) => {
+    const c = storageCluster();
+    must(c.create(pvc('data', '1Gi', { className: 'missing' })));
+    run(c, 1_000);
+    t.same(claimEvents(c), [`0 ${PV_CONTROLLER} Warning ProvisioningFailed: storageclass.storage.k8s.io "missing" not found`]);
+    t.same(volumes(c), []);
+  });
+  t.test('a claim with a selector: the provisioner refuses it once', async (t) => {
+    const c = storageCluster();
+    must(c.create(storageClass('gp3')));
+    const claim = pvc('data', '1Gi', { className: 'gp3' });
+    must(c.create({ ...claim, spec: { ...claim.spec, selector: { matchLabels: { tier: 'gold' } } } }));
+    run(c, 20_000);
+    const failures = claimEvents(c).filter((e) => e.includes('ProvisioningFailed'));
+    t.same(failures, ['0 ebs.csi.aws.com Warning ProvisioningFailed: failed to provision volume with StorageClass "gp3": claim Selector is not supported']);
+    t.same(volumes(c), []);
+  });
+});
+
+t.test('WaitForFirstConsumer: nothing until a node is selected; then a volume with that node\'s topology', async (t) => {
+  const c = storageCluster({ nodes: ['node-1'] });
+  const node = get<Node>(c, 'Node', 'node-1');
+  must(c.store.update({ ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, 'topology.ebs.csi.aws.com/zone': 'eu-west-1a' } } }, 'test'));
+  const csiNode: CSINode = { apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name: 'node-1' }, spec: { drivers: [{ name: 'ebs.csi.aws.com', nodeID: 'i-1', topologyKeys: ['topology.ebs.csi.aws.com/zone'] }] } };
+  must(c.create(csiNode));
+  must(c.create(storageClass('gp3', { mode: 'WaitForFirstConsumer' })));
+  must(c.create(pvc('data', '1Gi', { className: 'gp3' })));
+  run(c, 20_000);
+  t.same(volumes(c), [], 'no pod, no selected node: nothing provisioned');
+  t.notOk(claimEvents(c).some((e) => e.includes('Provisioning')), 'no provisioning events');
+  // What the scheduler's VolumeBinding PreBind writes for a pod it placed on node-1.
+  c.sim.at(20_000, 'test', () => {
+    const claim = claimOf(c, 'data');
+    must(c.store.update<PersistentVolumeClaim>({ ...claim, metadata: { ...claim.metadata, annotations: { ...claim.metadata.annotations, 'volume.kubernetes.io/selected-node': 'node-1' } } }, 'default-scheduler'));
+  });
+  run(c, 25_000);
+  const [pv] = volumes(c);
+  t.same(pv?.spec.nodeAffinity, { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.ebs.csi.aws.com/zone', operator: 'In', values: ['eu-west-1a'] }] }] } });
+  t.equal(claimOf(c, 'data').status.phase, 'Bound');
+  t.ok(claimEvents(c).some((e) => e.startsWith('20000 ebs.csi.aws.com Normal Provisioning:')), 'provisioning starts when the node is selected');
+});
