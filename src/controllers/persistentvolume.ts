@@ -9,8 +9,10 @@
 // ExternalProvisioning event at every sync until a volume exists; src/controllers/provisioner.ts
 // creates it); a WaitForFirstConsumer claim only once the scheduler has chosen its node
 // (AnnSelectedNode, IsDelayBindingProvisioning).
-// Not modelled: reclaiming (Delete/Recycle: a released volume stays Released),
-// the pvc-protection / pv-protection finalizers, volume expansion. The resync ticker starts with
+// Reclaiming: a released volume of policy Delete that an external provisioner made is left to it
+// (deleteVolumeOperation: "the volume waits for deletion by an external plugin"); any other
+// released volume stays Released (Recycle and in-tree deleters are not modelled).
+// Not modelled: the pvc-protection / pv-protection finalizers, volume expansion. The resync ticker starts with
 // the first PersistentVolume or claim the controller sees (at k × the period), so a cluster
 // without storage objects sees nothing of this controller.
 import type { EventRecorder } from '../api/events.js';
@@ -213,7 +215,8 @@ export class PersistentVolumeController {
     let claim = this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', ref.namespace, ref.name);
     if (claim && claim.metadata.uid !== ref.uid) claim = undefined;
     if (!claim) {
-      // The claim is gone: Released (reclaiming by policy is not modelled; Retain keeps it so).
+      // The claim is gone: Released (reclaimVolume: Retain keeps it so; Delete of a provisioned
+      // volume is the external provisioner's).
       if (volume.status.phase !== 'Released' && volume.status.phase !== 'Failed') this.updateVolumePhase(volume, 'Released');
       return;
     }

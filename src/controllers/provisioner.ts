@@ -11,15 +11,19 @@
 // mount options, `spec.csi` of the driver, and, for a selected node, node affinity on the
 // driver's topology keys (the node's CSINode `topologyKeys`) with the node's values. A
 // ProvisioningSucceeded event follows; the PV controller then binds the two.
+// A volume it provisioned that the PV controller has marked Released, of reclaim policy Delete
+// (shouldDelete), is deleted `volumeProvisionDelay` after (the driver's DeleteVolume), once no
+// VolumeAttachment names it (upstream, the external-attacher's finalizer holds the deletion until
+// the volume is detached).
 // Not modelled: provisioning failures and rescheduling (removing selected-node), capacity, CSI
 // parameters (fsType aside), Immediate claims' topology (allowedTopologies is not used to pick
-// one), deleting a released volume of reclaim policy Delete, the provisioner's leader election.
-// Every driver a class names is taken to be installed and running.
+// one), deletion failures, the provisioner's leader election. Every driver a class names is taken
+// to be installed and running.
 import type { EventRecorder } from '../api/events.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, IN_TREE_TO_CSI_PROVISIONER, claimClass } from '../api/storage.js';
 import type { Store } from '../api/store.js';
 import type { NodeSelectorTerm } from '../api/selector.js';
-import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../api/types.js';
+import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass, VolumeAttachment } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 
 export const COMPONENT = 'external-provisioner';
@@ -28,6 +32,8 @@ export const COMPONENT = 'external-provisioner';
 const DEFAULT_FS_TYPE = 'ext4';
 
 export class ExternalProvisioner {
+  /** Volumes (by name) being deleted. */
+  private readonly deleting = new Set<string>();
   /** Claims (by uid) whose volume is being created. */
   private readonly inFlight = new Set<string>();
   /** Claims (by uid) whose provisioning ended in a final error (ProvisioningFinished): not retried. */
@@ -42,6 +48,25 @@ export class ExternalProvisioner {
 
   start(): void {
     this.store.watch<PersistentVolumeClaim>('PersistentVolumeClaim', COMPONENT, (ev) => this.maybeProvision(ev.object), (ev) => ev.type !== 'DELETED' && provisionerOf(ev.object) !== undefined && !ev.object.spec.volumeName);
+    this.store.watch<PersistentVolume>('PersistentVolume', COMPONENT, (ev) => this.maybeDelete(ev.object.metadata.name), (ev) => ev.type !== 'DELETED' && shouldDelete(ev.object));
+    this.store.watch<VolumeAttachment>('VolumeAttachment', COMPONENT, (ev) => this.maybeDelete(ev.object.spec.source.persistentVolumeName!), (ev) => ev.type === 'DELETED' && ev.object.spec.source.persistentVolumeName !== undefined);
+  }
+
+  /** shouldDelete, and no attachment left: DeleteVolume, then the PersistentVolume is deleted. */
+  private maybeDelete(name: string): void {
+    const pv = this.store.get<PersistentVolume>('PersistentVolume', undefined, name);
+    if (pv === undefined || !shouldDelete(pv) || this.deleting.has(name) || this.attached(name)) return;
+    this.deleting.add(name);
+    this.sim.after(this.provisionDelayMs, COMPONENT, () => {
+      this.deleting.delete(name);
+      const current = this.store.get<PersistentVolume>('PersistentVolume', undefined, name);
+      if (current !== undefined && current.metadata.uid === pv.metadata.uid && shouldDelete(current) && !this.attached(name)) this.store.delete('PersistentVolume', undefined, name, COMPONENT);
+    });
+  }
+
+  private attached(pvName: string): boolean {
+    for (const va of this.store.list<VolumeAttachment>('VolumeAttachment')) if (va.spec.source.persistentVolumeName === pvName) return true;
+    return false;
   }
 
   /** shouldProvision, then provisionClaimOperation's start: the Provisioning event. */
@@ -120,6 +145,12 @@ export class ExternalProvisioner {
     const matchExpressions = keys.filter((k) => labels[k] !== undefined).map((key) => ({ key, operator: 'In' as const, values: [labels[key]!] }));
     return matchExpressions.length > 0 ? { matchExpressions } : undefined;
   }
+}
+
+/** shouldDelete (the library's): Released, reclaim policy Delete, provisioned by a driver
+ *  (every driver's provisioner runs here), not being deleted. */
+function shouldDelete(pv: PersistentVolume): boolean {
+  return pv.status.phase === 'Released' && pv.spec.persistentVolumeReclaimPolicy === 'Delete' && pv.metadata.annotations?.[ANN_DYNAMICALLY_PROVISIONED] !== undefined && pv.metadata.deletionTimestamp === undefined;
 }
 
 /** The provisioner a claim is annotated for (the GA annotation, else the beta one). */

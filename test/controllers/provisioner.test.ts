@@ -119,3 +119,30 @@ t.test('WaitForFirstConsumer: nothing until a node is selected; then a volume wi
   t.equal(claimOf(c, 'data').status.phase, 'Bound');
   t.ok(claimEvents(c).some((e) => e.startsWith('20000 ebs.csi.aws.com Normal Provisioning:')), 'provisioning starts when the node is selected');
 });
+
+t.test('reclaim policy Delete: the provisioner deletes the released volume once it is detached; Retain keeps it', async (t) => {
+  const c = storageCluster({ nodes: ['node-1'] });
+  must(c.create(storageClass('gp3')));
+  must(c.create({ ...storageClass('kept'), reclaimPolicy: 'Retain' }));
+  must(c.create(pvc('data', '1Gi', { className: 'gp3' })));
+  must(c.create(pvc('logs', '1Gi', { className: 'kept' })));
+  must(c.create(podWithClaim('app', 'node-1', 'data')));
+  run(c, 10_000);
+  const [dataPv, logsPv] = [claimOf(c, 'data').spec.volumeName!, claimOf(c, 'logs').spec.volumeName!];
+  t.ok(c.store.list('VolumeAttachment').next().value, 'data is attached to node-1');
+  const deletedAt: number[] = [];
+  c.store.observe((ev, _verb, actor) => ev.type === 'DELETED' && ev.object.kind === 'PersistentVolume' && actor === 'external-provisioner' && deletedAt.push(c.sim.nowMs));
+  // The claims go while the pod still runs (no pvc-protection finalizer here), then the pod.
+  c.sim.at(10_000, 'test', () => {
+    c.store.delete('PersistentVolumeClaim', 'default', 'data', 'test');
+    c.store.delete('PersistentVolumeClaim', 'default', 'logs', 'test');
+  });
+  run(c, 20_000);
+  t.equal(get<PersistentVolume>(c, 'PersistentVolume', dataPv).status.phase, 'Released');
+  t.same(deletedAt, [], 'not deleted while attached');
+  c.sim.at(20_000, 'test', () => c.store.delete('Pod', 'default', 'app', 'test', { gracePeriodSeconds: 0 }));
+  run(c, 30_000);
+  t.equal(deletedAt.length, 1, 'deleted once detached');
+  t.equal(c.store.get('PersistentVolume', undefined, dataPv), undefined);
+  t.equal(get<PersistentVolume>(c, 'PersistentVolume', logsPv).status.phase, 'Released', 'Retain: kept, Released');
+});
