@@ -7,7 +7,7 @@
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
 import { labelSelectorAsSelector } from '../api/selector.js';
-import { MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
+import { ANN_SELECTED_NODE, IN_TREE_TO_CSI_PROVISIONER, MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
 import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
@@ -137,10 +137,13 @@ function couldBind(claim: PersistentVolumeClaim, pv: PersistentVolume): boolean 
 /**
  * The volumes that can serve one of the pod's claims, or why none ever can: a claim that does not
  * exist or is being deleted, or is bound to a volume that does not exist, has none; a bound claim
- * has its volume; an unbound one the volumes the PV controller could still bind it to — with none
- * (kubedrill provisions nothing) it stays unbound for ever.
+ * has its volume; an unbound one the volumes the PV controller could still bind it to, or, with
+ * none, the nodes a provisioned volume would serve (provisionable); a claim neither can serve stays
+ * unbound for ever.
  */
-function claimVolumes(pod: Pod, name: string, cluster: Cluster): { volumes: PersistentVolume[] } | { never: string } {
+type ClaimVolumes = { volumes: PersistentVolume[] } | { never: string } | { provisionedFor: (node: Node) => boolean };
+
+function claimVolumes(pod: Pod, name: string, cluster: Cluster): ClaimVolumes {
   const claim = claimOf(pod, name, cluster);
   if (!claim) return { never: `its claim ${name} does not exist` };
   // A generic ephemeral volume's claim must be the pod's own (ephemeral.VolumeIsForPod).
@@ -155,7 +158,34 @@ function claimVolumes(pod: Pod, name: string, cluster: Cluster): { volumes: Pers
     return pv ? { volumes: [pv] } : { never: `its claim ${name} is bound to PersistentVolume ${claim.spec.volumeName}, which does not exist` };
   }
   const candidates = [...cluster.store.list<PersistentVolume>('PersistentVolume')].filter((pv) => couldBind(claim, pv));
-  return candidates.length > 0 ? { volumes: candidates } : { never: `its claim ${name} is unbound and no PersistentVolume matches it` };
+  if (candidates.length > 0) return { volumes: candidates };
+  const provisionedFor = provisionable(claim, cluster);
+  return provisionedFor ? { provisionedFor } : { never: `its claim ${name} is unbound and no PersistentVolume matches it` };
+}
+
+/**
+ * For a claim no volume matches, the nodes a volume would be provisioned for, or undefined when
+ * none would be (pv_controller.go provisionClaim, the external provisioner, VolumeBinding's
+ * checkVolumeProvisions): its class must exist with a provisioner other than "" or an in-tree name
+ * without CSI migration (kubernetes.io/no-provisioner), and the claim must have no selector. An
+ * Immediate claim's volume can be used anywhere; a WaitForFirstConsumer one is provisioned for
+ * its selected node if it has one, else for any node the class's allowedTopologies allow.
+ */
+function provisionable(claim: PersistentVolumeClaim, cluster: Cluster): ((node: Node) => boolean) | undefined {
+  const sc = cluster.store.get<StorageClass>('StorageClass', undefined, claimClass(claim));
+  const provisioner = sc && (IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner);
+  if (!sc || !provisioner || provisioner.startsWith('kubernetes.io/') || claim.spec.selector) return undefined;
+  if (sc.volumeBindingMode !== 'WaitForFirstConsumer') return () => true;
+  const selected = claim.metadata.annotations?.[ANN_SELECTED_NODE];
+  if (selected) return (node) => node.metadata.name === selected;
+  return (node) => matchTopologySelectorTerms(sc.allowedTopologies, node.metadata.labels ?? {});
+}
+
+/** v1helper.MatchTopologySelectorTerms: no terms match every node; otherwise one term whose
+ *  every expression holds (the label's value among its values). */
+function matchTopologySelectorTerms(terms: StorageClass['allowedTopologies'], labels: Record<string, string>): boolean {
+  if (!terms || terms.length === 0) return true;
+  return terms.some((t) => (t.matchLabelExpressions ?? []).every((e) => labels[e.key] !== undefined && e.values.includes(labels[e.key]!)));
 }
 
 /**
@@ -170,6 +200,10 @@ export function volumeFitFailure(pod: Pod, node: Node, cluster: Cluster): string
   for (const name of podClaimNames(pod)) {
     const r = claimVolumes(pod, name, cluster);
     if ('never' in r) return r.never;
+    if ('provisionedFor' in r) {
+      if (!r.provisionedFor(node)) return `its claim ${name} is unbound, no PersistentVolume matches it, and its class would not provision one for node ${node.metadata.name}`;
+      continue;
+    }
     if (!r.volumes.some((pv) => volumeUsableFrom(pv, node))) {
       return r.volumes.length === 1 && r.volumes[0]!.metadata.name === claimOf(pod, name, cluster)?.spec.volumeName
         ? `its claim ${name} is bound to PersistentVolume ${r.volumes[0]!.metadata.name}, which node ${node.metadata.name} cannot use`
@@ -362,6 +396,8 @@ function volumeWait(pod: Pod, cluster: Cluster): string | undefined {
   for (const name of podClaimNames(pod)) {
     const r = claimVolumes(pod, name, cluster);
     if ('never' in r) return r.never;
+    // A volume still to be provisioned is the provisioner's to make: no excuse.
+    if ('provisionedFor' in r) continue;
     const claim = claimOf(pod, name, cluster)!;
     // An unbound claim that a volume could still take is the PV controller's to bind: no excuse.
     if (claim.status.phase !== 'Bound') continue;

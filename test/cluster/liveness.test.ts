@@ -4,7 +4,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import type { Store } from '../../src/api/store.js';
-import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, PodSpec, ReplicaSet, VolumeAttachment } from '../../src/api/types.js';
+import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim, Pod, PodSpec, ReplicaSet, StorageClass, VolumeAttachment } from '../../src/api/types.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import { INVARIANTS } from '../../src/cluster/invariants.js';
@@ -345,6 +345,37 @@ t.test('pending-pods-bound: a pending pod with a claim', async (t) => {
       addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } });
       addNode(c.store, 'n2', { unschedulable: true });
       row.setup(c);
+      createPod(c.store, 'p', { spec: usesClaim('data') });
+      t.same(messages(c), row.want);
+    });
+  }
+});
+
+t.test('pending-pods-bound: a pending pod whose claim no volume matches, of a class that provisions', async (t) => {
+  const fits = ['pending-pods-bound: Pod/default/p is still pending at 0s although it fits node n1 on its own'];
+  const sc = (name: string, provisioner: string, o: Partial<StorageClass> = {}): StorageClass => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, ...o });
+  const zoneA = [{ matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['zone-a'] }] }];
+  const zoneB = [{ matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['zone-b'] }] }];
+  const rows: Array<{ name: string; classes: StorageClass[]; className: string; selected?: string; selector?: boolean; want: string[] }> = [
+    { name: 'Immediate, a CSI provisioner: provisioned, fits', classes: [sc('gp3', 'ebs.csi.aws.com')], className: 'gp3', want: fits },
+    { name: 'Immediate, a migrated in-tree provisioner: fits', classes: [sc('gp2', 'kubernetes.io/aws-ebs')], className: 'gp2', want: fits },
+    { name: 'Immediate, kubernetes.io/no-provisioner: fits nowhere', classes: [sc('local', 'kubernetes.io/no-provisioner')], className: 'local', want: [] },
+    { name: 'a class that does not exist: fits nowhere', classes: [], className: 'gone', want: [] },
+    { name: 'a claim with a selector (the provisioner refuses it): fits nowhere', classes: [sc('gp3', 'ebs.csi.aws.com')], className: 'gp3', selector: true, want: [] },
+    { name: 'WaitForFirstConsumer, allowedTopologies of the node\'s zone: fits', classes: [sc('gp3', 'ebs.csi.aws.com', { volumeBindingMode: 'WaitForFirstConsumer', allowedTopologies: zoneA })], className: 'gp3', want: fits },
+    { name: 'WaitForFirstConsumer, allowedTopologies of another zone: fits nowhere', classes: [sc('gp3', 'ebs.csi.aws.com', { volumeBindingMode: 'WaitForFirstConsumer', allowedTopologies: zoneB })], className: 'gp3', want: [] },
+    { name: 'WaitForFirstConsumer, selected for the cordoned node: fits nowhere', classes: [sc('gp3', 'ebs.csi.aws.com', { volumeBindingMode: 'WaitForFirstConsumer' })], className: 'gp3', selected: 'n2', want: [] },
+    { name: 'WaitForFirstConsumer, selected for the Ready node: fits it', classes: [sc('gp3', 'ebs.csi.aws.com', { volumeBindingMode: 'WaitForFirstConsumer' })], className: 'gp3', selected: 'n1', want: fits },
+  ];
+  for (const row of rows) {
+    t.test(row.name, async (t) => {
+      const c = newCluster();
+      addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } });
+      addNode(c.store, 'n2', { unschedulable: true });
+      for (const k of row.classes) must(c.store.create(k, 'kubectl'));
+      const claim = addClaim(c.store, 'data', { className: row.className });
+      const annotations = row.selected ? { 'volume.kubernetes.io/selected-node': row.selected } : undefined;
+      if (annotations || row.selector) must(c.store.update<PersistentVolumeClaim>({ ...claim, metadata: { ...claim.metadata, ...(annotations ? { annotations } : {}) }, spec: { ...claim.spec, ...(row.selector ? { selector: { matchLabels: { tier: 'gold' } } } : {}) } }, 'kubectl'));
       createPod(c.store, 'p', { spec: usesClaim('data') });
       t.same(messages(c), row.want);
     });
