@@ -240,3 +240,19 @@ export const IN_TREE_TO_CSI_PROVISIONER: ReadonlyMap<string, string> = new Map([
 export function csiVolumeUniqueName(driver: string, volumeHandle: string): string {
   return `${driver}/${volumeHandle}`;
 }
+
+/**
+ * v1helper.MatchTopologySelectorTerms (pkg/apis/core/v1/helper/helpers.go): an empty (or absent) list matches every node; otherwise
+ * some term must match, a term with no expressions matching nothing, and a term's expressions
+ * all holding (the node has the key, with a value among the expression's values). An expression
+ * with no values cannot be made into a selector (labels.NewRequirement rejects an empty In): its
+ * term matches nothing.
+ */
+export function matchTopologySelectorTerms(terms: StorageClass['allowedTopologies'], labels: Record<string, string>): boolean {
+  if (terms === undefined || terms.length === 0) return true;
+  return terms.some((term) => {
+    const exprs = term.matchLabelExpressions ?? [];
+    if (exprs.length === 0) return false;
+    return exprs.every((e) => e.values.length > 0 && labels[e.key] !== undefined && e.values.includes(labels[e.key]!));
+  });
+}

@@ -7,7 +7,7 @@
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
 import { labelSelectorAsSelector } from '../api/selector.js';
-import { ANN_SELECTED_NODE, IN_TREE_TO_CSI_PROVISIONER, MIGRATABLE_IN_TREE_PROVISIONERS, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
+import { ANN_SELECTED_NODE, IN_TREE_TO_CSI_PROVISIONER, MIGRATABLE_IN_TREE_PROVISIONERS, matchTopologySelectorTerms, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
 import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
@@ -181,12 +181,6 @@ function provisionable(claim: PersistentVolumeClaim, cluster: Cluster): ((node: 
   return (node) => matchTopologySelectorTerms(sc.allowedTopologies, node.metadata.labels ?? {});
 }
 
-/** v1helper.MatchTopologySelectorTerms: no terms match every node; otherwise one term whose
- *  every expression holds (the label's value among its values). */
-function matchTopologySelectorTerms(terms: StorageClass['allowedTopologies'], labels: Record<string, string>): boolean {
-  if (!terms || terms.length === 0) return true;
-  return terms.some((t) => (t.matchLabelExpressions ?? []).every((e) => labels[e.key] !== undefined && e.values.includes(labels[e.key]!)));
-}
 
 /**
  * Why the pod's claims keep it off the node, or undefined, as upstream's VolumeBinding and

@@ -1,32 +1,66 @@
 // VolumeBinding: a pod's claims must be bound, or bindable, on the node: a bound claim's volume
 // must allow the node (its node affinity), and a WaitForFirstConsumer claim not yet bound needs an
-// Available volume that fits the node. Reserve assumes the chosen volumes; PreBind writes them
-// (claimRef), and the PV controller completes each binding.
+// Available volume that fits the node or, failing that, a class that can provision one for the
+// node. Reserve assumes the chosen volumes and the claims to provision (each with the
+// volume.kubernetes.io/selected-node annotation); PreBind writes them (a volume's claimRef, a
+// claim's selected node), and the PV controller and the external provisioner do the rest.
 // Follows pkg/scheduler/framework/plugins/volumebinding/volume_binding.go (PreFilter, podHasPVCs,
 // Filter, Reserve, PreBind, Unreserve, EventsToRegister) and binder.go (GetPodVolumeClaims,
 // GetEligibleNodes, FindPodVolumes, checkBoundClaims, findMatchingVolumes, checkVolumeProvisions,
-// AssumePodVolumes, RevertAssumedPodVolumes, bindAPIUpdate), with component-helpers/storage/volume
-// pv_helpers.go (FindMatchingVolume, CheckNodeAffinity, GetBindVolumeToClaim, IsDelayBindingMode)
-// and pkg/volume/util/util.go (GetLocalPersistentVolumeNodeNames), v1.35. A generic ephemeral
-// volume is its claim <pod>-<volume>, which the pod must own (component-helpers/storage/ephemeral).
+// hasEnoughCapacity, AssumePodVolumes, RevertAssumedPodVolumes, bindAPIUpdate), with
+// pkg/scheduler/util/assumecache (Assume, Restore), component-helpers/storage/volume
+// pv_helpers.go (FindMatchingVolume, CheckNodeAffinity, GetBindVolumeToClaim, IsDelayBindingMode),
+// pkg/apis/core/v1/helper (MatchTopologySelectorTerms) and pkg/volume/util/util.go
+// (GetLocalPersistentVolumeNodeNames), v1.35. The provisioning path was checked against the
+// stored upstream copies binder.go 8af3934936bd, volume_binding.go 7ac2504c304c and binder_test.go
+// f6ddee95f962; since v1.33 PodVolumes.DynamicProvisions holds DynamicProvision{PVC, NodeCapacity},
+// the capacity only feeding the StorageCapacityScoring score (not modelled): here a provision is
+// its claim. A generic ephemeral volume is its claim <pod>-<volume>, which the pod must own
+// (component-helpers/storage/ephemeral).
+// Dynamic provisioning: among the unbound delay-binding claims, one already carrying the selected
+// node annotation is to be provisioned on that node only (any other node does not fit); the others
+// are matched to volumes, and those left without one go to checkVolumeProvisions: no class or a
+// missing class is an error; a provisioner "" or kubernetes.io/no-provisioner, or a node the
+// class's allowedTopologies exclude, does not fit (ErrReasonBindConflict); otherwise the claim is
+// provisioned for the node. Storage capacity (hasEnoughCapacity): kubedrill has no CSIDriver and no
+// CSIStorageCapacity objects, so no driver opts into capacity tracking and capacity is always
+// sufficient (upstream: the same when the provisioner has no CSIDriver or its
+// spec.storageCapacity is unset/false) — ErrReasonNotEnoughSpace is never produced.
 // Not modelled:
-//   - dynamic provisioning: a WaitForFirstConsumer claim with no matching volume does not fit
-//     (upstream: a class whose provisioner is "" or kubernetes.io/no-provisioner does not fit
-//     either; any other provisioner would make the node fit and provision there), so there is no
-//     AnnSelectedNode, no CSIStorageCapacity check and no ErrReasonNotEnoughSpace;
+//   - storage capacity tracking (CSIDriver.spec.storageCapacity, CSIStorageCapacity objects,
+//     ErrReasonNotEnoughSpace), and so the StorageCapacityScoring score;
+//   - provisioning failures and rescheduling: upstream's checkBindings (in BindPodVolumes' wait)
+//     fails the binding cycle, so the pod is scheduled again, when the provisioner removes the
+//     selected-node annotation after a failed provisioning (or another node is set); here PreBind
+//     does not wait and the pod is bound at once, so nothing reacts to that (a later pod using the
+//     claim would find it without the annotation and choose a node afresh);
 //   - Score (StorageCapacityScoring, formerly VolumeCapacityPriority, is alpha and off in v1.35:
 //     upstream's PreScore returns Skip), so the plugin has no score extension here;
 //   - BindPodVolumes' wait (checkBindings polling until the PV controller has bound every claim,
-//     bindTimeoutSeconds 600): PreBind returns once the volumes are written, at the same instant
-//     (the binding cycle is synchronous here); the kubelet keeps the pod in ContainerCreating
-//     until its claims are Bound;
+//     bindTimeoutSeconds 600): PreBind returns once the volumes and claims are written, at the
+//     same instant (the binding cycle is synchronous here); the kubelet keeps the pod in
+//     ContainerCreating until its claims are Bound;
 //   - in-tree to CSI translation (CSINode), the queueing hints
 //     (eventsToRegister lists the events; the queue decides without the hint functions).
-// Upstream's PV cache is an assume cache over the informer; here it is the API store read
-// through the plugin's assumed volumes, which give way to any newer stored version. Volumes of a
-// class are listed in store order (upstream: its index's order).
+// Upstream's PV and PVC caches are assume caches over the informers; here they are the API store
+// read through the plugin's assumed volumes and claims, which give way to any newer stored
+// version (assumecache add: an informer object replaces the latest one only when its
+// resourceVersion is higher). podHasPVCs reads the stored claims (upstream: the PVC lister, not
+// the assume cache); GetPodVolumeClaims and arePodVolumesBound read through the assumed ones.
+// Volumes of a class are listed in store order (upstream: its index's order).
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
-import { ANN_BIND_COMPLETED, claimClass, ephemeralVolumeIsForPod, getBindVolumeToClaim, storageOf, volumeClaim, volumeClass } from '../../api/storage.js';
+import {
+  ANN_BIND_COMPLETED,
+  ANN_SELECTED_NODE,
+  NOT_SUPPORTED_PROVISIONER,
+  claimClass,
+  ephemeralVolumeIsForPod,
+  getBindVolumeToClaim,
+  matchTopologySelectorTerms,
+  storageOf,
+  volumeClaim,
+  volumeClass,
+} from '../../api/storage.js';
 import { checkNodeAffinity, findMatchingVolume } from '../../api/volume_index.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
@@ -40,14 +74,15 @@ export const ERR_REASON_BIND_CONFLICT = "node(s) didn't find available persisten
 /** ErrReasonNodeConflict (worded so since v1.33, kubernetes/kubernetes#129887; before: "node(s) had
  *  volume node affinity conflict"). */
 export const ERR_REASON_NODE_CONFLICT = "node(s) didn't match PersistentVolume's node affinity";
-/** ErrReasonNotEnoughSpace (storage capacity of dynamic provisioning: not reachable here). */
+/** ErrReasonNotEnoughSpace (storage capacity of dynamic provisioning: never produced here, see
+ *  hasEnoughCapacity). */
 export const ERR_REASON_NOT_ENOUGH_SPACE = 'node(s) did not have enough free storage';
 /** ErrReasonPVNotExist. */
 export const ERR_REASON_PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
 /** The PreFilter reason for Immediate claims the PV controller has not bound yet. */
 export const ERR_REASON_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
-/** volume.NotSupportedProvisioner. */
-export const NOT_SUPPORTED_PROVISIONER = 'kubernetes.io/no-provisioner';
+/** volume.NotSupportedProvisioner (defined in api/storage.ts; re-exported for this plugin's importers). */
+export { NOT_SUPPORTED_PROVISIONER };
 const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 
 /** BindingInfo: a claim and the volume chosen for it. */
@@ -58,7 +93,11 @@ export interface BindingInfo {
 
 /** PodVolumes: what Filter found for one node. */
 export interface PodVolumes {
+  /** Claims to bind to existing volumes (pre-provisioned). */
   staticBindings: BindingInfo[] | undefined;
+  /** Claims to provision dynamically (upstream since v1.33: DynamicProvision{PVC, NodeCapacity};
+   *  the capacity only serves the StorageCapacityScoring score, not modelled). */
+  dynamicProvisions: PersistentVolumeClaim[] | undefined;
 }
 
 /** PodVolumeClaims (binder.go). */
@@ -91,6 +130,11 @@ class BinderError extends Error {}
 /** resourceVersion as a number, for the assume cache's "newer" test. */
 const rv = (o: { metadata: { resourceVersion?: string } }): number => Number(o.metadata.resourceVersion ?? '0') || 0;
 
+/** The claim's cache key (getPVCName): namespace/name. */
+const claimKey = (pvc: PersistentVolumeClaim): string => `${pvc.metadata.namespace ?? 'default'}/${pvc.metadata.name}`;
+
+export { matchTopologySelectorTerms };
+
 /** GetLocalPersistentVolumeNodeNames: per term, the intersection of its hostname In lists; the
  *  union over terms (terms without such an expression add nothing). */
 export function localPersistentVolumeNodeNames(pv: PersistentVolume): string[] {
@@ -111,8 +155,10 @@ export function localPersistentVolumeNodeNames(pv: PersistentVolume): string[] {
 
 export class VolumeBinding implements AnyPlugin {
   readonly name = NAME;
-  /** The assume cache's assumed volumes, by name. */
+  /** The PV assume cache's assumed volumes, by name. */
   private readonly assumed = new Map<string, PersistentVolume>();
+  /** The PVC assume cache's assumed claims (with the selected node annotation), by namespace/name. */
+  private readonly assumedClaims = new Map<string, PersistentVolumeClaim>();
 
   constructor(private readonly handle: Handle) {}
 
@@ -152,8 +198,45 @@ export class VolumeBinding implements AnyPlugin {
     return out;
   }
 
-  private getPVC(namespace: string, name: string): PersistentVolumeClaim | undefined {
+  /** The PVC lister (podHasPVCs): the stored claim. */
+  private getStoredPVC(namespace: string, name: string): PersistentVolumeClaim | undefined {
     return this.handle.getObject('PersistentVolumeClaim', namespace, name) as PersistentVolumeClaim | undefined;
+  }
+
+  /** pvcCache.GetPVC: the assumed version while no newer one is stored. */
+  getPVC(namespace: string, name: string): PersistentVolumeClaim | undefined {
+    const stored = this.getStoredPVC(namespace, name);
+    const key = `${namespace}/${name}`;
+    const assumed = this.assumedClaims.get(key);
+    if (assumed === undefined) return stored;
+    if (stored !== undefined && rv(stored) <= rv(assumed)) return assumed;
+    this.assumedClaims.delete(key);
+    return stored;
+  }
+
+  /** AssumeCache.Assume: the object must be known and not older than the cache's latest version. */
+  private assumeCheck(description: string, key: string, latest: { metadata: { resourceVersion?: string } } | undefined, obj: { metadata: { resourceVersion?: string } }): void {
+    if (latest === undefined) throw new BinderError(`could not find ${description} "${key}"`);
+    if (rv(obj) < rv(latest)) throw new BinderError(`${description} "${key}" is out of sync (stored: ${rv(latest)}, assume: ${rv(obj)})`);
+  }
+
+  private assumePV(pv: PersistentVolume): void {
+    this.assumeCheck('v1.PersistentVolume', pv.metadata.name, this.getPV(pv.metadata.name), pv);
+    this.assumed.set(pv.metadata.name, pv);
+  }
+
+  private assumePVC(pvc: PersistentVolumeClaim): void {
+    this.assumeCheck('v1.PersistentVolumeClaim', claimKey(pvc), this.getPVC(pvc.metadata.namespace ?? 'default', pvc.metadata.name), pvc);
+    this.assumedClaims.set(claimKey(pvc), pvc);
+  }
+
+  /** revertAssumedPVs / revertAssumedPVCs (AssumeCache.Restore): back to the stored versions. */
+  private revertAssumedPVs(bindings: readonly BindingInfo[]): void {
+    for (const b of bindings) this.assumed.delete(b.pv.metadata.name);
+  }
+
+  private revertAssumedPVCs(claims: readonly PersistentVolumeClaim[]): void {
+    for (const c of claims) this.assumedClaims.delete(claimKey(c));
   }
 
   /** IsDelayBindingMode: the claim's class exists and binds WaitForFirstConsumer. */
@@ -178,7 +261,7 @@ export class VolumeBinding implements AnyPlugin {
       if (claim === undefined) continue;
       hasPVC = true;
       const name = claim.name;
-      const pvc = this.getPVC(namespace, name);
+      const pvc = this.getStoredPVC(namespace, name);
       if (pvc === undefined) {
         // Upstream words it better for a generic ephemeral volume, whose claim is normally
         // missing for a moment after the pod is created.
@@ -284,13 +367,14 @@ export class VolumeBinding implements AnyPlugin {
   }
 
   /** FindPodVolumes: the reasons, in upstream's order (node conflict, bind conflict, not enough
-   *  space, PV missing), and the static bindings for the node. */
+   *  space, PV missing), the static bindings and the claims to provision for the node. */
   findPodVolumes(_pod: PodInfo, claims: PodVolumeClaims, node: NodeInfo): { podVolumes: PodVolumes; reasons: string[] } {
     let unboundVolumesSatisfied = true;
     let boundVolumesSatisfied = true;
-    const sufficientStorage = true;
+    let sufficientStorage = true;
     let boundPVsFound = true;
     let staticBindings: BindingInfo[] | undefined;
+    let dynamicProvisions: PersistentVolumeClaim[] | undefined;
     const labels = node.labels ?? {};
     const done = () => {
       const reasons: string[] = [];
@@ -298,7 +382,11 @@ export class VolumeBinding implements AnyPlugin {
       if (!unboundVolumesSatisfied) reasons.push(ERR_REASON_BIND_CONFLICT);
       if (!sufficientStorage) reasons.push(ERR_REASON_NOT_ENOUGH_SPACE);
       if (!boundPVsFound) reasons.push(ERR_REASON_PV_NOT_EXIST);
-      return { podVolumes: { staticBindings: staticBindings?.length ? staticBindings : undefined }, reasons };
+      // Empty is normalized to nil upstream too.
+      return {
+        podVolumes: { staticBindings: staticBindings?.length ? staticBindings : undefined, dynamicProvisions: dynamicProvisions?.length ? dynamicProvisions : undefined },
+        reasons,
+      };
     };
     // checkBoundClaims: every bound volume exists and its node affinity holds on the node.
     for (const pvc of claims.boundClaims) {
@@ -313,12 +401,35 @@ export class VolumeBinding implements AnyPlugin {
       }
     }
     if (claims.unboundClaimsDelayBinding.length > 0) {
-      // AnnSelectedNode is set only for provisioning, which is not modelled: every claim is matched.
-      const found = this.findMatchingVolumes(claims.unboundClaimsDelayBinding, claims.unboundVolumesDelayBinding, labels);
-      unboundVolumesSatisfied = found.foundMatches;
-      staticBindings = found.bindings;
-      // checkVolumeProvisions for the claims left without a volume.
-      if (found.unboundClaims.length > 0) unboundVolumesSatisfied = this.checkVolumeProvisions(found.unboundClaims);
+      // A claim that already has a selected node is being provisioned there: only that node fits.
+      const claimsToFindMatching: PersistentVolumeClaim[] = [];
+      const claimsToProvision: PersistentVolumeClaim[] = [];
+      for (const claim of claims.unboundClaimsDelayBinding) {
+        const selectedNode = claim.metadata.annotations?.[ANN_SELECTED_NODE];
+        if (selectedNode !== undefined) {
+          if (selectedNode !== node.name) {
+            // Fast path, skip unmatched node.
+            unboundVolumesSatisfied = false;
+            return done();
+          }
+          claimsToProvision.push(claim);
+        } else {
+          claimsToFindMatching.push(claim);
+        }
+      }
+      if (claimsToFindMatching.length > 0) {
+        const found = this.findMatchingVolumes(claimsToFindMatching, claims.unboundVolumesDelayBinding, labels);
+        unboundVolumesSatisfied = found.foundMatches;
+        staticBindings = found.bindings;
+        claimsToProvision.push(...found.unboundClaims);
+      }
+      // checkVolumeProvisions for the claims to provision.
+      if (claimsToProvision.length > 0) {
+        const provisions = this.checkVolumeProvisions(claimsToProvision, labels);
+        unboundVolumesSatisfied = provisions.provisionSatisfied;
+        sufficientStorage = provisions.sufficientStorage;
+        dynamicProvisions = provisions.dynamicProvisions;
+      }
     }
     return done();
   }
@@ -350,20 +461,40 @@ export class VolumeBinding implements AnyPlugin {
   }
 
   /**
-   * checkVolumeProvisions: a claim with no class or a missing class is an error; a class whose
-   * provisioner is "" or kubernetes.io/no-provisioner cannot provision (the node does not fit).
-   * Dynamic provisioning is not modelled: any other provisioner does not fit either (upstream
-   * would check allowedTopologies and storage capacity, then provision).
+   * checkVolumeProvisions: every claim must be provisionable for the node, the first that is not
+   * ending the check: a claim with no class or a missing class is an error; a class whose
+   * provisioner is "" or kubernetes.io/no-provisioner cannot provision, and a node outside the
+   * class's allowedTopologies cannot be provisioned for (the node does not fit, with no claims
+   * to provision); then the storage capacity (hasEnoughCapacity, always sufficient here).
    */
-  private checkVolumeProvisions(claims: readonly PersistentVolumeClaim[]): boolean {
-    for (const claim of claims) {
+  private checkVolumeProvisions(
+    claimsToProvision: readonly PersistentVolumeClaim[],
+    nodeLabels: Record<string, string>,
+  ): { provisionSatisfied: boolean; sufficientStorage: boolean; dynamicProvisions: PersistentVolumeClaim[] | undefined } {
+    const dynamicProvisions: PersistentVolumeClaim[] = [];
+    for (const claim of claimsToProvision) {
       const className = claimClass(claim);
-      const key = `${claim.metadata.namespace ?? 'default'}/${claim.metadata.name}`;
-      if (className === '') throw new BinderError(`no class for claim "${key}"`);
+      if (className === '') throw new BinderError(`no class for claim "${claimKey(claim)}"`);
       const sc = this.handle.getObject('StorageClass', undefined, className) as StorageClass | undefined;
       if (sc === undefined) throw new BinderError(`failed to find storage class "${className}"`);
-      return false;
+      const provisioner = sc.provisioner ?? '';
+      if (provisioner === '' || provisioner === NOT_SUPPORTED_PROVISIONER) return { provisionSatisfied: false, sufficientStorage: true, dynamicProvisions: undefined };
+      // The node must satisfy the class's topology requirement.
+      if (!matchTopologySelectorTerms(sc.allowedTopologies, nodeLabels)) return { provisionSatisfied: false, sufficientStorage: true, dynamicProvisions: undefined };
+      if (!this.hasEnoughCapacity()) return { provisionSatisfied: true, sufficientStorage: false, dynamicProvisions: undefined };
+      dynamicProvisions.push(claim);
     }
+    return { provisionSatisfied: true, sufficientStorage: true, dynamicProvisions };
+  }
+
+  /**
+   * hasEnoughCapacity: upstream checks CSIStorageCapacity objects only for a provisioner whose
+   * CSIDriver sets spec.storageCapacity, and skips the check (sufficient) when the claim requests
+   * no storage, the provisioner has no CSIDriver, or the driver does not opt in. kubedrill has no
+   * CSIDriver or CSIStorageCapacity kinds, so no driver opts in: always sufficient, and
+   * ErrReasonNotEnoughSpace is never produced.
+   */
+  private hasEnoughCapacity(): boolean {
     return true;
   }
 
@@ -379,25 +510,57 @@ export class VolumeBinding implements AnyPlugin {
       s.allBound = true;
       return null;
     }
-    s.allBound = this.assumePodVolumes(pod, podVolumes);
+    try {
+      s.allBound = this.assumePodVolumes(pod, nodeName, podVolumes);
+    } catch (e) {
+      if (e instanceof BinderError) return asError(e.message);
+      throw e;
+    }
     return null;
   }
 
-  /** AssumePodVolumes: nothing to do when every claim is bound; otherwise each chosen volume, as
-   *  GetBindVolumeToClaim would write it, goes into the assume cache. */
-  private assumePodVolumes(pod: PodInfo, podVolumes: PodVolumes): boolean {
+  /**
+   * AssumePodVolumes: nothing to do when every claim is bound; otherwise each chosen volume, as
+   * GetBindVolumeToClaim would write it, goes into the PV assume cache, and a copy of each claim
+   * to provision with the selected node annotation set to the node into the PVC assume cache. An
+   * assume error (the object gone, or older than the cache's) reverts what was assumed and is
+   * thrown. Returns false (not all bound) whenever there was something to bind or provision.
+   */
+  private assumePodVolumes(pod: PodInfo, nodeName: string, podVolumes: PodVolumes): boolean {
     if (this.arePodVolumesBound(pod)) return true;
     const newBindings: BindingInfo[] = [];
     for (const b of podVolumes.staticBindings ?? []) {
       const { volume, dirty } = getBindVolumeToClaim(b.pv, b.pvc);
-      if (dirty) this.assumed.set(volume.metadata.name, volume);
+      if (dirty) {
+        try {
+          this.assumePV(volume);
+        } catch (e) {
+          this.revertAssumedPVs(newBindings);
+          throw e;
+        }
+      }
       newBindings.push({ pv: volume, pvc: b.pvc });
     }
-    podVolumes.staticBindings = newBindings.length > 0 ? newBindings : undefined;
+    const newProvisionedPVCs: PersistentVolumeClaim[] = [];
+    for (const claim of podVolumes.dynamicProvisions ?? []) {
+      // A copy: the claim may be the stored object.
+      const clone: PersistentVolumeClaim = { ...claim, metadata: { ...claim.metadata, annotations: { ...claim.metadata.annotations, [ANN_SELECTED_NODE]: nodeName } } };
+      try {
+        this.assumePVC(clone);
+      } catch (e) {
+        this.revertAssumedPVs(newBindings);
+        this.revertAssumedPVCs(newProvisionedPVCs);
+        throw e;
+      }
+      newProvisionedPVCs.push(clone);
+    }
+    // Upstream leaves both as (possibly empty) non-nil slices here.
+    podVolumes.staticBindings = newBindings;
+    podVolumes.dynamicProvisions = newProvisionedPVCs;
     return false;
   }
 
-  /** arePodVolumesBound: every claim of the pod is fully bound. */
+  /** arePodVolumesBound: every claim of the pod is fully bound (read through the assumed claims). */
   private arePodVolumesBound(pod: PodInfo): boolean {
     const namespace = pod.pod.metadata.namespace ?? 'default';
     for (const v of pod.pod.spec.volumes ?? []) {
@@ -412,8 +575,11 @@ export class VolumeBinding implements AnyPlugin {
   unreserve(state: CycleState, _pod: PodInfo, nodeName: string): void {
     const s = state.read<StateData>(STATE_KEY);
     if (s === undefined || s.skip) return;
-    // RevertAssumedPodVolumes: the assumed volumes go back to the stored ones.
-    for (const b of s.podVolumesByNode.get(nodeName)?.staticBindings ?? []) this.assumed.delete(b.pv.metadata.name);
+    const podVolumes = s.podVolumesByNode.get(nodeName);
+    if (podVolumes === undefined) return;
+    // RevertAssumedPodVolumes: the assumed volumes and claims go back to the stored ones.
+    this.revertAssumedPVs(podVolumes.staticBindings ?? []);
+    this.revertAssumedPVCs(podVolumes.dynamicProvisions ?? []);
   }
 
   preBind(state: CycleState, _pod: PodInfo, nodeName: string): MaybeStatus {
@@ -422,12 +588,37 @@ export class VolumeBinding implements AnyPlugin {
     if (s.skip || s.allBound) return null;
     const podVolumes = s.podVolumesByNode.get(nodeName);
     if (podVolumes === undefined) return asError(`no pod volumes found for node "${nodeName}"`);
-    // bindAPIUpdate: each volume's claimRef written; the PV controller does the rest. There is no
-    // API rollback if a later write fails.
-    for (const b of podVolumes.staticBindings ?? []) {
+    const message = this.bindAPIUpdate(podVolumes);
+    return message === null ? null : asError(message);
+  }
+
+  /**
+   * bindAPIUpdate: each volume's claimRef written, then each claim to provision written with its
+   * selected node (the PV controller and the provisioner do the rest); the updated objects are
+   * kept. The first failing update ends it with that error; the assumed objects not yet written
+   * are reverted. There is no API rollback of the writes already made.
+   */
+  private bindAPIUpdate(podVolumes: PodVolumes): string | null {
+    const bindings = podVolumes.staticBindings ?? [];
+    const claims = podVolumes.dynamicProvisions ?? [];
+    let lastProcessedBinding = 0;
+    let lastProcessedProvisioning = 0;
+    const fail = (message: string): string => {
+      if (lastProcessedBinding < bindings.length) this.revertAssumedPVs(bindings.slice(lastProcessedBinding));
+      if (lastProcessedProvisioning < claims.length) this.revertAssumedPVCs(claims.slice(lastProcessedProvisioning));
+      return message;
+    };
+    for (const b of bindings) {
       const r = this.handle.updateObject(b.pv);
-      if (!r.ok) return asError(r.message);
+      if (!r.ok) return fail(r.message);
       b.pv = r.object;
+      lastProcessedBinding++;
+    }
+    for (let i = 0; i < claims.length; i++) {
+      const r = this.handle.updateObject(claims[i]!);
+      if (!r.ok) return fail(r.message);
+      claims[i] = r.object;
+      lastProcessedProvisioning++;
     }
     return null;
   }

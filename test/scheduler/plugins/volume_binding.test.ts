@@ -12,6 +12,10 @@
 // CSIStorageCapacity}Change; queueing hints are not modelled here).
 // Below the table: Reserve/PreBind/Unreserve (binder.go AssumePodVolumes, bindAPIUpdate,
 // RevertAssumedPodVolumes) and GetEligibleNodes (GetLocalPersistentVolumeNodeNames).
+// The classes here have provisioner kubernetes.io/no-provisioner where upstream's waitSC,
+// waitHDDSC and immediateSC have none (""): checkVolumeProvisions treats both alike (the node does
+// not fit), so every verdict is upstream's. Dynamic provisioning (a class that provisions, the
+// selected-node annotation, the assumed claims) is in volume_binding_provisioning.test.ts.
 import t from 'tap';
 import type { AnyObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../src/api/types.js';
 import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER } from '../../../src/api/storage.js';
