@@ -370,6 +370,20 @@ export function podAffinityFailure(pod: Pod, node: Node, store: Store): { reason
   return undefined;
 }
 
+/**
+ * Whether a required anti-affinity term of one of the two pods, placed on these nodes, excludes
+ * the other: the term selects the other pod and the nodes share the term's topology domain (the
+ * relation satisfyPodAntiAffinity and satisfyExistingPodsAntiAffinity check, in both directions).
+ */
+export function antiAffinityBetween(a: Pod, aNode: Node, b: Pod, bNode: Node, store: Store): boolean {
+  const excludes = (x: Pod, xNode: Node, y: Pod, yNode: Node): boolean =>
+    requiredTerms(x).antiAffinity.some((t) => {
+      const v = labelOf(xNode.metadata.labels, t.topologyKey);
+      return v !== undefined && labelOf(yNode.metadata.labels, t.topologyKey) === v && ownTermMatches(t, y, store);
+    });
+  return excludes(a, aNode, b, bNode) || excludes(b, bNode, a, aNode);
+}
+
 function describeTerm(t: AffinityTerm): string {
   return `topologyKey ${t.topologyKey}, selector ${t.text === '' ? '<none>' : t.text}`;
 }

@@ -14,6 +14,7 @@ import { formatDuration } from '../engine/time.js';
 import type { Cluster } from './cluster.js';
 import {
   INVARIANTS,
+  antiAffinityBetween,
   type InvariantInfo,
   type InvariantViolation,
   type ViolationReport,
@@ -437,6 +438,27 @@ function nominatedPriorities(cluster: Cluster): Map<string, number> {
 }
 
 /**
+ * Whether a scheduled pod is in the way of a pending, nominated pod of higher priority through
+ * required pod anti-affinity (either pod's term, the pod's node sharing the term's domain with the
+ * nominated node): the preemptor will evict it next (SelectVictimsOnNode on a node of that
+ * domain), and a replacement lands wherever the preemptor is not yet, so a workload can lose that
+ * replica again and again, as upstream's does (the scheduler weighs a nominated pod only on its
+ * own node: RunFilterPluginsWithNominatedPods).
+ */
+function inWayOfPreemptor(pod: Pod, cluster: Cluster): boolean {
+  const store = cluster.store;
+  const node = store.get<Node>('Node', undefined, pod.spec.nodeName!);
+  if (node === undefined) return false;
+  const prio = pod.spec.priority ?? 0;
+  for (const p of nominatedPendingPods(cluster)) {
+    if ((p.spec.priority ?? 0) <= prio) continue;
+    const nominatedNode = store.get<Node>('Node', undefined, p.status.nominatedNodeName!);
+    if (nominatedNode !== undefined && antiAffinityBetween(p, nominatedNode, pod, node, store)) return true;
+  }
+  return false;
+}
+
+/**
  * Why a workload with `ready` of `want` replicas is short, or undefined when the shortfall is
  * bounded: each missing replica has a pending pod that fits no live node (capacity, not the
  * control plane, holds it back — pending-pods-bound's territory) or a scheduled pod that waits
@@ -453,7 +475,10 @@ function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: 
   if (ready > want) return 'more than desired';
   const nominated = nominatedPriorities(cluster);
   const waiting = alive.filter(
-    (p) => p.spec.nodeName && !isPodReady(p) && ((podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined) || (nominated.get(p.spec.nodeName) ?? -Infinity) > (p.spec.priority ?? 0)),
+    (p) =>
+      p.spec.nodeName &&
+      !isPodReady(p) &&
+      ((podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined) || (nominated.get(p.spec.nodeName) ?? -Infinity) > (p.spec.priority ?? 0) || inWayOfPreemptor(p, cluster)),
   ).length;
   const held = pending.length + waiting;
   if (held === 0) return 'none of its pods is pending';
@@ -475,7 +500,7 @@ export const workloadsReachReplicas: LivenessInvariant = {
   name: 'workloads-reach-replicas',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would (a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration, 6m) or that is not Ready on a node where a pending pod of higher priority is nominated (the next victim of its preemption)',
+    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would (a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration, 6m) or that is not Ready on a node where a pending pod of higher priority is nominated, or in the way of such a pod through required pod anti-affinity (the next victim of its preemption)',
   upstream: 'pkg/controller/deployment/sync.go and pkg/controller/replicaset/replica_set.go (status.readyReplicas; manageReplicas); pkg/controller/volume/attachdetach/reconciler/reconciler.go (Multi-Attach; force detach after maxWaitForUnmountDuration)',
   watch: trackVolumeReleases,
   check(cluster) {

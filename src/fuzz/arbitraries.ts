@@ -151,10 +151,13 @@ export interface FuzzWorkload {
 
 /** Storage features a run may switch on, drawn with the volume density after everything else. */
 export const STORAGE_FEATURES = ['readWriteMany', 'storageClasses', 'unboundClaims', 'volumeNodeAffinity', 'waitForFirstConsumer'] as const;
-export type StorageFeature = (typeof STORAGE_FEATURES)[number];
+/** The storage features, with dynamicProvisioning, which is drawn last of all (so cases drawn
+ *  before it existed are unchanged): StorageClass `standard` provisions (the CSI driver) instead
+ *  of holding pre-provisioned volumes only. */
+export type StorageFeature = (typeof STORAGE_FEATURES)[number] | 'dynamicProvisioning';
 
-/** The StorageClass of the classed claims: pre-provisioned volumes only, as a cluster without a
- *  dynamic provisioner has (kubedrill models no provisioning). */
+/** The StorageClass of the classed claims: pre-provisioned volumes only (kubernetes.io/
+ *  no-provisioner), or, with dynamicProvisioning, the CSI driver's provisioner. */
 export const STORAGE_CLASS = { name: 'standard', provisioner: 'kubernetes.io/no-provisioner' } as const;
 export const CSI_DRIVER = 'ebs.csi.aws.com';
 
@@ -386,6 +389,8 @@ export function fuzzCaseArbitrary(size: SizeName | FuzzSize, options: CaseOption
     // still draw the same cluster, workloads and faults, and shrinking tries them first.
     storage: fc.option(rawStorageArb, { nil: undefined, freq: 3 }),
     pods: fc.option(rawPodFeaturesArb, { nil: undefined, freq: 3 }),
+    // Drawn after the pod features: whether the classed claims' class provisions.
+    provisioning: fc.boolean(),
   });
   return raw.map((r) => buildCase(r, s, allowed));
 }
@@ -402,6 +407,7 @@ interface Raw {
   events: RawFault[];
   storage: RawStorage | undefined;
   pods: RawPodFeatures | undefined;
+  provisioning: boolean;
 }
 
 function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFamily>): FuzzCase {
@@ -419,7 +425,7 @@ function buildCase(r: Raw, s: Required<FuzzSize>, allowed: ReadonlySet<FaultFami
     seed: r.seed,
     untilS: s.untilS,
     settleS: s.settleS,
-    swarm: { faults, features: FEATURES.filter(on), volumes: r.storage?.density ?? 0, storage: STORAGE_FEATURES.filter((f) => r.storage?.features[f]) },
+    swarm: { faults, features: FEATURES.filter(on), volumes: r.storage?.density ?? 0, storage: [...STORAGE_FEATURES.filter((f) => r.storage?.features[f]), ...(r.storage?.features.storageClasses && r.provisioning ? (['dynamicProvisioning'] as const) : [])] },
     fastEviction: on('fastEviction'),
     nodes,
     priorityClasses,
@@ -523,7 +529,7 @@ function toleration(t: FuzzTaint): FuzzToleration {
 function buildStorage(r: RawStorage | undefined, raws: RawWorkload[], workloads: FuzzWorkload[], nodes: FuzzNode[]): Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> {
   const out: Pick<FuzzCase, 'storageClasses' | 'volumes' | 'claims'> = { storageClasses: [], volumes: [], claims: [] };
   if (r === undefined) return out;
-  const on = (f: StorageFeature) => r.features[f];
+  const on = (f: (typeof STORAGE_FEATURES)[number]) => r.features[f];
   workloads.forEach((w, i) => {
     const c: RawClaim | undefined = r.claims[raws[i]!.name];
     if (!c || c.roll >= r.density) return;

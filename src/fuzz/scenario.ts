@@ -61,7 +61,7 @@ export function caseDocument(c: FuzzCase, meta: EmitMeta = {}): Record<string, u
     ...c.priorityClasses.map(priorityClass),
     // Volumes before claims, so the PV controller has made them Available when it first syncs the
     // claims (at the same instant), as an administrator's pre-provisioned volumes would be.
-    ...c.storageClasses.map((name) => storageClass(name, c.swarm.storage.includes('waitForFirstConsumer'))),
+    ...c.storageClasses.map((name) => storageClass(name, c.swarm.storage.includes('waitForFirstConsumer'), c.swarm.storage.includes('dynamicProvisioning'))),
     ...c.volumes.map(persistentVolume),
     ...c.claims.filter((k) => !k.ephemeral).map(claim),
     ...c.workloads.filter((w) => w.startAtS === undefined).map((w) => manifest(w, c)),
@@ -117,8 +117,8 @@ function priorityClass(name: 'high' | 'low'): Record<string, unknown> {
   return { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value: PRIORITY_VALUES[name] };
 }
 
-function storageClass(name: string, waitForFirstConsumer: boolean): Record<string, unknown> {
-  const provisioner = name === STORAGE_CLASS.name ? STORAGE_CLASS.provisioner : 'kubernetes.io/no-provisioner';
+function storageClass(name: string, waitForFirstConsumer: boolean, provisions: boolean): Record<string, unknown> {
+  const provisioner = name === STORAGE_CLASS.name && provisions ? CSI_DRIVER : STORAGE_CLASS.provisioner;
   return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, ...(waitForFirstConsumer ? { volumeBindingMode: 'WaitForFirstConsumer' } : {}) };
 }
 

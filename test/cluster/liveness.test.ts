@@ -224,6 +224,32 @@ t.test('workloads-reach-replicas', async (t) => {
       t.same(messages(c), reported ? ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 2 at 0s: none of its pods is pending'] : [], `nominee priority ${value}`);
     }
   });
+  t.test('short because its replica is in the way, by zone anti-affinity, of a preemptor nominated to another node of the zone', async (t) => {
+    // Found by kubedrill fuzz (seed 8, run 2232): the replica's required anti-affinity excludes
+    // `batch` (priority 1000) from the zone; batch, nominated to n1, preempts each new replica,
+    // which the ReplicaSet recreates and the scheduler places on n2 (a nominated pod counts only on
+    // its own node). Without the anti-affinity, or with a preemptor of no higher priority, the
+    // shortfall is reported.
+    for (const [value, antiAffinity, reported] of [
+      [1000, true, false],
+      [0, true, true],
+      [1000, false, true],
+    ] as const) {
+      const c = newCluster();
+      must(c.store.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value }, 'kubectl'));
+      addNode(c.store, 'n1', { labels: { 'topology.kubernetes.io/zone': 'zone-b' } });
+      addNode(c.store, 'n2', { labels: { 'topology.kubernetes.io/zone': 'zone-b' } });
+      const rs = replicaSet(c.store, 'rs', 1, 0);
+      const spec: Partial<PodSpec> = antiAffinity
+        ? { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'batch' } }, topologyKey: 'topology.kubernetes.io/zone' }] } } }
+        : {};
+      const starting = createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n2', spec });
+      must(c.store.update<Pod>({ ...starting, status: { ...starting.status, phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } }, 'kubelet/n2', 'status'));
+      const batch = createPod(c.store, 'batch', { labels: { app: 'batch' }, spec: { priorityClassName: 'high', nodeSelector: { disk: 'ssd' } } });
+      must(c.store.update<Pod>({ ...batch, status: { ...batch.status, nominatedNodeName: 'n1' } }, 'default-scheduler', 'status'));
+      t.same(messages(c), reported ? ['workloads-reach-replicas: ReplicaSet/default/rs has 0 ready replicas of 1 at 0s: none of its pods is pending'] : [], `preemptor priority ${value}, anti-affinity ${antiAffinity}`);
+    }
+  });
   t.test('short because nothing fits: bounded, fine', async (t) => {
     const c = newCluster();
     addNode(c.store, 'n1', { cpu: '1' });

@@ -291,6 +291,18 @@ t.test('pod features: pod-level requests and generic ephemeral volumes are drawn
   t.ok(seen.length > 0 && seen.every((n) => n.endsWith('-data')), `the ephemeral volume controller created ${seen.join(', ')}`);
 });
 
+t.test('dynamic provisioning is drawn per run: class standard provisions through the CSI driver', async (t) => {
+  const cases = fc.sample(fuzzCaseArbitrary('small'), { seed: SEED, numRuns: 300 }).filter((c) => c.storageClasses.includes('standard'));
+  const dynamic = cases.filter((c) => c.swarm.storage.includes('dynamicProvisioning'));
+  t.ok(dynamic.length > 10 && dynamic.length < cases.length - 10, `${dynamic.length} of ${cases.length} cases with class standard provision`);
+  t.ok(cases.every((c) => c.swarm.storage.includes('storageClasses') || !c.swarm.storage.includes('dynamicProvisioning')), 'only with storage classes on');
+  for (const c of cases.slice(0, 40)) {
+    const yaml = emitScenarioYaml(c, { name: 'x' });
+    const provisioner = /kind: StorageClass\n\s+metadata: \{name: standard\}\n\s+provisioner: (\S+)/.exec(yaml)?.[1];
+    t.equal(provisioner, c.swarm.storage.includes('dynamicProvisioning') ? 'ebs.csi.aws.com' : 'kubernetes.io/no-provisioner');
+  }
+});
+
 t.test('a case that draws no volumes builds no storage objects', async (t) => {
   const cases = fc.sample(fuzzCaseArbitrary('small'), { seed: SEED, numRuns: 150 });
   const none = cases.filter((c) => c.swarm.volumes === 0);
