@@ -8,16 +8,15 @@
 // selected-node) — gets a Provisioning event, then, `volumeProvisionDelay` later (the driver's
 // CreateVolume), its PersistentVolume `pvc-<claim uid>`: pre-bound to the claim (claimRef), the
 // claim's request, access modes and volume mode, the class's reclaim policy (default Delete) and
-// mount options, `spec.csi` of the driver, and, for a selected node, node affinity on the
-// driver's topology keys (the node's CSINode `topologyKeys`) with the node's values. A
+// mount options, `spec.csi` of the driver, and node affinity on the segment of the driver's
+// topology the volume is created in (see topology). A
 // ProvisioningSucceeded event follows; the PV controller then binds the two.
 // A volume it provisioned that the PV controller has marked Released, of reclaim policy Delete
 // (shouldDelete), is deleted `volumeProvisionDelay` after (the driver's DeleteVolume), once no
 // VolumeAttachment names it (upstream, the external-attacher's finalizer holds the deletion until
 // the volume is detached).
 // Not modelled: provisioning failures and rescheduling (removing selected-node), capacity, CSI
-// parameters (fsType aside), Immediate claims' topology (allowedTopologies is not used to pick
-// one), deletion failures, the provisioner's leader election. Every driver a class names is taken
+// parameters (fsType aside), drivers that pick another preferred segment, deletion failures, the provisioner's leader election. Every driver a class names is taken
 // to be installed and running.
 import type { EventRecorder } from '../api/events.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, IN_TREE_TO_CSI_PROVISIONER, claimClass } from '../api/storage.js';
@@ -113,7 +112,7 @@ export class ExternalProvisioner {
     if (sc === undefined) return;
     const driver = provisionerOf(claim)!;
     const pvName = volumeName(claim);
-    const affinity = this.topology(claim, driver);
+    const affinity = this.topology(claim, driver, sc);
     const pv: PersistentVolume = {
       apiVersion: 'v1',
       kind: 'PersistentVolume',
@@ -135,16 +134,103 @@ export class ExternalProvisioner {
     if (r.ok) this.events.record(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`, driver);
   }
 
-  /** The volume's accessible topology: the selected node's values of the driver's topology keys
-   *  (its CSINode); none without a selected node, a CSINode entry or topology keys. */
-  private topology(claim: PersistentVolumeClaim, driver: string): NodeSelectorTerm | undefined {
+  /**
+   * The volume's topology, as external-provisioner's GenerateAccessibilityRequirements (topology.go)
+   * asks for it and a driver that takes the first preferred segment (as the EBS, GCE PD and Azure
+   * disk drivers do) creates it: with a selected node, that node's values of the driver's topology
+   * keys (its CSINode `topologyKeys`); without one (Immediate binding), one of the requisite
+   * segments — the class's allowedTopologies, flattened, else every node's segment for the driver —
+   * sorted, then shifted by the claim name's hash and StatefulSet index
+   * (getPVCNameHashAndIndexOffset), so that a StatefulSet's claims go round the zones. None when
+   * there is no segment.
+   */
+  private topology(claim: PersistentVolumeClaim, driver: string, sc: StorageClass): NodeSelectorTerm | undefined {
     const nodeName = claim.metadata.annotations?.[ANN_SELECTED_NODE];
-    if (!nodeName) return undefined;
-    const keys = this.store.get<CSINode>('CSINode', undefined, nodeName)?.spec.drivers.find((d) => d.name === driver)?.topologyKeys ?? [];
-    const labels = this.store.get<Node>('Node', undefined, nodeName)?.metadata.labels ?? {};
-    const matchExpressions = keys.filter((k) => labels[k] !== undefined).map((key) => ({ key, operator: 'In' as const, values: [labels[key]!] }));
-    return matchExpressions.length > 0 ? { matchExpressions } : undefined;
+    if (nodeName) {
+      const node = this.store.get<Node>('Node', undefined, nodeName);
+      const segment = node && this.segmentOf(node, driver);
+      return segment ? termOf(segment) : undefined;
+    }
+    const requisite = sc.allowedTopologies?.length ? flattenTopologies(sc.allowedTopologies) : this.aggregateTopologies(driver);
+    const terms = [...new Map(requisite.map((t) => [segmentKey(t), t])).entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, t]) => t);
+    if (terms.length === 0) return undefined;
+    const { hash, index } = pvcNameHashAndIndexOffset(claim.metadata.name);
+    return termOf(terms[((hash + index) >>> 0) % terms.length]!);
   }
+
+  /** A node's segment for the driver: its values of the driver's CSINode topology keys (undefined
+   *  when the node has no such CSINode entry, no keys, or lacks one of the labels). */
+  private segmentOf(node: Node, driver: string): Record<string, string> | undefined {
+    const keys = this.store.get<CSINode>('CSINode', undefined, node.metadata.name)?.spec.drivers.find((d) => d.name === driver)?.topologyKeys ?? [];
+    const labels = node.metadata.labels ?? {};
+    if (keys.length === 0 || keys.some((k) => labels[k] === undefined)) return undefined;
+    return Object.fromEntries(keys.map((k) => [k, labels[k]!]));
+  }
+
+  /** aggregateTopologies without a selected node: the segment of every node that has one. */
+  private aggregateTopologies(driver: string): Array<Record<string, string>> {
+    const out: Array<Record<string, string>> = [];
+    for (const node of this.store.list<Node>('Node')) {
+      const segment = this.segmentOf(node, driver);
+      if (segment) out.push(segment);
+    }
+    return out;
+  }
+}
+
+/** flatten (topology.go): each allowedTopologies term becomes the segments of every combination
+ *  of its expressions' values. */
+function flattenTopologies(terms: NonNullable<StorageClass['allowedTopologies']>): Array<Record<string, string>> {
+  const out: Array<Record<string, string>> = [];
+  for (const term of terms) {
+    let partial: Array<Record<string, string>> = [];
+    for (const e of term.matchLabelExpressions ?? []) {
+      const next: Array<Record<string, string>> = [];
+      for (const v of e.values) {
+        if (partial.length === 0) next.push({ [e.key]: v });
+        else for (const old of partial) next.push({ ...old, [e.key]: v });
+      }
+      partial = next;
+    }
+    out.push(...partial);
+  }
+  return out;
+}
+
+/** topologyTerm.hash: "key#value" per segment, sorted, joined by ",": the order terms sort in. */
+function segmentKey(t: Record<string, string>): string {
+  return Object.keys(t)
+    .map((k) => `${k}#${t[k]}`)
+    .sort()
+    .join(',');
+}
+
+function termOf(segment: Record<string, string>): NodeSelectorTerm {
+  return { matchExpressions: Object.keys(segment).sort().map((key) => ({ key, operator: 'In' as const, values: [segment[key]!] })) };
+}
+
+/**
+ * getPVCNameHashAndIndexOffset (external-provisioner topology.go, after pkg/volume/util/util.go):
+ * a name ending in "-<n>" is a StatefulSet's claim: index n, and only the part after the dash
+ * before it is hashed (ClaimName-StatefulSetName-Id hashes StatefulSetName); the hash is 32-bit
+ * FNV-1 (Go's fnv.New32) of the UTF-8 bytes.
+ */
+export function pvcNameHashAndIndexOffset(pvcName: string): { hash: number; index: number } {
+  let hashString = pvcName;
+  let index = 0;
+  const lastDash = pvcName.lastIndexOf('-');
+  if (lastDash !== -1) {
+    const id = pvcName.slice(lastDash + 1);
+    if (/^\d+$/.test(id) && Number(id) <= 0xffffffff) {
+      index = Number(id);
+      hashString = pvcName.slice(0, lastDash);
+      const dash = hashString.lastIndexOf('-');
+      if (dash !== -1) hashString = hashString.slice(dash + 1);
+    }
+  }
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(hashString)) hash = (Math.imul(hash, 0x01000193) ^ byte) >>> 0;
+  return { hash, index };
 }
 
 /** shouldDelete (the library's): Released, reclaim policy Delete, provisioned by a driver

@@ -6,6 +6,7 @@
 import t from 'tap';
 import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../src/api/types.js';
 import { COMPONENT as PV_CONTROLLER } from '../../src/controllers/persistentvolume.js';
+import { pvcNameHashAndIndexOffset } from '../../src/controllers/provisioner.js';
 import { get, must, podWithClaim, pvc, run, storageClass, storageCluster } from './storage-fixtures.js';
 
 type TestCluster = ReturnType<typeof storageCluster>;
@@ -145,4 +146,43 @@ t.test('reclaim policy Delete: the provisioner deletes the released volume once 
   t.equal(deletedAt.length, 1, 'deleted once detached');
   t.equal(c.store.get('PersistentVolume', undefined, dataPv), undefined);
   t.equal(get<PersistentVolume>(c, 'PersistentVolume', logsPv).status.phase, 'Released', 'Retain: kept, Released');
+});
+
+t.test('Immediate claims: the volume goes to one requisite segment, shifted by the claim name hash and StatefulSet index', async (t) => {
+  t.same(pvcNameHashAndIndexOffset('db'), { hash: 1836525763, index: 0 }, 'FNV-1 (Go fnv.New32), not FNV-1a');
+  t.same(pvcNameHashAndIndexOffset('data-db-2'), { hash: 1836525763, index: 2 }, 'ClaimName-StatefulSetName-Id: the StatefulSet name hashed, Id the offset');
+  t.same(pvcNameHashAndIndexOffset('data-db-x'), { hash: 4140752755, index: 0 }, 'no numeric suffix: the whole name hashed');
+
+  const zoneOf = (pv: PersistentVolume | undefined) => pv?.spec.nodeAffinity?.required?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.values?.[0];
+  const withZones = (c: TestCluster) => {
+    for (const [name, zone] of [['node-a', 'zone-a'], ['node-b', 'zone-b'], ['node-c', 'zone-c']] as const) {
+      const n = get<Node>(c, 'Node', name);
+      must(c.store.update({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, 'topology.ebs.csi.aws.com/zone': zone } } }, 'test'));
+      must(c.create({ apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name }, spec: { drivers: [{ name: 'ebs.csi.aws.com', nodeID: name, topologyKeys: ['topology.ebs.csi.aws.com/zone'] }] } } as CSINode));
+    }
+  };
+
+  t.test('every node\'s zone is requisite: data-db-0, -1, -2 go round the sorted zones from fnv("db") % 3 = 1', async (t) => {
+    const c = storageCluster({ nodes: ['node-a', 'node-b', 'node-c'] });
+    withZones(c);
+    must(c.create(storageClass('gp3')));
+    for (const i of [0, 1, 2]) must(c.create(pvc(`data-db-${i}`, '1Gi', { className: 'gp3' })));
+    run(c, 5_000);
+    t.same([0, 1, 2].map((i) => zoneOf(get<PersistentVolume>(c, 'PersistentVolume', claimOf(c, `data-db-${i}`).spec.volumeName!))), ['zone-b', 'zone-c', 'zone-a']);
+  });
+  t.test('allowedTopologies narrows the requisite segments', async (t) => {
+    const c = storageCluster({ nodes: ['node-a', 'node-b', 'node-c'] });
+    withZones(c);
+    must(c.create({ ...storageClass('gp3'), allowedTopologies: [{ matchLabelExpressions: [{ key: 'topology.ebs.csi.aws.com/zone', values: ['zone-c', 'zone-a'] }] }] }));
+    for (const i of [0, 1]) must(c.create(pvc(`data-db-${i}`, '1Gi', { className: 'gp3' })));
+    run(c, 5_000);
+    t.same([0, 1].map((i) => zoneOf(get<PersistentVolume>(c, 'PersistentVolume', claimOf(c, `data-db-${i}`).spec.volumeName!))), ['zone-c', 'zone-a'], 'sorted [zone-a, zone-c], from (hash + i) % 2');
+  });
+  t.test('no CSINode topology and no allowedTopologies: no node affinity', async (t) => {
+    const c = storageCluster({ nodes: ['node-a'] });
+    must(c.create(storageClass('gp3')));
+    must(c.create(pvc('data', '1Gi', { className: 'gp3' })));
+    run(c, 5_000);
+    t.equal(volumes(c)[0]?.spec.nodeAffinity, undefined);
+  });
 });
