@@ -211,20 +211,9 @@ export function csiNodeVolumeLimits(csiNode: CSINode | undefined): Map<string, n
   return limits;
 }
 
-/** The in-tree provisioners csi-translation-lib migrates to CSI drivers
- *  (IsMigratableIntreePluginByName): their claims need translation to be counted by driver. */
-export const MIGRATABLE_IN_TREE_PROVISIONERS: ReadonlySet<string> = new Set([
-  'kubernetes.io/aws-ebs',
-  'kubernetes.io/gce-pd',
-  'kubernetes.io/azure-disk',
-  'kubernetes.io/azure-file',
-  'kubernetes.io/cinder',
-  'kubernetes.io/vsphere-volume',
-  'kubernetes.io/portworx-volume',
-]);
-
-/** The CSI driver each migrated in-tree provisioner stands for (csi-translation-lib's
- *  GetCSINameFromInTreeName; CSI migration is GA and always on for these in v1.35). */
+/** The CSI driver each in-tree provisioner csi-translation-lib migrates stands for
+ *  (IsMigratableIntreePluginByName, GetCSINameFromInTreeName; CSI migration is GA and always on
+ *  for these in v1.35). Its keys are the migratable in-tree provisioners. */
 export const IN_TREE_TO_CSI_PROVISIONER: ReadonlyMap<string, string> = new Map([
   ['kubernetes.io/aws-ebs', 'ebs.csi.aws.com'],
   ['kubernetes.io/gce-pd', 'pd.csi.storage.gke.io'],
@@ -234,6 +223,17 @@ export const IN_TREE_TO_CSI_PROVISIONER: ReadonlyMap<string, string> = new Map([
   ['kubernetes.io/vsphere-volume', 'csi.vsphere.vmware.com'],
   ['kubernetes.io/portworx-volume', 'pxd.portworx.com'],
 ]);
+
+/**
+ * The external provisioner a class's claims go to (pv_controller.go findProvisionablePlugin with
+ * provisionClaimOperationExternal's CSI name): a migrated in-tree name stands for its CSI driver;
+ * undefined for "" and for any other in-tree name (kubernetes.io/no-provisioner among them: no
+ * provisionable plugin in v1.35).
+ */
+export function externalProvisioner(sc: StorageClass): string | undefined {
+  const name = IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner;
+  return name === '' || name.startsWith('kubernetes.io/') ? undefined : name;
+}
 
 /** The key under which the CSI limits count a volume: driver "/" volume handle (csi.go
  *  filterAttachableVolumes' volumeUniqueName). */

@@ -7,7 +7,7 @@
 //
 // This file also holds the catalog of every invariant, safety and liveness, with its kind.
 import { labelSelectorAsSelector } from '../api/selector.js';
-import { ANN_SELECTED_NODE, IN_TREE_TO_CSI_PROVISIONER, MIGRATABLE_IN_TREE_PROVISIONERS, matchTopologySelectorTerms, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
+import { ANN_SELECTED_NODE, IN_TREE_TO_CSI_PROVISIONER, externalProvisioner, matchTopologySelectorTerms, checkAccessModes, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, isMultiAttachAllowed, isVolumeBoundToClaim, podClaimNames, storageOf, volumeClaim, volumeClass } from '../api/storage.js';
 import type { CSINode, Deployment, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, StorageClass, VolumeAttachment } from '../api/types.js';
 import { controllerRef, getCondition, isControlledBy, podIsTerminal } from '../api/types.js';
 import { formatDuration } from '../engine/time.js';
@@ -174,8 +174,7 @@ function claimVolumes(pod: Pod, name: string, cluster: Cluster): ClaimVolumes {
  */
 function provisionable(claim: PersistentVolumeClaim, cluster: Cluster): ((node: Node) => boolean) | undefined {
   const sc = cluster.store.get<StorageClass>('StorageClass', undefined, claimClass(claim));
-  const provisioner = sc && (IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner);
-  if (!sc || !provisioner || provisioner.startsWith('kubernetes.io/') || claim.spec.selector) return undefined;
+  if (!sc || externalProvisioner(sc) === undefined || claim.spec.selector) return undefined;
   if (sc.volumeBindingMode !== 'WaitForFirstConsumer') return () => true;
   const selected = claim.metadata.annotations?.[ANN_SELECTED_NODE];
   if (selected) return (node) => node.metadata.name === selected;
@@ -219,7 +218,7 @@ function countedVolume(claim: PersistentVolumeClaim, cluster: Cluster): { unique
   if (pv !== undefined) return pv.spec.csi?.driver && pv.spec.csi.volumeHandle ? { unique: csiVolumeUniqueName(pv.spec.csi.driver, pv.spec.csi.volumeHandle), driver: pv.spec.csi.driver } : undefined;
   const className = claimClass(claim);
   const provisioner = className ? cluster.store.get<StorageClass>('StorageClass', undefined, className)?.provisioner : undefined;
-  if (!provisioner || MIGRATABLE_IN_TREE_PROVISIONERS.has(provisioner)) return undefined;
+  if (!provisioner || IN_TREE_TO_CSI_PROVISIONER.has(provisioner)) return undefined;
   return { unique: `${provisioner}/unbound:${claim.metadata.namespace ?? 'default'}/${claim.metadata.name}`, driver: provisioner };
 }
 
@@ -420,40 +419,21 @@ function isPodReady(pod: Pod): boolean {
 }
 
 /**
- * Per node, the highest priority among the pending pods nominated to it (status.nominatedNodeName:
- * DefaultPreemption chose victims there). A replica bound there that is not Ready yet, with a lower
- * priority, is the next victim: pkg/scheduler/framework/preemption (v1.35) preempts it again while
- * the preemptor stays unschedulable, as in the upstream trap of
- * scenarios/preemption-churn-nominated-anti-affinity.yaml. The shortfall is the priority order at
- * work; the preemptor itself is judged by pending-pods-bound.
+ * Whether a scheduled pod is the next victim of a pending, nominated pod of higher priority: on
+ * the nominated node itself, or in its way through required pod anti-affinity (either pod's term,
+ * the pod's node sharing the term's domain with the nominated node). A replacement lands wherever
+ * the preemptor is not yet, so a workload can lose that replica again and again, as upstream's
+ * does (the scheduler weighs a nominated pod only on its own node: RunFilterPluginsWithNominatedPods).
  */
-function nominatedPriorities(cluster: Cluster): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const p of nominatedPendingPods(cluster)) {
-    const node = p.status.nominatedNodeName!;
-    const prio = p.spec.priority ?? 0;
-    if (prio > (m.get(node) ?? -Infinity)) m.set(node, prio);
-  }
-  return m;
-}
-
-/**
- * Whether a scheduled pod is in the way of a pending, nominated pod of higher priority through
- * required pod anti-affinity (either pod's term, the pod's node sharing the term's domain with the
- * nominated node): the preemptor will evict it next (SelectVictimsOnNode on a node of that
- * domain), and a replacement lands wherever the preemptor is not yet, so a workload can lose that
- * replica again and again, as upstream's does (the scheduler weighs a nominated pod only on its
- * own node: RunFilterPluginsWithNominatedPods).
- */
-function inWayOfPreemptor(pod: Pod, cluster: Cluster): boolean {
+function nextPreemptionVictim(pod: Pod, cluster: Cluster): boolean {
   const store = cluster.store;
   const node = store.get<Node>('Node', undefined, pod.spec.nodeName!);
-  if (node === undefined) return false;
   const prio = pod.spec.priority ?? 0;
   for (const p of nominatedPendingPods(cluster)) {
     if ((p.spec.priority ?? 0) <= prio) continue;
+    if (p.status.nominatedNodeName === pod.spec.nodeName) return true;
     const nominatedNode = store.get<Node>('Node', undefined, p.status.nominatedNodeName!);
-    if (nominatedNode !== undefined && antiAffinityBetween(p, nominatedNode, pod, node, store)) return true;
+    if (node !== undefined && nominatedNode !== undefined && antiAffinityBetween(p, nominatedNode, pod, node, store)) return true;
   }
   return false;
 }
@@ -463,7 +443,7 @@ function inWayOfPreemptor(pod: Pod, cluster: Cluster): boolean {
  * bounded: each missing replica has a pending pod that fits no live node (capacity, not the
  * control plane, holds it back — pending-pods-bound's territory) or a scheduled pod that waits
  * for its volumes as upstream would (volumeWait), or is the next victim of a preemption
- * (nominatedPriorities).
+ * (nextPreemptionVictim).
  */
 function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: number): string | undefined {
   const alive = pods.filter((p) => !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
@@ -473,12 +453,11 @@ function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: 
     if (node) return `its pending ${podRef(p)} fits node ${node.metadata.name}`;
   }
   if (ready > want) return 'more than desired';
-  const nominated = nominatedPriorities(cluster);
   const waiting = alive.filter(
     (p) =>
       p.spec.nodeName &&
       !isPodReady(p) &&
-      ((podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined) || (nominated.get(p.spec.nodeName) ?? -Infinity) > (p.spec.priority ?? 0) || inWayOfPreemptor(p, cluster)),
+      ((podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined) || nextPreemptionVictim(p, cluster)),
   ).length;
   const held = pending.length + waiting;
   if (held === 0) return 'none of its pods is pending';

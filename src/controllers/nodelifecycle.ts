@@ -149,11 +149,7 @@ export class NodeLifecycleController {
   /** For a settled node, the part of tryUpdateNodeHealth that can still change: a Lease renewal
    *  refreshes the probe timestamp; whether the grace period still holds. */
   private stillFresh(h: NodeHealth, name: string, now: number): boolean {
-    const renewTime = this.store.get<Lease>('Lease', LEASE_NAMESPACE, name)?.spec.renewTime;
-    if (renewTime !== undefined && renewTime !== h.lastLeaseRenewMs) {
-      h.probeTimestampMs = now;
-      h.lastLeaseRenewMs = renewTime;
-    }
+    observeLeaseRenewal(h, this.store.get<Lease>('Lease', LEASE_NAMESPACE, name), now);
     return !(now > h.probeTimestampMs + this.options.nodeMonitorGracePeriodMs);
   }
 
@@ -175,10 +171,7 @@ export class NodeLifecycleController {
         h.probeTimestampMs = now;
         h.lastHeartbeatMs = ready?.lastHeartbeatTime;
       }
-      if (lease?.spec.renewTime !== undefined && lease.spec.renewTime !== h.lastLeaseRenewMs) {
-        h.probeTimestampMs = now;
-        h.lastLeaseRenewMs = lease.spec.renewTime;
-      }
+      observeLeaseRenewal(h, lease, now);
     }
     if (!(now > h.probeTimestampMs + gracePeriod)) return { observedReady: ready, currentReady: ready, current: node };
     const next = unknownConditions(node, now);
@@ -334,6 +327,14 @@ export class NodeLifecycleController {
     if (state === 'PartialDisruption') t.limiter.qps = size > this.options.largeClusterSizeThreshold ? this.options.secondaryNodeEvictionRate : 0;
     else t.limiter.qps = this.options.nodeEvictionRate;
   }
+}
+
+/** A Lease renewed since the controller last looked refreshes the probe timestamp. */
+function observeLeaseRenewal(h: NodeHealth, lease: Lease | undefined, now: number): void {
+  const renewTime = lease?.spec.renewTime;
+  if (renewTime === undefined || renewTime === h.lastLeaseRenewMs) return;
+  h.probeTimestampMs = now;
+  h.lastLeaseRenewMs = renewTime;
 }
 
 /** A NoExecute taint the controller manages (not-ready or unreachable). */

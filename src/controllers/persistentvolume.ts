@@ -23,9 +23,9 @@ import {
   ANN_BOUND_BY_CONTROLLER,
   ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER,
-  IN_TREE_TO_CSI_PROVISIONER,
   claimClass,
   defaultStorageClass,
+  externalProvisioner,
   getBindVolumeToClaim,
   isVolumeBoundToClaim,
   podClaimNames,
@@ -144,9 +144,9 @@ export class PersistentVolumeController {
     const className = claimClass(claim);
     const sc = this.store.get<StorageClass>('StorageClass', undefined, className);
     if (sc === undefined) return this.events.record(claim, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`, COMPONENT);
-    const provisioner = IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner;
+    const provisioner = externalProvisioner(sc);
     // An in-tree name with no provisionable plugin (all in-tree provisioners are gone in v1.35).
-    if (provisioner.startsWith('kubernetes.io/')) return this.events.record(claim, 'Warning', 'ProvisioningFailed', `no volume plugin matched name: ${provisioner}`, COMPONENT);
+    if (provisioner === undefined) return this.events.record(claim, 'Warning', 'ProvisioningFailed', `no volume plugin matched name: ${sc.provisioner}`, COMPONENT);
     let current = claim;
     if (claim.metadata.annotations?.[ANN_STORAGE_PROVISIONER] !== provisioner) {
       const annotations = { ...claim.metadata.annotations, [ANN_STORAGE_PROVISIONER]: provisioner, [ANN_BETA_STORAGE_PROVISIONER]: provisioner };

@@ -19,7 +19,7 @@
 // parameters (fsType aside), drivers that pick another preferred segment, deletion failures, the provisioner's leader election. Every driver a class names is taken
 // to be installed and running.
 import type { EventRecorder } from '../api/events.js';
-import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, IN_TREE_TO_CSI_PROVISIONER, claimClass } from '../api/storage.js';
+import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimClass, externalProvisioner } from '../api/storage.js';
 import type { Store } from '../api/store.js';
 import type { NodeSelectorTerm } from '../api/selector.js';
 import type { CSINode, Node, PersistentVolume, PersistentVolumeClaim, StorageClass, VolumeAttachment } from '../api/types.js';
@@ -99,7 +99,7 @@ export class ExternalProvisioner {
     if (claim.spec.volumeName) return undefined;
     const driver = provisionerOf(claim);
     const sc = this.store.get<StorageClass>('StorageClass', undefined, claimClass(claim));
-    if (driver === undefined || sc === undefined || (IN_TREE_TO_CSI_PROVISIONER.get(sc.provisioner) ?? sc.provisioner) !== driver) return undefined;
+    if (driver === undefined || sc === undefined || externalProvisioner(sc) !== driver) return undefined;
     if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !claim.metadata.annotations?.[ANN_SELECTED_NODE]) return undefined;
     return sc;
   }

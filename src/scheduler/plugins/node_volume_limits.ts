@@ -35,7 +35,7 @@
 // (later upstream narrows it with isSchedulableAfterCSINodeUpdated). Registering it is a superset:
 // at worst a pod is retried once more, never held back.
 import type { CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, Volume, VolumeAttachment } from '../../api/types.js';
-import { MIGRATABLE_IN_TREE_PROVISIONERS, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, volumeClaim } from '../../api/storage.js';
+import { IN_TREE_TO_CSI_PROVISIONER, claimClass, csiNodeVolumeLimits, csiVolumeUniqueName, ephemeralVolumeIsForPod, volumeClaim } from '../../api/storage.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable, unschedulable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
 import * as names from './names.js';
@@ -218,7 +218,7 @@ export class NodeVolumeLimits implements AnyPlugin {
     const sc = this.handle.getObject('StorageClass', undefined, scName) as StorageClass | undefined;
     if (sc === undefined || !sc.provisioner) return undefined;
     // An in-tree provisioner needs translation to its CSI driver (not modelled: as if off).
-    if (MIGRATABLE_IN_TREE_PROVISIONERS.has(sc.provisioner)) return undefined;
+    if (IN_TREE_TO_CSI_PROVISIONER.has(sc.provisioner)) return undefined;
     return { driver: sc.provisioner, volumeHandle: `${UNBOUND_VOLUME_ID_PREFIX}-${pvc.metadata.namespace ?? 'default'}/${pvc.metadata.name}` };
   }
 

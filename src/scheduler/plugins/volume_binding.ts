@@ -153,14 +153,60 @@ export function localPersistentVolumeNodeNames(pv: PersistentVolume): string[] {
   return [...result].sort();
 }
 
+/**
+ * pkg/scheduler/util/assumecache: over the stored objects of one kind, the versions the scheduler
+ * assumed (Assume), each shown until a newer one is stored (an informer object replaces the latest
+ * one only when its resourceVersion is higher) or it is restored (Restore).
+ */
+class AssumeCache<T extends PersistentVolume | PersistentVolumeClaim> {
+  private readonly assumed = new Map<string, T>();
+
+  constructor(
+    /** For messages: v1.PersistentVolume, v1.PersistentVolumeClaim. */
+    private readonly description: string,
+    private readonly keyOf: (obj: T) => string,
+    private readonly stored: (key: string) => T | undefined,
+  ) {}
+
+  /** Get: the assumed version while no newer one is stored. */
+  get(key: string): T | undefined {
+    const stored = this.stored(key);
+    const assumed = this.assumed.get(key);
+    if (assumed === undefined) return stored;
+    if (stored !== undefined && rv(stored) <= rv(assumed)) return assumed;
+    this.assumed.delete(key);
+    return stored;
+  }
+
+  /** Assume: the object must be known and not older than the cache's latest version. */
+  assume(obj: T): void {
+    const key = this.keyOf(obj);
+    const latest = this.get(key);
+    if (latest === undefined) throw new BinderError(`could not find ${this.description} "${key}"`);
+    if (rv(obj) < rv(latest)) throw new BinderError(`${this.description} "${key}" is out of sync (stored: ${rv(latest)}, assume: ${rv(obj)})`);
+    this.assumed.set(key, obj);
+  }
+
+  /** Restore: back to the stored version. */
+  restore(obj: T): void {
+    this.assumed.delete(this.keyOf(obj));
+  }
+}
+
 export class VolumeBinding implements AnyPlugin {
   readonly name = NAME;
-  /** The PV assume cache's assumed volumes, by name. */
-  private readonly assumed = new Map<string, PersistentVolume>();
-  /** The PVC assume cache's assumed claims (with the selected node annotation), by namespace/name. */
-  private readonly assumedClaims = new Map<string, PersistentVolumeClaim>();
+  /** The PV assume cache (by name) and the PVC assume cache (by namespace/name: claims to
+   *  provision, with the selected node annotation). */
+  private readonly pvCache: AssumeCache<PersistentVolume>;
+  private readonly pvcCache: AssumeCache<PersistentVolumeClaim>;
 
-  constructor(private readonly handle: Handle) {}
+  constructor(private readonly handle: Handle) {
+    this.pvCache = new AssumeCache('v1.PersistentVolume', (pv) => pv.metadata.name, (name) => handle.getObject('PersistentVolume', undefined, name) as PersistentVolume | undefined);
+    this.pvcCache = new AssumeCache('v1.PersistentVolumeClaim', claimKey, (key) => {
+      const slash = key.indexOf('/');
+      return handle.getObject('PersistentVolumeClaim', key.slice(0, slash), key.slice(slash + 1)) as PersistentVolumeClaim | undefined;
+    });
+  }
 
   /**
    * With queueing hints on (v1.35's default): StorageClass Add/Update, PersistentVolumeClaim
@@ -178,14 +224,9 @@ export class VolumeBinding implements AnyPlugin {
 
   // ---- the PV and PVC caches --------------------------------------------------------------
 
-  /** pvCache.GetPV: the assumed version while no newer one is stored. */
+  /** pvCache.GetPV. */
   getPV(name: string): PersistentVolume | undefined {
-    const stored = this.handle.getObject('PersistentVolume', undefined, name) as PersistentVolume | undefined;
-    const assumed = this.assumed.get(name);
-    if (assumed === undefined) return stored;
-    if (stored !== undefined && rv(stored) <= rv(assumed)) return assumed;
-    this.assumed.delete(name);
-    return stored;
+    return this.pvCache.get(name);
   }
 
   /** pvCache.ListPVs(storageClassName). */
@@ -203,40 +244,18 @@ export class VolumeBinding implements AnyPlugin {
     return this.handle.getObject('PersistentVolumeClaim', namespace, name) as PersistentVolumeClaim | undefined;
   }
 
-  /** pvcCache.GetPVC: the assumed version while no newer one is stored. */
+  /** pvcCache.GetPVC. */
   getPVC(namespace: string, name: string): PersistentVolumeClaim | undefined {
-    const stored = this.getStoredPVC(namespace, name);
-    const key = `${namespace}/${name}`;
-    const assumed = this.assumedClaims.get(key);
-    if (assumed === undefined) return stored;
-    if (stored !== undefined && rv(stored) <= rv(assumed)) return assumed;
-    this.assumedClaims.delete(key);
-    return stored;
-  }
-
-  /** AssumeCache.Assume: the object must be known and not older than the cache's latest version. */
-  private assumeCheck(description: string, key: string, latest: { metadata: { resourceVersion?: string } } | undefined, obj: { metadata: { resourceVersion?: string } }): void {
-    if (latest === undefined) throw new BinderError(`could not find ${description} "${key}"`);
-    if (rv(obj) < rv(latest)) throw new BinderError(`${description} "${key}" is out of sync (stored: ${rv(latest)}, assume: ${rv(obj)})`);
-  }
-
-  private assumePV(pv: PersistentVolume): void {
-    this.assumeCheck('v1.PersistentVolume', pv.metadata.name, this.getPV(pv.metadata.name), pv);
-    this.assumed.set(pv.metadata.name, pv);
-  }
-
-  private assumePVC(pvc: PersistentVolumeClaim): void {
-    this.assumeCheck('v1.PersistentVolumeClaim', claimKey(pvc), this.getPVC(pvc.metadata.namespace ?? 'default', pvc.metadata.name), pvc);
-    this.assumedClaims.set(claimKey(pvc), pvc);
+    return this.pvcCache.get(`${namespace}/${name}`);
   }
 
   /** revertAssumedPVs / revertAssumedPVCs (AssumeCache.Restore): back to the stored versions. */
   private revertAssumedPVs(bindings: readonly BindingInfo[]): void {
-    for (const b of bindings) this.assumed.delete(b.pv.metadata.name);
+    for (const b of bindings) this.pvCache.restore(b.pv);
   }
 
   private revertAssumedPVCs(claims: readonly PersistentVolumeClaim[]): void {
-    for (const c of claims) this.assumedClaims.delete(claimKey(c));
+    for (const c of claims) this.pvcCache.restore(c);
   }
 
   /** IsDelayBindingMode: the claim's class exists and binds WaitForFirstConsumer. */
@@ -533,7 +552,7 @@ export class VolumeBinding implements AnyPlugin {
       const { volume, dirty } = getBindVolumeToClaim(b.pv, b.pvc);
       if (dirty) {
         try {
-          this.assumePV(volume);
+          this.pvCache.assume(volume);
         } catch (e) {
           this.revertAssumedPVs(newBindings);
           throw e;
@@ -546,7 +565,7 @@ export class VolumeBinding implements AnyPlugin {
       // A copy: the claim may be the stored object.
       const clone: PersistentVolumeClaim = { ...claim, metadata: { ...claim.metadata, annotations: { ...claim.metadata.annotations, [ANN_SELECTED_NODE]: nodeName } } };
       try {
-        this.assumePVC(clone);
+        this.pvcCache.assume(clone);
       } catch (e) {
         this.revertAssumedPVs(newBindings);
         this.revertAssumedPVCs(newProvisionedPVCs);
