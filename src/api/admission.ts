@@ -17,14 +17,20 @@ export function defaultTolerationSeconds(
   notReadySeconds = DEFAULT_NOT_READY_TOLERATION_SECONDS,
   unreachableSeconds = DEFAULT_UNREACHABLE_TOLERATION_SECONDS,
 ): AdmissionPlugin {
+  const notReady: Toleration = Object.freeze({ key: TAINT_NODE_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: notReadySeconds });
+  const unreachable: Toleration = Object.freeze({ key: TAINT_NODE_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: unreachableSeconds });
+  // Most pods list no toleration: they all get this one (frozen) list, which lets the scheduler's
+  // per-list caches of tolerations serve every such pod at once.
+  const defaultsOnly = Object.freeze([notReady, unreachable]) as Toleration[];
   return (_op, obj, _old, _store, subresource) => {
     if (obj.kind !== 'Pod' || subresource !== '') return obj;
-    const tolerations = obj.spec.tolerations ?? [];
+    if (obj.spec.tolerations === undefined || obj.spec.tolerations.length === 0) return { ...obj, spec: { ...obj.spec, tolerations: defaultsOnly } };
+    const tolerations = obj.spec.tolerations;
     const tolerates = (key: string) =>
       tolerations.some((t) => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect));
     const added: Toleration[] = [];
-    if (!tolerates(TAINT_NODE_NOT_READY)) added.push({ key: TAINT_NODE_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: notReadySeconds });
-    if (!tolerates(TAINT_NODE_UNREACHABLE)) added.push({ key: TAINT_NODE_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: unreachableSeconds });
+    if (!tolerates(TAINT_NODE_NOT_READY)) added.push(notReady);
+    if (!tolerates(TAINT_NODE_UNREACHABLE)) added.push(unreachable);
     if (added.length === 0) return obj;
     return { ...obj, spec: { ...obj.spec, tolerations: [...tolerations, ...added] } };
   };

@@ -4,7 +4,7 @@
 // Node order follows pkg/scheduler/backend/cache/node_tree.go: zones in the order they first
 // appeared, nodes round-robin across zones, removals swap the last node of a zone into place.
 import type { Node, Pod } from '../api/types.js';
-import { NodeInfo, type NodeLister, PodInfo } from './framework/types.js';
+import { type GenerationWatcher, NodeInfo, type NodeListIndex, type NodeLister, PodInfo } from './framework/types.js';
 
 const LABEL_ZONE = 'topology.kubernetes.io/zone';
 const LABEL_REGION = 'topology.kubernetes.io/region';
@@ -20,7 +20,7 @@ export function zoneKey(node: Node): string {
   return `${region}:\x00:${zone}`;
 }
 
-export class SchedulerCache implements NodeLister {
+export class SchedulerCache implements NodeLister, NodeListIndex, GenerationWatcher {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly zones: string[] = [];
   private readonly tree = new Map<string, string[]>();
@@ -43,8 +43,29 @@ export class SchedulerCache implements NodeLister {
   }
 
   list(): readonly NodeInfo[] {
-    if (this.listCache === null) this.listCache = this.buildList();
+    if (this.listCache === null) {
+      this.listCache = this.buildList();
+      this.listIds = Int32Array.from(this.listCache, (n) => n.id);
+    }
     return this.listCache;
+  }
+
+  /** The ids of list()'s nodes, by position. */
+  private listIds = new Int32Array(0);
+  /** Each node's generation by id (NodeListIndex). */
+  generations = new Float64Array(64);
+
+  idsOf(nodes: readonly NodeInfo[]): Int32Array | undefined {
+    return nodes === this.listCache ? this.listIds : undefined;
+  }
+
+  generationChanged(id: number, generation: number): void {
+    if (id >= this.generations.length) {
+      const grown = new Float64Array(Math.max(id + 1, this.generations.length * 2));
+      grown.set(this.generations);
+      this.generations = grown;
+    }
+    this.generations[id] = generation;
   }
 
   /** Nodes holding pods with (anti-)affinity, in list order; rebuilt only after such a pod
@@ -97,6 +118,8 @@ export class SchedulerCache implements NodeLister {
       // (fuzzing) does not grow every new memo to the process's node count. A memo record also
       // matches on the node's generation, which is globally unique, so ids never alias.
       info.id = this.nextNodeId++;
+      info.watcher = this;
+      this.generationChanged(info.id, info.generation);
       this.nodes.set(name, info);
       const waiting = this.orphans.get(name);
       if (waiting) {
@@ -119,6 +142,7 @@ export class SchedulerCache implements NodeLister {
     if (info === undefined) return;
     this.nodesVersion++;
     this.nodes.delete(name);
+    info.watcher = undefined;
     this.removeFromTree(name);
     // Pods still bound to it stay accounted (upstream keeps a "ghost" NodeInfo until they go).
     if (info.pods.length > 0) this.orphans.set(name, new Map(info.pods.map((p) => [p.key, p])));

@@ -6,7 +6,7 @@
 import type { Prng } from '../engine/prng.js';
 import type { Framework } from './framework/runtime.js';
 import { Code, Status } from './framework/status.js';
-import type { CycleState, NodeInfo, NodeToStatus, PodInfo } from './framework/types.js';
+import type { CycleState, NodeInfo, NodeListIndex, NodeToStatus, PodInfo } from './framework/types.js';
 
 // pkg/scheduler/schedule_one.go
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -36,6 +36,8 @@ export interface HostSelector {
   rng: Prng;
   /** Pods nominated to a node; filtering takes those of higher or equal priority into account. */
   nominated: { readonly size: number; forNode(nodeName: string): readonly PodInfo[] };
+  /** The node list's ids and generations in typed arrays (the cache), for the memo scans. */
+  index?: NodeListIndex;
 }
 
 export function newDiagnosis(): Diagnosis {
@@ -70,12 +72,16 @@ export function schedulePod(fwk: Framework, sel: HostSelector, state: CycleState
   if (feasible.length === 0) return { kind: 'fit-error', numAllNodes: allNodes.length, diagnosis };
   const evaluatedNodes = feasible.length + diagnosis.nodeToStatus.size;
   if (feasible.length === 1) return { kind: 'scheduled', host: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1 };
-  const scored = prioritizeNodes(fwk, state, pod, feasible);
+  const gens = sel.index?.generations;
+  const memo = fit.feasibleIds !== undefined && gens !== undefined ? { ids: fit.feasibleIds, generations: gens, rng: sel.rng } : undefined;
+  const scored = prioritizeNodes(fwk, state, pod, feasible, memo);
   if ('error' in scored) return { kind: 'error', message: scored.error, plugins: new Set() };
-  return { kind: 'scheduled', host: selectHost(feasible, scored.totals, sel.rng), evaluatedNodes, feasibleNodes: feasible.length };
+  const host = 'host' in scored ? scored.host : selectHost(feasible, scored.totals, sel.rng);
+  return { kind: 'scheduled', host, evaluatedNodes, feasibleNodes: feasible.length };
 }
 
-type FitResult = { feasible: NodeInfo[]; diagnosis: Diagnosis } | { error: string; plugins: Set<string> };
+/** feasibleIds, when set, holds feasible[i].id (in a buffer the next cycle reuses). */
+type FitResult = { feasible: NodeInfo[]; feasibleIds?: Int32Array; diagnosis: Diagnosis } | { error: string; plugins: Set<string> };
 
 export function findNodesThatFitPod(fwk: Framework, sel: HostSelector, state: CycleState, pod: PodInfo, allNodes: readonly NodeInfo[]): FitResult {
   const diagnosis = newDiagnosis();
@@ -94,12 +100,16 @@ export function findNodesThatFitPod(fwk: Framework, sel: HostSelector, state: Cy
     const plugins = [...pre.narrowedBy].sort().join(' ');
     diagnosis.absentNodesStatus = new Status(Code.UnschedulableAndUnresolvable, `node(s) didn't satisfy plugin(s) [${plugins}]`);
   }
-  const feasible = findNodesThatPassFilters(fwk, sel, state, pod, diagnosis, nodes);
-  if ('error' in feasible) return feasible;
+  const passed = findNodesThatPassFilters(fwk, sel, state, pod, diagnosis, nodes);
+  if ('error' in passed) return passed;
+  const feasible = passed.nodes;
   const processed = feasible.length + diagnosis.nodeToStatus.size;
   sel.nextStartNodeIndex = (sel.nextStartNodeIndex + processed) % allNodes.length;
-  return { feasible, diagnosis };
+  return passed.ids === undefined ? { feasible, diagnosis } : { feasible, feasibleIds: passed.ids, diagnosis };
 }
+
+/** Node ids of feasible nodes, reused from cycle to cycle. */
+let feasibleIdsBuffer = new Int32Array(1024);
 
 function findNodesThatPassFilters(
   fwk: Framework,
@@ -108,7 +118,7 @@ function findNodesThatPassFilters(
   pod: PodInfo,
   diagnosis: Diagnosis,
   nodes: readonly NodeInfo[],
-): NodeInfo[] | { error: string; plugins: Set<string> } {
+): { nodes: NodeInfo[]; ids: Int32Array | undefined } | { error: string; plugins: Set<string> } {
   const numAll = nodes.length;
   const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? sel.percentageOfNodesToScore, numAll);
   // Sized once for the nodes to find (growing it push by push was most of a cycle's garbage).
@@ -118,16 +128,33 @@ function findNodesThatPassFilters(
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
   // Nodes that passed the same filter chain at the same generation pass again (see filterChain).
   const memo = sel.nominated.size === 0 ? fwk.filterChain(state, pod) : null;
+  // With the list's ids and generations at hand, a memoised pass reads no NodeInfo.
+  const ids = memo !== null ? sel.index?.idsOf(nodes) : undefined;
+  const gens = sel.index?.generations;
+  let feasibleIds: Int32Array | undefined;
+  if (ids !== undefined && gens !== undefined) {
+    if (feasibleIdsBuffer.length < capacity) feasibleIdsBuffer = new Int32Array(Math.max(capacity, feasibleIdsBuffer.length * 2));
+    feasibleIds = feasibleIdsBuffer;
+  }
   // idx = (start + i) % numAll, without a division per node.
   for (let i = 0, idx = start; i < numAll && found < toFind; i++, idx = idx + 1 === numAll ? 0 : idx + 1) {
+    if (feasibleIds !== undefined) {
+      const id = ids![idx]!;
+      if (memo!.passedAt(id, gens![id]!)) {
+        feasibleIds[found] = id;
+        feasible[found++] = nodes[idx]!;
+        continue;
+      }
+    }
     const node = nodes[idx]!;
-    if (memo !== null && memo.passed(node)) {
+    if (feasibleIds === undefined && memo !== null && memo.passed(node)) {
       feasible[found++] = node;
       continue;
     }
     const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
     if (s === null) {
       if (memo !== null) memo.pass(node);
+      if (feasibleIds !== undefined) feasibleIds[found] = node.id;
       feasible[found++] = node;
       continue;
     }
@@ -136,14 +163,28 @@ function findNodesThatPassFilters(
     addPluginStatus(diagnosis, s);
   }
   feasible.length = found;
-  return feasible;
+  return { nodes: feasible, ids: feasibleIds };
 }
 
-/** prioritizeNodes: every node scores 1 when the profile has no score plugins. */
-export function prioritizeNodes(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { totals: ArrayLike<number> } | { error: string } {
+/**
+ * prioritizeNodes: every node scores 1 when the profile has no score plugins. Given the nodes'
+ * ids and generations and the seeded stream, the common cycle gets its host straight from the
+ * score memo: the one selectHost would pick from the totals (Framework.selectHostMemoised).
+ */
+export function prioritizeNodes(
+  fwk: Framework,
+  state: CycleState,
+  pod: PodInfo,
+  nodes: readonly NodeInfo[],
+  memo?: { ids: Int32Array; generations: Float64Array; rng: Prng },
+): { totals: ArrayLike<number> } | { host: string } | { error: string } {
   if (fwk.scorePlugins.length === 0) return { totals: nodes.map(() => 1) };
   const pre = fwk.runPreScore(state, pod, nodes);
   if (pre !== null) return { error: pre.message() };
+  if (memo !== undefined) {
+    const host = fwk.selectHostMemoised(state, pod, nodes, memo.ids, memo.generations, memo.rng);
+    if (host !== undefined) return { host };
+  }
   // The totals live in the framework's reused buffer: valid until its next scoring run.
   const { totals, status } = fwk.scoreNodes(state, pod, nodes, null);
   if (status !== null) return { error: status.message() };

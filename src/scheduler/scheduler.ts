@@ -77,7 +77,7 @@ export class Scheduler {
       DEFAULT_SCHEDULER_NAME,
     );
     this.queue.onActive = () => this.wake();
-    this.selector = { nextStartNodeIndex: 0, percentageOfNodesToScore: options.percentageOfNodesToScore, rng: sim.stream('scheduler/select-host'), nominated: this.nominator };
+    this.selector = { nextStartNodeIndex: 0, percentageOfNodesToScore: options.percentageOfNodesToScore, rng: sim.stream('scheduler/select-host'), nominated: this.nominator, index: this.cache };
   }
 
   /** One profile's framework.Handle; `fwk` is bound once the profile's framework exists. */

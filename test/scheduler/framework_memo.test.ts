@@ -7,6 +7,8 @@ import { type ExpandedProfile, EXTENSION_POINTS, Framework } from '../../src/sch
 import { type MaybeStatus, Status, Code, unschedulable } from '../../src/scheduler/framework/status.js';
 import { type AnyPlugin, CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, PodInfo } from '../../src/scheduler/framework/types.js';
 import { defaultNormalizeScore, defaultNormalizeScoreValues } from '../../src/scheduler/plugins/helper/normalize_score.js';
+import { Prng } from '../../src/engine/prng.js';
+import { selectHost } from '../../src/scheduler/schedule_one.js';
 import { makeNode, makePod, nodeInfo, podWithRequests } from './fixtures.js';
 
 function framework(plugins: AnyPlugin[], weights: Record<string, number> = {}): Framework {
@@ -190,4 +192,50 @@ t.test('runScore with detail reports every plugin, memoised or not', async (t) =
   t.same(detail[1]!.raw, [7, 7, 7]);
   t.same(detail[1]!.normalized, [100, 100, 100]);
   t.same(detail[2]!.normalized, [9, 9, 9]);
+});
+
+t.test('selectHostMemoised picks the host scoring then selectHost picks, or declines without drawing', async (t) => {
+  // Cycles over changing nodes, with plugins that sometimes make the fast path decline: a
+  // normalising plugin whose raw scores differ between nodes, a fractional score, an unsigned plugin.
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  let taken = 0;
+  let declined = 0;
+  for (let round = 0; round < 60; round++) {
+    const ns = nodes(1 + (next() % 12));
+    const podCount = (n: NodeInfo) => n.pods.length;
+    const varying = round % 4 === 1;
+    const fractional = round % 6 === 2;
+    const plugins: AnyPlugin[] = [
+      scorer('a', (n) => (podCount(n) * 13) % 7),
+      scorer('b', (n) => (varying ? n.id % 3 : 4), { normalizeScoreValues: (_s: CycleState, _p: PodInfo, sc: Float64Array, n: number) => defaultNormalizeScoreValues(MAX_NODE_SCORE, true, sc, n), normalizeScore: (_s: CycleState, _p: PodInfo, sc: NodeScore[]) => defaultNormalizeScore(MAX_NODE_SCORE, true, sc) }),
+      scorer('c', () => (fractional ? 2.5 : 2)),
+    ];
+    if (round % 10 === 3) plugins.push({ name: 'u', score: () => 1 });
+    const fwk = framework(plugins, { a: 2, b: 1, c: 3 });
+    for (let cycle = 0; cycle < 6; cycle++) {
+      const ids = Int32Array.from(ns, (n) => n.id);
+      const gens = new Float64Array(Math.max(...ns.map((n) => n.id)) + 1);
+      for (const n of ns) gens[n.id] = n.generation;
+      const s = next();
+      const fast = new Prng(s, 'select');
+      const slow = new Prng(s, 'select');
+      const pod = PodInfo.of(makePod('p'));
+      const host = fwk.selectHostMemoised(new CycleState(), pod, ns, ids, gens, fast);
+      const { totals, status } = fwk.scoreNodes(new CycleState(), pod, ns, null);
+      t.equal(status, null);
+      const expected = selectHost(ns, Array.from(totals.subarray(0, ns.length)), slow);
+      if (host === undefined) {
+        declined++;
+        t.equal(fast.nextU32(), new Prng(s, 'select').nextU32(), 'declining draws nothing');
+      } else {
+        taken++;
+        t.equal(host, expected, `round ${round} cycle ${cycle}`);
+        t.equal(fast.nextU32(), slow.nextU32(), 'the same draws');
+      }
+      ns[next() % ns.length]!.addPod(PodInfo.of(podWithRequests(`q${round}-${cycle}`, { cpu: '1' })));
+    }
+  }
+  t.ok(taken > 100, `fast path taken (${taken})`);
+  t.ok(declined > 30, `fast path declined (${declined})`);
 });

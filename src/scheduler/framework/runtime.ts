@@ -1,6 +1,8 @@
 // One scheduling profile's plugins at each extension point, and the code that runs them.
 // Follows pkg/scheduler/framework/runtime/framework.go (v1.35): MultiPoint expansion, the order
 // of extension points, first-failure Filter, Score → NormalizeScore → range check → × weight.
+import type { Prng } from '../../engine/prng.js';
+import { KeyInterner } from './intern.js';
 import { Code, type MaybeStatus, Status, asError } from './status.js';
 import {
   type AnyPlugin,
@@ -84,9 +86,13 @@ export interface PluginScores {
  * memoised plugin. Per node id, a small "hot" record (generation, combination id, the weighted
  * sum of the memoised plugins without NormalizeScore or NaN when one of their scores is not an
  * integer in [MinNodeScore, MaxNodeScore], the raw score of the first memoised plugin with
- * NormalizeScore) read every cycle, and a "cold" record of every plugin's raw score, read only
+ * NormalizeScore, and a number standing for all their raw scores) read every cycle, and a "cold" record of every plugin's raw score, read only
  * when the hot one is not enough. Small hot records keep the scan within few cache lines.
  */
+/** A hot record's fields: generation, combination, weighted sum, first rowed raw score, and the
+ *  rowed plugins' raw scores as one number (equal numbers: equal raw scores). */
+const HOT = 5;
+
 class ScoreMemo {
   hot = new Float64Array(0);
   cold = new Float64Array(0);
@@ -95,13 +101,13 @@ class ScoreMemo {
   /** Offset of node `id`'s hot record when it holds scores for this generation and combination, else -1. */
   find(id: number, generation: number, combo: number): number {
     const d = this.hot;
-    const o = id * 4;
+    const o = id * HOT;
     return o < d.length && d[o] === generation && d[o + 1] === combo ? o : -1;
   }
 
   /** Offset of node `id`'s hot record, (re)stamped with this generation and combination. */
   stamp(id: number, generation: number, combo: number): number {
-    const o = id * 4;
+    const o = id * HOT;
     if (o >= this.hot.length) this.grow(id + 1);
     const d = this.hot;
     d[o] = generation;
@@ -110,8 +116,8 @@ class ScoreMemo {
   }
 
   private grow(minIds: number): void {
-    const n = Math.max(minIds, (this.hot.length / 4) * 2, 64);
-    const hot = new Float64Array(n * 4).fill(NaN);
+    const n = Math.max(minIds, (this.hot.length / HOT) * 2, 64);
+    const hot = new Float64Array(n * HOT).fill(NaN);
     hot.set(this.hot);
     this.hot = hot;
     const cold = new Float64Array(n * this.plugins).fill(NaN);
@@ -131,9 +137,14 @@ export class FilterMemo {
   chain = 0;
 
   passed(node: NodeInfo): boolean {
-    const o = node.id * 2;
+    return this.passedAt(node.id, node.generation);
+  }
+
+  /** passed() for the node with this id at this generation. */
+  passedAt(id: number, generation: number): boolean {
+    const o = id * 2;
     const d = this.data;
-    return o < d.length && d[o] === node.generation && d[o + 1] === this.chain;
+    return o < d.length && d[o] === generation && d[o + 1] === this.chain;
   }
 
   pass(node: NodeInfo): void {
@@ -426,25 +437,13 @@ export class Framework {
     const totals = this.totalsBuf;
     const rows = this.rows;
     totals.fill(0, 0, n);
-    const skip = state.skipScorePlugins;
     const sigs = this.sigs;
-    let comboKey = '';
-    for (let pi = 0; pi < np; pi++) {
-      const p = plugins[pi]!;
-      if (skip.size !== 0 && skip.has(p.name)) {
-        sigs[pi] = -1;
-        continue;
-      }
-      const sig = this.signatureId(pi, p.scoreSignature?.(state, pod));
-      sigs[pi] = sig;
-      if (sig !== 0) comboKey += `${pi}:${sig} `;
-    }
+    const comboKey = this.signatures(state, pod);
     // 0: no memo; 1: memoised raw scores in the rows; 2: as 1, and the memoised plugins without
     // NormalizeScore already summed into totals (exact: every term is an integer).
     let memoMode = 0;
     if (comboKey !== '') {
-      let combo = this.comboIds.get(comboKey);
-      if (combo === undefined) this.comboIds.set(comboKey, (combo = this.comboIds.size + 1));
+      const combo = this.comboId(comboKey);
       // With detail wanted, every plugin's row is reported: no partial sums.
       memoMode = this.scoreMemoised(state, pod, nodes, combo, detail === null && !this.noPartialSums);
       if (memoMode === 3) return this.scoreNodesInOrder(state, pod, nodes, detail);
@@ -489,6 +488,173 @@ export class Framework {
     return { totals, status: null };
   }
 
+  /**
+   * Each score plugin's signature id for this cycle into this.sigs (-1: skipped by PreScore; 0: no
+   * signature), and the key of that combination ('' when no plugin has a signature).
+   */
+  private signatures(state: CycleState, pod: PodInfo): string {
+    const plugins = this.scorePlugins;
+    const skip = state.skipScorePlugins;
+    const sigs = this.sigs;
+    let memoised = false;
+    for (let pi = 0; pi < plugins.length; pi++) {
+      const p = plugins[pi]!;
+      if (skip.size !== 0 && skip.has(p.name)) {
+        sigs[pi] = -1;
+        continue;
+      }
+      const sig = this.signatureId(pi, p.scoreSignature?.(state, pod));
+      sigs[pi] = sig;
+      if (sig !== 0) memoised = true;
+    }
+    return memoised ? this.comboKeys.key(sigs) : '';
+  }
+
+  private readonly comboKeys = new KeyInterner();
+
+  private comboId(comboKey: string): number {
+    let combo = this.comboIds.get(comboKey);
+    if (combo === undefined) this.comboIds.set(comboKey, (combo = this.comboIds.size + 1));
+    return combo;
+  }
+
+  /**
+   * scoreNodes then selectHost, in one pass over the score memo that reads no NodeInfo (`ids[i]`
+   * is nodes[i].id, `generations[id]` its generation), for the common cycle that needs no score
+   * rows: every active score plugin is memoised, the weighted sum of those without NormalizeScore
+   * is an exact integer on every node, and each plugin with NormalizeScore (through
+   * normalizeScoreValues) gives every node the same raw score, which it normalises to one integer
+   * in range. Every node's total is then its memoised sum plus one constant, so the top nodes,
+   * their number and the draw among them are those of scoreNodes then selectHost.
+   * Returns undefined, having drawn nothing, when the cycle is not such a cycle (or a plugin
+   * returned an error): the caller then scores the general way.
+   */
+  selectHostMemoised(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], ids: Int32Array, generations: Float64Array, rng: Prng): string | undefined {
+    const n = nodes.length;
+    const plugins = this.scorePlugins;
+    const np = plugins.length;
+    if (n === 0 || np === 0) return undefined;
+    const comboKey = this.signatures(state, pod);
+    if (comboKey === '') return undefined;
+    const sigs = this.sigs;
+    const active: number[] = [];
+    const rowed: number[] = [];
+    for (let pi = 0; pi < np; pi++) {
+      const sig = sigs[pi]!;
+      if (sig === 0) return undefined;
+      if (sig < 0) continue;
+      active.push(pi);
+      if (this.normalizes[pi]) {
+        if (plugins[pi]!.normalizeScoreValues === undefined) return undefined;
+        rowed.push(pi);
+      }
+    }
+    const combo = this.comboId(comboKey);
+    const memo = this.scoreMemo;
+    const nr = rowed.length;
+    if (this.ties.length < n) this.ties = new Int32Array(Math.max(n, this.ties.length * 2));
+    // The top-scored positions so far, in scan order.
+    const ties = this.ties;
+    let best = -Infinity;
+    let count = 0;
+    // The rowed plugins' raw scores (as one number) on the first node: every node must have the same.
+    let rowedKey = NaN;
+    let hot = memo.hot;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      let o = memo.find(id, generations[id]!, combo);
+      if (o < 0) {
+        o = this.memoise(state, pod, nodes[i]!, combo, active);
+        if (o < 0) return undefined;
+        hot = memo.hot;
+      }
+      const sum = hot[o + 2]!;
+      if (sum !== sum) return undefined;
+      if (nr > 0) {
+        const key = hot[o + 4]!;
+        if (i === 0) rowedKey = key;
+        else if (key !== rowedKey) return undefined;
+      }
+      if (sum > best) {
+        best = sum;
+        count = 1;
+        ties[0] = i;
+      } else if (sum === best) ties[count++] = i;
+    }
+    // The constant each rowed plugin adds: its normalisation of n equal raw scores, as scoreNodes would.
+    if (nr > 0) {
+      if (this.normBuf.length < n) this.normBuf = new Float64Array(Math.max(n, this.normBuf.length * 2));
+      const buf = this.normBuf;
+      const c = ids[0]! * np;
+      for (let k = 0; k < nr; k++) {
+        buf.fill(memo.cold[c + rowed[k]!]!, 0, n);
+        const s = plugins[rowed[k]!]!.normalizeScoreValues!(state, pod, buf, n);
+        if (s !== null && s.code !== Code.Success) return undefined;
+        const v = buf[0]!;
+        if ((v | 0) !== v || v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) return undefined;
+        for (let i = 1; i < n; i++) if (buf[i] !== v) return undefined;
+      }
+    }
+    return nodes[ties[count === 1 ? 0 : rng.intn(count)]!]!.name;
+  }
+
+  private ties = new Int32Array(64);
+  private normBuf = new Float64Array(64);
+
+  /**
+   * Scores `node` with the memoised plugins `active` (their sigs > 0) and stamps its memo record:
+   * each raw score in the cold record; in the hot one the weighted sum of those without
+   * NormalizeScore (NaN unless each is an integer in range) and the first rowed plugin's raw
+   * score. Returns the hot record's offset, or -1 when a plugin returned an error.
+   */
+  private memoise(state: CycleState, pod: PodInfo, node: NodeInfo, combo: number, active: readonly number[]): number {
+    const plugins = this.scorePlugins;
+    const np = plugins.length;
+    const normalizes = this.normalizes;
+    const weights = this.scoreWeights;
+    const memo = this.scoreMemo;
+    const scratch = this.scoreScratch;
+    for (let k = 0; k < active.length; k++) {
+      const r = plugins[active[k]!]!.score(state, pod, node);
+      if (typeof r !== 'number') return -1;
+      scratch[k] = r;
+    }
+    const o = memo.stamp(node.id, node.generation, combo);
+    const cold = memo.cold;
+    const c = node.id * np;
+    let sum = 0;
+    let firstRowed = NaN;
+    const rowedRaw = this.rowedScratch;
+    rowedRaw.length = 0;
+    for (let k = 0; k < active.length; k++) {
+      const pi = active[k]!;
+      const v = scratch[k]!;
+      cold[c + pi] = v;
+      if (!normalizes[pi]) sum = (v | 0) === v && v >= MIN_NODE_SCORE && v <= MAX_NODE_SCORE ? sum + v * weights[pi]! : NaN;
+      else {
+        if (rowedRaw.length === 0) firstRowed = v;
+        rowedRaw.push(v);
+      }
+    }
+    const hot = memo.hot;
+    hot[o + 2] = sum;
+    hot[o + 3] = firstRowed;
+    hot[o + 4] = rowedRaw.length <= 1 ? firstRowed : this.rowedIds(this.rowedKeys.key(rowedRaw));
+    return o;
+  }
+
+  private readonly scoreScratch: number[] = [];
+  private readonly rowedScratch: number[] = [];
+  private readonly rowedKeys = new KeyInterner();
+  private readonly rowedKeyIds = new Map<string, number>();
+
+  /** A number per distinct list of rowed raw scores. */
+  private rowedIds(key: string): number {
+    let id = this.rowedKeyIds.get(key);
+    if (id === undefined) this.rowedKeyIds.set(key, (id = this.rowedKeyIds.size));
+    return id;
+  }
+
   /** scoreNodes without the partial sums: every plugin's weighted score added in plugin order. */
   private scoreNodesInOrder(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], detail: PluginScores[] | null): { totals: Float64Array; status: MaybeStatus } {
     this.noPartialSums = true;
@@ -516,7 +682,6 @@ export class Framework {
     const sigs = this.sigs;
     const rows = this.rows;
     const totals = this.totalsBuf;
-    const weights = this.scoreWeights;
     const normalizes = this.normalizes;
     const active: number[] = [];
     const rowed: number[] = [];
@@ -534,25 +699,8 @@ export class Framework {
       const generation = node.generation;
       let o = memo.find(id, generation, combo);
       if (o < 0) {
-        for (let k = 0; k < na; k++) {
-          const pi = active[k]!;
-          const r = plugins[pi]!.score(state, pod, node);
-          if (typeof r !== 'number') return 0;
-          rows[pi]![i] = r;
-        }
-        o = memo.stamp(id, generation, combo);
-        const cold = memo.cold;
-        const c = id * np;
-        let sum = 0;
-        for (let k = 0; k < na; k++) {
-          const pi = active[k]!;
-          const v = rows[pi]![i]!;
-          cold[c + pi] = v;
-          if (!normalizes[pi]) sum = (v | 0) === v && v >= MIN_NODE_SCORE && v <= MAX_NODE_SCORE ? sum + v * weights[pi]! : NaN;
-        }
-        const hot = memo.hot;
-        hot[o + 2] = sum;
-        hot[o + 3] = nr > 0 ? rows[rowed[0]!]![i]! : NaN;
+        o = this.memoise(state, pod, node, combo, active);
+        if (o < 0) return 0;
       }
       const hot = memo.hot;
       if (partial) {

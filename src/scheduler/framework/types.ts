@@ -102,6 +102,22 @@ export function nextGeneration(): number {
   return ++generationCounter;
 }
 
+/** Who holds NodeInfos and keeps their generations by id (the scheduler cache). */
+export interface GenerationWatcher {
+  generationChanged(id: number, generation: number): void;
+}
+
+/**
+ * The node list of a cycle as typed arrays, so a scan over many nodes reads no NodeInfo: the
+ * ids by list position, and each id's current generation (the scheduler cache keeps both).
+ */
+export interface NodeListIndex {
+  /** ids[i] is nodes[i].id, when `nodes` is the holder's current list; else undefined. */
+  idsOf(nodes: readonly NodeInfo[]): Int32Array | undefined;
+  /** generations[id] is the generation of the node with that id (valid for the ids idsOf gives). */
+  readonly generations: Float64Array;
+}
+
 /** Per-node aggregate, updated incrementally as pods come and go (upstream NodeInfo). */
 export class NodeInfo {
   node: Node;
@@ -112,7 +128,18 @@ export class NodeInfo {
   allocatable: Resource;
   /** A number no other NodeInfo state ever had: set from a global counter on every change, as
    *  upstream's nextGeneration(), so a memo keyed by it is never fooled by a copy. */
-  generation = nextGeneration();
+  get generation(): number {
+    return this.gen;
+  }
+
+  private gen = nextGeneration();
+  /** Told of each new generation: the cache that holds this NodeInfo (copies have none). */
+  watcher: GenerationWatcher | undefined = undefined;
+
+  private bump(): void {
+    this.gen = nextGeneration();
+    if (this.watcher !== undefined) this.watcher.generationChanged(this.id, this.gen);
+  }
   /** Stable per node (copies share it): the index of the frameworks' score memos. */
   id: number;
   readonly usedPorts: HostPort[] = [];
@@ -138,7 +165,7 @@ export class NodeInfo {
     const c = new NodeInfo(this.node);
     for (const p of this.pods) c.addPod(p);
     c.id = this.id;
-    c.generation = this.generation;
+    c.gen = this.gen;
     return c;
   }
 
@@ -153,7 +180,7 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     this.allocatable = Resource.fromList(node.status.allocatable ?? node.status.capacity);
-    this.generation = nextGeneration();
+    this.bump();
   }
 
   has(podKey: string): boolean {
@@ -204,7 +231,7 @@ export class NodeInfo {
         }
       }
     }
-    this.generation = nextGeneration();
+    this.bump();
   }
 
   private countClaims(pod: Pod, sign: number): void {

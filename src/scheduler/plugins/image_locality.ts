@@ -16,6 +16,7 @@
 // Also not modelled: SignPod (opportunistic batching signatures).
 import type { ContainerImage } from '../../api/types.js';
 import { MAX_NODE_SCORE, type AnyPlugin, type CycleState, type Handle, type NodeInfo, type PodInfo } from '../framework/types.js';
+import { KeyInterner } from '../framework/intern.js';
 import * as names from './names.js';
 
 export const NAME = names.ImageLocality;
@@ -91,19 +92,37 @@ interface PodImages {
   readonly key: string;
 }
 
-function podImagesOf(pod: PodInfo): PodImages {
+/** Pods' images, shared by the pods that list the same images (one table per plugin). */
+class PodImagesTable {
+  private readonly keys = new KeyInterner();
+  private readonly byList = new Map<string, PodImages>();
+
+  of(pod: PodInfo): PodImages {
+    return podImagesOf(pod, this.keys, this.byList);
+  }
+}
+
+function podImagesOf(pod: PodInfo, imageListKeys: KeyInterner, podImagesByList: Map<string, PodImages>): PodImages {
   let m = pod.memo.get(NAME) as PodImages | undefined;
   if (m === undefined) {
+    // Pods of a workload share their images: the first one's PodImages serves the others.
     const spec = pod.pod.spec;
     const init = spec.initContainers ?? [];
-    const names: string[] = [];
-    for (const c of init) names.push(normalizedImageName(c.image ?? ''));
-    for (const c of spec.containers) names.push(normalizedImageName(c.image ?? ''));
-    m = { names, numContainers: init.length + spec.containers.length, key: names.join(' ') };
+    const images: string[] = [];
+    for (const c of init) images.push(c.image ?? '');
+    for (const c of spec.containers) images.push(c.image ?? '');
+    const raw = imageListKeys.key(images);
+    m = podImagesByList.get(raw);
+    if (m === undefined) {
+      const names = images.map(normalizedImageName);
+      m = { names, numContainers: images.length, key: names.join(' ') };
+      podImagesByList.set(raw, m);
+    }
     pod.memo.set(NAME, m);
   }
   return m;
 }
+
 
 export class ImageLocality implements AnyPlugin {
   readonly name = NAME;
@@ -111,6 +130,10 @@ export class ImageLocality implements AnyPlugin {
   private cached: { version: number; list: readonly NodeInfo[]; images: Array<readonly ContainerImage[] | undefined>; spread: ImageSpread } | null = null;
 
   constructor(private readonly handle: Handle) {}
+
+  /** Signature texts, built once per distinct (spread, images). */
+  private readonly signatureKeys = new KeyInterner();
+  private readonly podImages = new PodImagesTable();
 
   /** The image spread over handle.nodes.list(), once per cycle. */
   private spread(state: CycleState): ImageSpread {
@@ -154,14 +177,14 @@ export class ImageLocality implements AnyPlugin {
 
   /** The raw score depends on the node (its generation), the pod's images and the spread. */
   scoreSignature(state: CycleState, pod: PodInfo): string {
-    const images = podImagesOf(pod);
+    const images = this.podImages.of(pod);
     const spread = this.spread(state);
     // With no image anywhere every node scores calculatePriority(0, n): the spread is irrelevant.
-    return spread.numNodes.size === 0 ? `none ${images.numContainers}` : `${spread.version} ${images.numContainers} ${images.key}`;
+    return spread.numNodes.size === 0 ? this.signatureKeys.key(['none', images.numContainers]) : this.signatureKeys.key([spread.version, images.numContainers, images.key]);
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const { names: imageNames, numContainers } = podImagesOf(pod);
+    const { names: imageNames, numContainers } = this.podImages.of(pod);
     const index = imagesOf(node);
     let sum = 0;
     if (index !== undefined) {

@@ -13,6 +13,7 @@
 import { type MaybeStatus, SKIP, type Status, asError } from '../framework/status.js';
 import { type AnyPlugin, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../framework/types.js';
 import { Decoder, ERR_RESOURCES_NOT_FOUND, ResourceKind, type ResourceSpec, decodeResources, defaultResourceSpec, goQuote, nodeAllocatable, nodeRequested, podRequestList, resourceKind } from './node_resources_fit.js';
+import { KeyInterner } from '../framework/intern.js';
 import * as names from './names.js';
 
 export const NAME = names.NodeResourcesBalancedAllocation;
@@ -111,9 +112,12 @@ export class NodeResourcesBalancedAllocation implements AnyPlugin {
   }
 
   /** The raw score depends only on the node and the pod's requests for the balanced resources. */
+  /** Signature texts of request lists, built once per distinct list. */
+  private readonly requestKeys = new KeyInterner();
+
   scoreSignature(state: CycleState): string | undefined {
     const reqs = state === this.scoreState ? this.scoreRequests : state.read<Float64Array>(PRE_SCORE_STATE_KEY);
-    return reqs ? reqs.join(',') : undefined;
+    return reqs ? this.requestKeys.key(reqs) : undefined;
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number | Status {

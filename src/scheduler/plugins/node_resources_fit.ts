@@ -25,6 +25,7 @@ import { Code, type MaybeStatus, Status, asError } from '../framework/status.js'
 import type { Node, Pod } from '../../api/types.js';
 import { Resource } from '../framework/resource.js';
 import { type AnyPlugin, type ClusterEventWithHint, type CycleState, type Handle, MAX_NODE_SCORE, type NodeInfo, PodInfo, type PreFilterResult, type QueueingHint } from '../framework/types.js';
+import { KeyInterner } from '../framework/intern.js';
 import { asKind } from './helper/hints.js';
 import { buildBrokenLinearFunction } from './helper/shape_score.js';
 import * as names from './names.js';
@@ -445,10 +446,13 @@ export class NodeResourcesFit implements AnyPlugin {
   filterSignature(state: CycleState): string | undefined {
     const req = state === this.filterState ? this.filterRequest : (state.read<FitRequest>(PRE_FILTER_STATE_KEY) ?? null);
     if (req === null) return undefined;
-    let sig = `${req.milliCPU},${req.memory},${req.ephemeralStorage}`;
-    for (let i = 0; i < req.scalarNames.length; i++) sig += `,${req.scalarNames[i]}=${req.scalarQuantities[i]}`;
-    return sig;
+    const parts: Array<number | string> = [req.milliCPU, req.memory, req.ephemeralStorage];
+    for (let i = 0; i < req.scalarNames.length; i++) parts.push(req.scalarNames[i]!, req.scalarQuantities[i]!);
+    return this.requestKeys.key(parts);
   }
+
+  /** Signature texts of request lists, built once per distinct list. */
+  private readonly requestKeys = new KeyInterner();
 
   preScore(state: CycleState, pod: PodInfo): MaybeStatus {
     const reqs = podRequestList(pod, this.names, this.kinds, true);
@@ -461,7 +465,7 @@ export class NodeResourcesFit implements AnyPlugin {
   /** The raw score depends only on the node and the pod's requests for the scored resources. */
   scoreSignature(state: CycleState): string | undefined {
     const reqs = state === this.scoreState ? this.scoreRequests : state.read<Float64Array>(PRE_SCORE_STATE_KEY);
-    return reqs ? reqs.join(',') : undefined;
+    return reqs ? this.requestKeys.key(reqs) : undefined;
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number | Status {

@@ -3,7 +3,7 @@
 // Follows pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go (v1.35), with
 // its queueing hints isSchedulableAfterNodeChange and isSchedulableAfterPodTolerationChange.
 import { TAINT_NODE_UNSCHEDULABLE } from '../../api/admission.js';
-import type { Node, Pod, Taint } from '../../api/types.js';
+import type { Node, Pod, Taint, Toleration } from '../../api/types.js';
 import { type MaybeStatus, unresolvable } from '../framework/status.js';
 import type { AnyPlugin, ClusterEventWithHint, CycleState, NodeInfo, PodInfo, QueueingHint } from '../framework/types.js';
 import { asKind } from './helper/hints.js';
@@ -16,8 +16,18 @@ export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 const UNSCHEDULABLE_TAINT: Taint = { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' };
 
 function toleratesUnschedulable(pod: PodInfo): boolean {
-  return (pod.pod.spec.tolerations ?? []).some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT));
+  const tolerations = pod.pod.spec.tolerations;
+  if (tolerations === undefined) return false;
+  let tolerates = toleratesByList.get(tolerations);
+  if (tolerates === undefined) {
+    tolerates = tolerations.some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT));
+    toleratesByList.set(tolerations, tolerates);
+  }
+  return tolerates;
 }
+
+/** toleratesUnschedulable by tolerations list (a pod's versions share theirs). */
+const toleratesByList = new WeakMap<readonly Toleration[], boolean>();
 
 export class NodeUnschedulable implements AnyPlugin {
   readonly name = NAME;

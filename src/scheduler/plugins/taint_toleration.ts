@@ -10,6 +10,7 @@
 //   - SignPod (opportunistic batching signatures).
 import type { Node, Pod, Taint, Toleration } from '../../api/types.js';
 import { type MaybeStatus, type Status, asError, unresolvable } from '../framework/status.js';
+import { KeyInterner } from '../framework/intern.js';
 import { asKind } from './helper/hints.js';
 import { type AnyPlugin, type ClusterEventWithHint, type QueueingHint, type CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, type PodInfo } from '../framework/types.js';
 import { findMatchingUntoleratedTaint, tolerationsTolerateTaint } from './helper/taints.js';
@@ -24,7 +25,6 @@ export const PRE_SCORE_STATE_KEY = 'PreScore' + NAME;
 
 const NO_TOLERATIONS: readonly Toleration[] = [];
 /** PodInfo.memo key of the pod's filter signature. */
-const FILTER_SIGNATURE_MEMO = NAME + '/filterSignature';
 
 /** helper.DoNotScheduleTaintsFilterFunc: the filter looks at NoSchedule and NoExecute taints only. */
 export function doNotScheduleTaint(t: Taint): boolean {
@@ -62,14 +62,35 @@ interface PreScoreState {
 }
 
 /** Per pod (PodInfo.memo), so repeated cycles of the same pod object reuse it. */
-function preScoreStateOf(pod: PodInfo): PreScoreState {
+function preScoreStateOf(pod: PodInfo, keys: TolerationKeys): PreScoreState {
   let s = pod.memo.get(NAME) as PreScoreState | undefined;
   if (s === undefined) {
     const tolerations = tolerationsPreferNoSchedule(pod.pod.spec.tolerations ?? NO_TOLERATIONS);
-    s = { tolerationsPreferNoSchedule: tolerations, signature: JSON.stringify(tolerations) };
+    s = { tolerationsPreferNoSchedule: tolerations, signature: keys.key(tolerations) };
     pod.memo.set(NAME, s);
   }
   return s;
+}
+
+/**
+ * A text per distinct list of tolerations (every field of each, in order), built once per list:
+ * the plugin's signatures. Each pod has its own list (admission adds the default ones), so lists
+ * are looked up field by field rather than printed.
+ */
+export class TolerationKeys {
+  private readonly interner = new KeyInterner();
+  private readonly byList = new WeakMap<readonly Toleration[], string>();
+
+  key(tolerations: readonly Toleration[]): string {
+    let key = this.byList.get(tolerations);
+    if (key === undefined) {
+      const parts: Array<string | number> = [];
+      for (const t of tolerations) parts.push(t.key ?? '', t.operator ?? '', t.value ?? '', t.effect ?? '', t.tolerationSeconds ?? 'none');
+      key = this.interner.key(parts);
+      this.byList.set(tolerations, key);
+    }
+    return key;
+  }
 }
 
 export class TaintToleration implements AnyPlugin {
@@ -90,16 +111,13 @@ export class TaintToleration implements AnyPlugin {
 
   /** The verdict depends only on the node's taints and the pod's tolerations. */
   filterSignature(_state: CycleState, pod: PodInfo): string {
-    let s = pod.memo.get(FILTER_SIGNATURE_MEMO) as string | undefined;
-    if (s === undefined) {
-      s = JSON.stringify(pod.pod.spec.tolerations ?? NO_TOLERATIONS);
-      pod.memo.set(FILTER_SIGNATURE_MEMO, s);
-    }
-    return s;
+    return this.tolerationKeys.key(pod.pod.spec.tolerations ?? NO_TOLERATIONS);
   }
 
+  private readonly tolerationKeys = new TolerationKeys();
+
   preScore(state: CycleState, pod: PodInfo, _nodes: readonly NodeInfo[]): MaybeStatus {
-    state.write(PRE_SCORE_STATE_KEY, preScoreStateOf(pod));
+    state.write(PRE_SCORE_STATE_KEY, preScoreStateOf(pod, this.tolerationKeys));
     return null;
   }
 
