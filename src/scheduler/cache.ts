@@ -20,6 +20,9 @@ export function zoneKey(node: Node): string {
   return `${region}:\x00:${zone}`;
 }
 
+/** How many node changes the cache remembers for its memo scans (a power of two). */
+const CHANGE_LOG_SIZE = 4096;
+
 export class SchedulerCache implements NodeLister, NodeListIndex, GenerationWatcher {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly zones: string[] = [];
@@ -66,6 +69,18 @@ export class SchedulerCache implements NodeLister, NodeListIndex, GenerationWatc
       this.generations = grown;
     }
     this.generations[id] = generation;
+    this.changeLog[this.changeCount & (CHANGE_LOG_SIZE - 1)] = id;
+    this.changeCount++;
+  }
+
+  /** The ids of the latest CHANGE_LOG_SIZE new generations, as a ring (NodeListIndex). */
+  private readonly changeLog = new Int32Array(CHANGE_LOG_SIZE);
+  changeCount = 0;
+
+  changesSince(count: number, visit: (id: number) => void): boolean {
+    if (this.changeCount - count > CHANGE_LOG_SIZE || count > this.changeCount) return false;
+    for (let c = count; c < this.changeCount; c++) visit(this.changeLog[c & (CHANGE_LOG_SIZE - 1)]!);
+    return true;
   }
 
   /** Nodes holding pods with (anti-)affinity, in list order; rebuilt only after such a pod

@@ -6,7 +6,7 @@
 import type { Prng } from '../engine/prng.js';
 import type { Framework } from './framework/runtime.js';
 import { Code, Status } from './framework/status.js';
-import type { CycleState, NodeInfo, NodeListIndex, NodeToStatus, PodInfo } from './framework/types.js';
+import type { CycleState, FeasibleScan, NodeInfo, NodeListIndex, NodeToStatus, PodInfo } from './framework/types.js';
 
 // pkg/scheduler/schedule_one.go
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -72,16 +72,14 @@ export function schedulePod(fwk: Framework, sel: HostSelector, state: CycleState
   if (feasible.length === 0) return { kind: 'fit-error', numAllNodes: allNodes.length, diagnosis };
   const evaluatedNodes = feasible.length + diagnosis.nodeToStatus.size;
   if (feasible.length === 1) return { kind: 'scheduled', host: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1 };
-  const gens = sel.index?.generations;
-  const memo = fit.feasibleIds !== undefined && gens !== undefined ? { ids: fit.feasibleIds, generations: gens, rng: sel.rng } : undefined;
-  const scored = prioritizeNodes(fwk, state, pod, feasible, memo);
+  const scored = prioritizeNodes(fwk, state, pod, feasible, fit.scan === undefined ? undefined : { scan: fit.scan, rng: sel.rng });
   if ('error' in scored) return { kind: 'error', message: scored.error, plugins: new Set() };
   const host = 'host' in scored ? scored.host : selectHost(feasible, scored.totals, sel.rng);
   return { kind: 'scheduled', host, evaluatedNodes, feasibleNodes: feasible.length };
 }
 
-/** feasibleIds, when set, holds feasible[i].id (in a buffer the next cycle reuses). */
-type FitResult = { feasible: NodeInfo[]; feasibleIds?: Int32Array; diagnosis: Diagnosis } | { error: string; plugins: Set<string> };
+/** scan, when set, places the feasible nodes in the cache's list (in buffers the next cycle reuses). */
+type FitResult = { feasible: NodeInfo[]; scan?: FeasibleScan; diagnosis: Diagnosis } | { error: string; plugins: Set<string> };
 
 export function findNodesThatFitPod(fwk: Framework, sel: HostSelector, state: CycleState, pod: PodInfo, allNodes: readonly NodeInfo[]): FitResult {
   const diagnosis = newDiagnosis();
@@ -105,11 +103,11 @@ export function findNodesThatFitPod(fwk: Framework, sel: HostSelector, state: Cy
   const feasible = passed.nodes;
   const processed = feasible.length + diagnosis.nodeToStatus.size;
   sel.nextStartNodeIndex = (sel.nextStartNodeIndex + processed) % allNodes.length;
-  return passed.ids === undefined ? { feasible, diagnosis } : { feasible, feasibleIds: passed.ids, diagnosis };
+  return passed.scan === undefined ? { feasible, diagnosis } : { feasible, scan: passed.scan, diagnosis };
 }
 
-/** Node ids of feasible nodes, reused from cycle to cycle. */
-let feasibleIdsBuffer = new Int32Array(1024);
+/** List positions of feasible nodes, reused from cycle to cycle. */
+let feasiblePositionsBuffer = new Int32Array(1024);
 
 function findNodesThatPassFilters(
   fwk: Framework,
@@ -118,7 +116,7 @@ function findNodesThatPassFilters(
   pod: PodInfo,
   diagnosis: Diagnosis,
   nodes: readonly NodeInfo[],
-): { nodes: NodeInfo[]; ids: Int32Array | undefined } | { error: string; plugins: Set<string> } {
+): { nodes: NodeInfo[]; scan: FeasibleScan | undefined } | { error: string; plugins: Set<string> } {
   const numAll = nodes.length;
   const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? sel.percentageOfNodesToScore, numAll);
   // Sized once for the nodes to find (growing it push by push was most of a cycle's garbage).
@@ -128,47 +126,46 @@ function findNodesThatPassFilters(
   const start = numAll === 0 ? 0 : sel.nextStartNodeIndex % numAll;
   // Nodes that passed the same filter chain at the same generation pass again (see filterChain).
   const memo = sel.nominated.size === 0 ? fwk.filterChain(state, pod) : null;
-  // With the list's ids and generations at hand, a memoised pass reads no NodeInfo.
-  const ids = memo !== null ? sel.index?.idsOf(nodes) : undefined;
-  const gens = sel.index?.generations;
-  let feasibleIds: Int32Array | undefined;
-  if (ids !== undefined && gens !== undefined) {
-    if (feasibleIdsBuffer.length < capacity) feasibleIdsBuffer = new Int32Array(Math.max(capacity, feasibleIdsBuffer.length * 2));
-    feasibleIds = feasibleIdsBuffer;
+  // Over the cache's own list, the memo's passes are kept by list position: a pass reads one byte.
+  const index = sel.index;
+  const ids = memo !== null && index !== undefined ? index.idsOf(nodes) : undefined;
+  const passed = ids !== undefined ? fwk.filterPositions(nodes, ids, index!).passed : undefined;
+  let where: Int32Array | undefined;
+  if (passed !== undefined) {
+    if (feasiblePositionsBuffer.length < capacity) feasiblePositionsBuffer = new Int32Array(Math.max(capacity, feasiblePositionsBuffer.length * 2));
+    where = feasiblePositionsBuffer;
   }
   // idx = (start + i) % numAll, without a division per node.
   for (let i = 0, idx = start; i < numAll && found < toFind; i++, idx = idx + 1 === numAll ? 0 : idx + 1) {
-    if (feasibleIds !== undefined) {
-      const id = ids![idx]!;
-      if (memo!.passedAt(id, gens![id]!)) {
-        feasibleIds[found] = id;
-        feasible[found++] = nodes[idx]!;
-        continue;
-      }
+    if (passed !== undefined && passed[idx] === 1) {
+      where![found] = idx;
+      feasible[found++] = nodes[idx]!;
+      continue;
     }
     const node = nodes[idx]!;
-    if (feasibleIds === undefined && memo !== null && memo.passed(node)) {
-      feasible[found++] = node;
-      continue;
-    }
-    const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
-    if (s === null) {
+    if (memo === null || !memo.passed(node)) {
+      const s = sel.nominated.size === 0 ? fwk.runFilter(state, pod, node) : fwk.runFilterWithNominatedPods(state, pod, node, sel.nominated.forNode(node.name));
+      if (s !== null) {
+        if (s.code === Code.Error) return { error: s.message(), plugins: new Set([s.plugin]) };
+        diagnosis.nodeToStatus.set(node.name, s);
+        addPluginStatus(diagnosis, s);
+        continue;
+      }
       if (memo !== null) memo.pass(node);
-      if (feasibleIds !== undefined) feasibleIds[found] = node.id;
-      feasible[found++] = node;
-      continue;
     }
-    if (s.code === Code.Error) return { error: s.message(), plugins: new Set([s.plugin]) };
-    diagnosis.nodeToStatus.set(node.name, s);
-    addPluginStatus(diagnosis, s);
+    if (passed !== undefined) {
+      passed[idx] = 1;
+      where![found] = idx;
+    }
+    feasible[found++] = node;
   }
   feasible.length = found;
-  return { nodes: feasible, ids: feasibleIds };
+  return { nodes: feasible, scan: where === undefined ? undefined : { index: index!, list: nodes, ids: ids!, positions: where } };
 }
 
 /**
- * prioritizeNodes: every node scores 1 when the profile has no score plugins. Given the nodes'
- * ids and generations and the seeded stream, the common cycle gets its host straight from the
+ * prioritizeNodes: every node scores 1 when the profile has no score plugins. Given where the
+ * nodes are in the cache's list and the seeded stream, the common cycle gets its host straight from the
  * score memo: the one selectHost would pick from the totals (Framework.selectHostMemoised).
  */
 export function prioritizeNodes(
@@ -176,13 +173,13 @@ export function prioritizeNodes(
   state: CycleState,
   pod: PodInfo,
   nodes: readonly NodeInfo[],
-  memo?: { ids: Int32Array; generations: Float64Array; rng: Prng },
+  memo?: { scan: FeasibleScan; rng: Prng },
 ): { totals: ArrayLike<number> } | { host: string } | { error: string } {
   if (fwk.scorePlugins.length === 0) return { totals: nodes.map(() => 1) };
   const pre = fwk.runPreScore(state, pod, nodes);
   if (pre !== null) return { error: pre.message() };
   if (memo !== undefined) {
-    const host = fwk.selectHostMemoised(state, pod, nodes, memo.ids, memo.generations, memo.rng);
+    const host = fwk.selectHostMemoised(state, pod, nodes, memo.scan, memo.rng);
     if (host !== undefined) return { host };
   }
   // The totals live in the framework's reused buffer: valid until its next scoring run.

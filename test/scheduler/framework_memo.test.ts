@@ -8,6 +8,7 @@ import { type MaybeStatus, Status, Code, unschedulable } from '../../src/schedul
 import { type AnyPlugin, CycleState, MAX_NODE_SCORE, type NodeInfo, type NodeScore, PodInfo } from '../../src/scheduler/framework/types.js';
 import { defaultNormalizeScore, defaultNormalizeScoreValues } from '../../src/scheduler/plugins/helper/normalize_score.js';
 import { Prng } from '../../src/engine/prng.js';
+import { SchedulerCache } from '../../src/scheduler/cache.js';
 import { selectHost } from '../../src/scheduler/schedule_one.js';
 import { makeNode, makePod, nodeInfo, podWithRequests } from './fixtures.js';
 
@@ -195,14 +196,17 @@ t.test('runScore with detail reports every plugin, memoised or not', async (t) =
 });
 
 t.test('selectHostMemoised picks the host scoring then selectHost picks, or declines without drawing', async (t) => {
-  // Cycles over changing nodes, with plugins that sometimes make the fast path decline: a
-  // normalising plugin whose raw scores differ between nodes, a fractional score, an unsigned plugin.
+  // Cycles over a scheduler cache's changing nodes, on a changing subset of them (the feasible
+  // ones), with plugins that sometimes make the fast path decline: a normalising plugin whose raw
+  // scores differ between nodes, a fractional score, an unsigned plugin.
   let seed = 11;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
   let taken = 0;
   let declined = 0;
   for (let round = 0; round < 60; round++) {
-    const ns = nodes(1 + (next() % 12));
+    const cache = new SchedulerCache();
+    const count = 1 + (next() % 12);
+    for (let i = 0; i < count; i++) cache.addOrUpdateNode(makeNode(`n${i}`, { cpu: '4', memory: '8Gi', pods: '10' }));
     const podCount = (n: NodeInfo) => n.pods.length;
     const varying = round % 4 === 1;
     const fractional = round % 6 === 2;
@@ -213,15 +217,16 @@ t.test('selectHostMemoised picks the host scoring then selectHost picks, or decl
     ];
     if (round % 10 === 3) plugins.push({ name: 'u', score: () => 1 });
     const fwk = framework(plugins, { a: 2, b: 1, c: 3 });
-    for (let cycle = 0; cycle < 6; cycle++) {
-      const ids = Int32Array.from(ns, (n) => n.id);
-      const gens = new Float64Array(Math.max(...ns.map((n) => n.id)) + 1);
-      for (const n of ns) gens[n.id] = n.generation;
+    for (let cycle = 0; cycle < 8; cycle++) {
+      const list = cache.list();
+      const positions = Int32Array.from(list.keys()).filter((i) => cycle % 3 !== 1 || i % 2 === 0);
+      const ns = Array.from(positions, (i) => list[i]!);
+      const scan = { index: cache, list, ids: cache.idsOf(list)!, positions };
       const s = next();
       const fast = new Prng(s, 'select');
       const slow = new Prng(s, 'select');
       const pod = PodInfo.of(makePod('p'));
-      const host = fwk.selectHostMemoised(new CycleState(), pod, ns, ids, gens, fast);
+      const host = fwk.selectHostMemoised(new CycleState(), pod, ns, scan, fast);
       const { totals, status } = fwk.scoreNodes(new CycleState(), pod, ns, null);
       t.equal(status, null);
       const expected = selectHost(ns, Array.from(totals.subarray(0, ns.length)), slow);
@@ -233,9 +238,10 @@ t.test('selectHostMemoised picks the host scoring then selectHost picks, or decl
         t.equal(host, expected, `round ${round} cycle ${cycle}`);
         t.equal(fast.nextU32(), slow.nextU32(), 'the same draws');
       }
-      ns[next() % ns.length]!.addPod(PodInfo.of(podWithRequests(`q${round}-${cycle}`, { cpu: '1' })));
+      const pod2 = makePod(`q${round}-${cycle}`, { nodeName: `n${next() % count}`, containers: [{ name: 'c', image: 'img', resources: { requests: { cpu: '1' } } }] });
+      cache.addPod(pod2);
     }
   }
-  t.ok(taken > 100, `fast path taken (${taken})`);
+  t.ok(taken > 150, `fast path taken (${taken})`);
   t.ok(declined > 30, `fast path declined (${declined})`);
 });

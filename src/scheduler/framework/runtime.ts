@@ -12,7 +12,9 @@ import {
   type FilterPlugin,
   MAX_NODE_SCORE,
   MIN_NODE_SCORE,
+  type FeasibleScan,
   type NodeInfo,
+  type NodeListIndex,
   type NodeScore,
   type NodeToStatus,
   type PermitPlugin,
@@ -158,6 +160,95 @@ export class FilterMemo {
     this.data[o + 1] = this.chain;
   }
 }
+
+/**
+ * What the memos say of each position of the holder's node list, for one filter chain or one
+ * score combination, kept current through the holder's change log (NodeListIndex.changesSince)
+ * instead of a generation check per node: a scan over hundreds of nodes then reads one small
+ * typed array. A change of list or of key starts it afresh; so does a change log that ran over.
+ */
+abstract class PositionCache {
+  private list: readonly NodeInfo[] | null = null;
+  private key = -1;
+  private seen = 0;
+  /** List position by node id (-1: not in the list). */
+  private positionOf = new Int32Array(0);
+
+  /** Brings the cache to this list, key and the index's latest changes. */
+  sync(list: readonly NodeInfo[], ids: Int32Array, key: number, index: NodeListIndex): void {
+    if (list !== this.list || key !== this.key || !index.changesSince(this.seen, this.forgetId)) {
+      this.list = list;
+      this.key = key;
+      let maxId = -1;
+      for (let i = 0; i < ids.length; i++) if (ids[i]! > maxId) maxId = ids[i]!;
+      if (this.positionOf.length < maxId + 1) this.positionOf = new Int32Array(Math.max(maxId + 1, this.positionOf.length * 2));
+      this.positionOf.fill(-1);
+      for (let i = 0; i < ids.length; i++) this.positionOf[ids[i]!] = i;
+      this.reset(list.length);
+    }
+    this.seen = index.changeCount;
+  }
+
+  private readonly forgetId = (id: number): void => {
+    const pos = id < this.positionOf.length ? this.positionOf[id]! : -1;
+    if (pos >= 0) this.forget(pos);
+  };
+
+  /** Forget every position (the list has n nodes). */
+  protected abstract reset(n: number): void;
+  protected abstract forget(pos: number): void;
+}
+
+/** Positions whose node passed the chain's filters (1), as FilterMemo says. */
+export class FilterPositions extends PositionCache {
+  passed = new Uint8Array(0);
+
+  protected reset(n: number): void {
+    if (this.passed.length < n) this.passed = new Uint8Array(Math.max(n, this.passed.length * 2));
+    else this.passed.fill(0);
+  }
+
+  protected forget(pos: number): void {
+    this.passed[pos] = 0;
+  }
+}
+
+/** Per position, the memoised weighted sum (NaN: not known) and rowed key of the combination. */
+class ScorePositions extends PositionCache {
+  sums = new Float64Array(0);
+  keys = new Float64Array(0);
+
+  protected reset(n: number): void {
+    if (this.sums.length < n) {
+      this.sums = new Float64Array(Math.max(n, this.sums.length * 2));
+      this.keys = new Float64Array(this.sums.length);
+    }
+    this.sums.fill(NaN);
+  }
+
+  protected forget(pos: number): void {
+    this.sums[pos] = NaN;
+  }
+}
+
+/** A few position caches by key, the least recently made dropped first. */
+class PositionCaches<C extends PositionCache> {
+  private readonly byKey = new Map<number, C>();
+  constructor(private readonly make: () => C) {}
+
+  get(list: readonly NodeInfo[], ids: Int32Array, key: number, index: NodeListIndex): C {
+    let c = this.byKey.get(key);
+    if (c === undefined) {
+      if (this.byKey.size >= POSITION_CACHES) this.byKey.delete(this.byKey.keys().next().value!);
+      this.byKey.set(key, (c = this.make()));
+    }
+    c.sync(list, ids, key, index);
+    return c;
+  }
+}
+
+/** Position caches kept per framework and kind (chains or combinations used in turn). */
+const POSITION_CACHES = 4;
 
 export class Framework {
   readonly schedulerName: string;
@@ -308,6 +399,13 @@ export class Framework {
   }
 
   private readonly filterMemo = new FilterMemo();
+  private readonly filterPositionCaches = new PositionCaches(() => new FilterPositions());
+  private readonly scorePositionCaches = new PositionCaches(() => new ScorePositions());
+
+  /** The list positions that passed this cycle's chain (after filterChain gave the memo). */
+  filterPositions(list: readonly NodeInfo[], ids: Int32Array, index: NodeListIndex): FilterPositions {
+    return this.filterPositionCaches.get(list, ids, this.filterMemo.chain, index);
+  }
   private readonly chainIds = new Map<string, number>();
 
   /**
@@ -519,9 +617,9 @@ export class Framework {
   }
 
   /**
-   * scoreNodes then selectHost, in one pass over the score memo that reads no NodeInfo (`ids[i]`
-   * is nodes[i].id, `generations[id]` its generation), for the common cycle that needs no score
-   * rows: every active score plugin is memoised, the weighted sum of those without NormalizeScore
+   * scoreNodes then selectHost, in one pass over the score memo that reads no NodeInfo (`scan`
+   * places the nodes in the cache's list; their memoised sums are kept by list position), for the
+   * common cycle that needs no score rows: every active score plugin is memoised, the weighted sum of those without NormalizeScore
    * is an exact integer on every node, and each plugin with NormalizeScore (through
    * normalizeScoreValues) gives every node the same raw score, which it normalises to one integer
    * in range. Every node's total is then its memoised sum plus one constant, so the top nodes,
@@ -529,7 +627,7 @@ export class Framework {
    * Returns undefined, having drawn nothing, when the cycle is not such a cycle (or a plugin
    * returned an error): the caller then scores the general way.
    */
-  selectHostMemoised(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], ids: Int32Array, generations: Float64Array, rng: Prng): string | undefined {
+  selectHostMemoised(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], scan: FeasibleScan, rng: Prng): string | undefined {
     const n = nodes.length;
     const plugins = this.scorePlugins;
     const np = plugins.length;
@@ -552,6 +650,11 @@ export class Framework {
     const combo = this.comboId(comboKey);
     const memo = this.scoreMemo;
     const nr = rowed.length;
+    const { ids, positions: where } = scan;
+    const generations = scan.index.generations;
+    const cache = this.scorePositionCaches.get(scan.list, ids, combo, scan.index);
+    const sums = cache.sums;
+    const keys = cache.keys;
     if (this.ties.length < n) this.ties = new Int32Array(Math.max(n, this.ties.length * 2));
     // The top-scored positions so far, in scan order.
     const ties = this.ties;
@@ -559,19 +662,22 @@ export class Framework {
     let count = 0;
     // The rowed plugins' raw scores (as one number) on the first node: every node must have the same.
     let rowedKey = NaN;
-    let hot = memo.hot;
     for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      let o = memo.find(id, generations[id]!, combo);
-      if (o < 0) {
-        o = this.memoise(state, pod, nodes[i]!, combo, active);
+      const pos = where[i]!;
+      let sum = sums[pos]!;
+      if (sum !== sum) {
+        const id = ids[pos]!;
+        let o = memo.find(id, generations[id]!, combo);
+        if (o < 0) o = this.memoise(state, pod, nodes[i]!, combo, active);
         if (o < 0) return undefined;
-        hot = memo.hot;
+        sum = memo.hot[o + 2]!;
+        // Not an exact integer sum: the general way.
+        if (sum !== sum) return undefined;
+        sums[pos] = sum;
+        keys[pos] = memo.hot[o + 4]!;
       }
-      const sum = hot[o + 2]!;
-      if (sum !== sum) return undefined;
       if (nr > 0) {
-        const key = hot[o + 4]!;
+        const key = keys[pos]!;
         if (i === 0) rowedKey = key;
         else if (key !== rowedKey) return undefined;
       }
@@ -581,11 +687,15 @@ export class Framework {
         ties[0] = i;
       } else if (sum === best) ties[count++] = i;
     }
-    // The constant each rowed plugin adds: its normalisation of n equal raw scores, as scoreNodes would.
+    // The constant each rowed plugin adds: its normalisation of n equal raw scores, as scoreNodes
+    // would. The raw scores come from the first node's memo record (stamped again if another
+    // combination has used it since).
     if (nr > 0) {
       if (this.normBuf.length < n) this.normBuf = new Float64Array(Math.max(n, this.normBuf.length * 2));
       const buf = this.normBuf;
-      const c = ids[0]! * np;
+      const id0 = ids[where[0]!]!;
+      if (memo.find(id0, generations[id0]!, combo) < 0 && this.memoise(state, pod, nodes[0]!, combo, active) < 0) return undefined;
+      const c = id0 * np;
       for (let k = 0; k < nr; k++) {
         buf.fill(memo.cold[c + rowed[k]!]!, 0, n);
         const s = plugins[rowed[k]!]!.normalizeScoreValues!(state, pod, buf, n);

@@ -116,6 +116,24 @@ export interface NodeListIndex {
   idsOf(nodes: readonly NodeInfo[]): Int32Array | undefined;
   /** generations[id] is the generation of the node with that id (valid for the ids idsOf gives). */
   readonly generations: Float64Array;
+  /** How many new generations the holder has seen so far (a cursor for changesSince). */
+  readonly changeCount: number;
+  /**
+   * Calls visit(id) for the node of each new generation after the first `count` (ids repeat when
+   * a node changed twice). Returns false, having visited nothing, when the holder no longer keeps
+   * those changes: whoever kept anything per node must then forget all of it.
+   */
+  changesSince(count: number, visit: (id: number) => void): boolean;
+}
+
+/** A cycle's feasible nodes as positions in the holder's list (the memo scans' view of them). */
+export interface FeasibleScan {
+  readonly index: NodeListIndex;
+  /** The holder's node list, and its ids by position (index.idsOf(list)). */
+  readonly list: readonly NodeInfo[];
+  readonly ids: Int32Array;
+  /** feasible[i] is list[positions[i]]. */
+  readonly positions: Int32Array;
 }
 
 /** Per-node aggregate, updated incrementally as pods come and go (upstream NodeInfo). */
