@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { SchedulerSetup } from '../cluster/cluster.js';
 import { type ConfigError, SCHEDULER_CONFIG_API_VERSION, SCHEDULER_CONFIG_KIND, toSchedulerSetup, validateSchedulerConfig } from '../scheduler/config.js';
 import { CODE_NAMES, Code, type MaybeStatus, Status, asError } from '../scheduler/framework/status.js';
-import type { AnyPlugin, ClusterEvent, PluginFactory } from '../scheduler/framework/types.js';
+import type { AnyPlugin, ClusterEvent, PermitResult, PluginFactory } from '../scheduler/framework/types.js';
 import { inTreeRegistry } from '../scheduler/plugins/registry.js';
 import { DEFAULT_SCHEDULER_NAME } from '../scheduler/profile.js';
 import { isPluginModulePath, loadSchedulerConfig } from './load.js';
@@ -407,7 +407,7 @@ const ALL_EVENTS: readonly ClusterEvent[] = Object.freeze(
 
 /** shouldHaveEnqueueExtensions: the plugins whose rejections are retried on cluster events. */
 const ENQUEUE_METHODS = ['preEnqueue', 'preFilter', 'filter', 'reserve', 'permit'] as const;
-const STATUS_METHODS = ['preEnqueue', 'filter', 'preScore', 'reserve', 'permit', 'preBind', 'bind', 'normalizeScore', 'addPod', 'removePod'] as const;
+const STATUS_METHODS = ['preEnqueue', 'filter', 'preScore', 'reserve', 'preBind', 'bind', 'normalizeScore', 'addPod', 'removePod'] as const;
 const PLAIN_METHODS = ['less', 'unreserve', 'postBind'] as const;
 
 const CODE_BY_NAME = new Map<string, Code>(Object.entries(CODE_NAMES).map(([code, name]) => [name, Number(code) as Code]));
@@ -469,6 +469,22 @@ export function adaptPlugin(name: string, raw: unknown): AnyPlugin {
       }
       if (typeof r === 'number') return Number.isInteger(r) ? r : asError(`score returned ${r}, not an integer (use Math.trunc)`);
       return toStatus(r, 'score') ?? asError('score returned a success status instead of a score');
+    };
+  }
+  const permit = fn('permit');
+  if (permit) {
+    // A status, or upstream's (status, timeout) pair as {status, timeoutMs}.
+    out['permit'] = (...a: unknown[]): MaybeStatus | PermitResult => {
+      let r: unknown;
+      try {
+        r = permit.apply(p, a);
+      } catch (err) {
+        return threw('permit', err);
+      }
+      if (!isRecord(r) || !('status' in r) || 'code' in r) return toStatus(r, 'permit');
+      const timeoutMs = r['timeoutMs'] ?? 0;
+      if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) return asError(`permit returned timeoutMs ${describeValue(timeoutMs)}, not a number of milliseconds`);
+      return { status: toStatus(r['status'], 'permit'), timeoutMs };
     };
   }
   const preFilter = fn('preFilter');

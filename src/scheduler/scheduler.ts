@@ -2,7 +2,9 @@
 // scheduling cycle per queue entry, binds, and reports failures as upstream does (a
 // FailedScheduling event, the PodScheduled=False condition, nominatedNodeName).
 // Follows pkg/scheduler/schedule_one.go and eventhandlers.go (v1.35). The binding cycle runs
-// right after the scheduling cycle, at the same instant (upstream runs it asynchronously).
+// right after the scheduling cycle, at the same instant (upstream runs it asynchronously), unless
+// a Permit plugin holds the pod: the binding cycle then goes on when the waiting pod is allowed
+// or rejected (waiting_pods.ts).
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
 import { parseQuantityValue } from '../api/quantity.js';
@@ -10,6 +12,9 @@ import { type AnyObject, type Namespace, type Node, type NodeCondition, type Pod
 import type { Simulation } from '../engine/sim.js';
 import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
+import { Code, Status } from './framework/status.js';
+import { DefaultPreemption } from './plugins/names.js';
+import { WaitingPods } from './waiting_pods.js';
 import { SchedulerCache } from './cache.js';
 import { DEFAULT_SCHEDULER_NAME, type ProfileConfig, buildFramework } from './profile.js';
 import { Nominator } from './nominator.js';
@@ -51,6 +56,8 @@ export class Scheduler {
   /** Bind counts, for the invariant library and reports. */
   scheduledCount = 0;
   failedAttempts = 0;
+  /** Pods held at Permit, for every profile (upstream shares one waitingPodsMap). */
+  private readonly waitingPods: WaitingPods;
 
   constructor(
     private readonly sim: Simulation,
@@ -58,6 +65,7 @@ export class Scheduler {
     private readonly events: EventRecorder,
     options: SchedulerOptions,
   ) {
+    this.waitingPods = new WaitingPods(sim, COMPONENT);
     const profiles = options.profiles.length ? options.profiles : [{ schedulerName: DEFAULT_SCHEDULER_NAME }];
     for (const p of profiles) {
       const name = p.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -102,11 +110,29 @@ export class Scheduler {
       nominatedPodsForNode: (nodeName) => this.nominator.forNode(nodeName),
       preemptPod: (preemptor, victim, nodeName) => this.preemptPod(preemptor, victim, nodeName),
       clearNominatedNodeName: (pod) => this.clearNomination(pod),
+      getWaitingPod: (uid) => this.waitingPods.get(uid),
+      iterateOverWaitingPods: (callback) => this.waitingPods.forEach(callback),
+      rejectWaitingPod: (uid) => this.rejectWaitingPod(uid),
     };
   }
 
-  /** Evaluator.PreemptPod: DisruptionTarget condition, delete (graceful), Preempted event. */
+  /** framework.go RejectWaitingPod: Reject("", "removed"). */
+  private rejectWaitingPod(uid: string): boolean {
+    const wp = this.waitingPods.get(uid);
+    if (wp === undefined) return false;
+    wp.reject('', 'removed');
+    return true;
+  }
+
+  /** Evaluator.PreemptPod: a victim waiting at Permit is rejected ("preempted"), any other gets
+   *  the DisruptionTarget condition and is deleted (gracefully); a Preempted event either way. */
   private preemptPod(preemptor: Pod, victim: Pod, nodeName: string): string | null {
+    const waiting = this.waitingPods.get(victim.metadata.uid);
+    if (waiting !== undefined) {
+      waiting.reject(DefaultPreemption, 'preempted');
+      this.events.record(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`, COMPONENT);
+      return null;
+    }
     const current = this.store.get<Pod>('Pod', victim.metadata.namespace, victim.metadata.name);
     if (!current || current.metadata.uid !== victim.metadata.uid) return null;
     const conditions = setCondition(current.status.conditions, { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${preemptor.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME}: preempting to accommodate a higher priority pod` }, this.sim.nowMs);
@@ -192,6 +218,12 @@ export class Scheduler {
     else this.nominator.delete(info.key);
     const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
     const assigned = !!pod.spec.nodeName && !podIsTerminal(pod) && ev.type !== 'DELETED';
+    if (!assigned && this.waitingPods.get(pod.metadata.uid) !== undefined) {
+      // An assumed pod waiting at Permit: updatePodInSchedulingQueue skips it (it is assumed);
+      // deletePodFromSchedulingQueue rejects it (RejectWaitingPod), and its binding cycle forgets it.
+      if (ev.type === 'DELETED') this.rejectWaitingPod(pod.metadata.uid!);
+      return;
+    }
     if (assigned) {
       this.queue.delete(info.key);
       this.cache.addPod(pod);
@@ -257,27 +289,73 @@ export class Scheduler {
     this.handleFailure(q, REASON_UNSCHEDULABLE, fitErrorMessage(numAllNodes, diagnosis), diagnosis.unschedulablePlugins, false, nominated, diagnosis.pendingPlugins);
   }
 
+  /**
+   * The end of the scheduling cycle (assume, Reserve, Permit) and the binding cycle. A Reserve or
+   * Permit rejection is a FitError for the chosen node alone ("0/1 nodes are available: ...");
+   * an error is a SchedulerError. When a Permit plugin asks to wait, the binding cycle goes on
+   * once the waiting pod is allowed or rejected.
+   */
   private assumeAndBind(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string): void {
     const pod = q.podInfo.pod;
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: host } };
     this.cache.addPod(assumed, PodInfo.assumed(assumed, q.podInfo));
-    const fail = (s: { message(): string; plugin: string }) => {
+    const failCycle = (s: Status) => {
       fwk.runUnreserve(state, q.podInfo, host);
       this.cache.removePod(q.podInfo.key);
-      this.handleFailure(q, REASON_SCHEDULER_ERROR, s.message(), new Set([s.plugin]), true, undefined);
+      this.handleCycleFailure(q, host, s);
     };
     const reserve = fwk.runReserve(state, q.podInfo, host);
-    if (reserve !== null) return fail(reserve);
+    if (reserve !== null) return failCycle(reserve);
     const permit = fwk.runPermit(state, q.podInfo, host);
-    if (permit !== null) return fail(permit);
+    if (permit.status !== null) return failCycle(permit.status);
+    if (permit.waits.length > 0) {
+      this.waitingPods.add(assumed, permit.waits, (signal) => {
+        // WaitOnPermit returns: the pod leaves the map, and its binding cycle goes on or fails.
+        this.waitingPods.remove(assumed.metadata.uid);
+        if (signal === null) this.bindingCycle(fwk, state, q, host, assumed);
+        else this.handleBindingCycleError(fwk, state, q, host, assumed, signal);
+      });
+      return;
+    }
+    this.bindingCycle(fwk, state, q, host, assumed);
+  }
+
+  /** bindingCycle after WaitOnPermit: PreBind, Bind, the Scheduled event, PostBind. */
+  private bindingCycle(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string, assumed: Pod): void {
+    const pod = q.podInfo.pod;
     const preBind = fwk.runPreBind(state, q.podInfo, host);
-    if (preBind !== null) return fail(preBind);
+    if (preBind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, new Status(Code.Error, preBind.message()).withPlugin(preBind.plugin));
     const bind = fwk.runBind(state, q.podInfo, host);
-    if (bind !== null) return fail(bind);
+    if (bind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, new Status(Code.Error, bind.message()).withPlugin(bind.plugin));
     this.scheduledCount++;
     const ns = pod.metadata.namespace ?? 'default';
     this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${host}`, COMPONENT);
     fwk.runPostBind(state, q.podInfo, host);
+  }
+
+  /**
+   * handleBindingCycleError: Unreserve, forget the assumed pod, tell the queue an assigned pod
+   * went (after the failure is handled, and not to the pod itself, when it was rejected), then
+   * the failure (a rejection at WaitOnPermit is a FitError for the node).
+   */
+  private handleBindingCycleError(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string, assumed: Pod, status: Status): void {
+    fwk.runUnreserve(state, q.podInfo, host);
+    this.cache.removePod(q.podInfo.key);
+    const uid = assumed.metadata.uid;
+    if (!status.isRejected()) this.queue.onClusterEvent('AssignedPod', 'Delete', assumed, undefined);
+    this.handleCycleFailure(q, host, status);
+    if (status.isRejected()) this.queue.onClusterEvent('AssignedPod', 'Delete', assumed, undefined, (p) => p.metadata.uid !== uid);
+  }
+
+  /** A failure after the host was chosen: a rejection is a FitError with the one node's status. */
+  private handleCycleFailure(q: QueuedPodInfo, host: string, status: Status): void {
+    if (status.isRejected()) {
+      const diagnosis: Diagnosis = { nodeToStatus: new Map([[host, status]]), absentNodesStatus: null, unschedulablePlugins: new Set([status.plugin]), pendingPlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
+      if (status.code === Code.Pending) diagnosis.pendingPlugins.add(status.plugin);
+      this.handleFailure(q, REASON_UNSCHEDULABLE, fitErrorMessage(1, diagnosis), diagnosis.unschedulablePlugins, false, '', diagnosis.pendingPlugins);
+      return;
+    }
+    this.handleFailure(q, REASON_SCHEDULER_ERROR, status.message(), new Set([status.plugin]), true, '');
   }
 
   /** The pods/binding subresource: sets spec.nodeName and PodScheduled=True. */
@@ -298,10 +376,12 @@ export class Scheduler {
   private handleFailure(q: QueuedPodInfo, reason: string, message: string, plugins: Set<string>, isError: boolean, nominated: string | undefined, pendingPlugins?: Set<string>): void {
     this.failedAttempts++;
     const msg = truncateMessage(message);
+    const current = this.store.get<Pod>('Pod', q.podInfo.pod.metadata.namespace, q.podInfo.pod.metadata.name);
+    // A pod gone from the API, or bound meanwhile, is not queued again (a failure at the end of a
+    // wait at Permit can find it so).
+    if (!current || current.metadata.uid !== q.podInfo.pod.metadata.uid || current.spec.nodeName) return;
     if (nominated !== undefined) this.nominator.set(q.podInfo, nominated || undefined);
     this.queue.addUnschedulable(q, plugins, isError, pendingPlugins);
-    const current = this.store.get<Pod>('Pod', q.podInfo.pod.metadata.namespace, q.podInfo.pod.metadata.name);
-    if (!current || current.spec.nodeName) return;
     this.events.record(current, 'Warning', 'FailedScheduling', msg, COMPONENT);
     const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason, message: msg };
     const prev = current.status.conditions?.find((c) => c.type === 'PodScheduled');

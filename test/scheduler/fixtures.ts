@@ -76,6 +76,9 @@ export function fakeHandle(nodes: NodeInfo[], namespaces: Record<string, Record<
     nominatedPodsForNode: () => [],
     preemptPod: unavailable,
     clearNominatedNodeName: unavailable,
+    getWaitingPod: () => undefined,
+    iterateOverWaitingPods: () => {},
+    rejectWaitingPod: () => false,
   };
 }
 

@@ -91,6 +91,9 @@ export interface PluginScores {
  * NormalizeScore, and a number standing for all their raw scores) read every cycle, and a "cold" record of every plugin's raw score, read only
  * when the hot one is not enough. Small hot records keep the scan within few cache lines.
  */
+/** pkg/scheduler/framework/runtime/framework.go maxTimeout: the longest a Permit plugin may hold a pod. */
+export const MAX_PERMIT_TIMEOUT_MS = 15 * 60_000;
+
 /** A hot record's fields: generation, combination, weighted sum, first rowed raw score, and the
  *  rowed plugins' raw scores as one number (equal numbers: equal raw scores). */
 const HOT = 5;
@@ -864,10 +867,14 @@ export class Framework {
     return id;
   }
 
+  /** RunReservePluginsReserve: the first failure ends the run, a rejection as it is, anything
+   *  else as an error ("running Reserve plugin ..."). */
   runReserve(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
     for (const p of this.reservePlugins) {
       const s = p.reserve(state, pod, nodeName);
-      if (s !== null && s.code !== Code.Success) return s.withPlugin(p.name);
+      if (s === null || s.code === Code.Success) continue;
+      if (s.isRejected()) return s.withPlugin(p.name);
+      return asError(`running Reserve plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
     }
     return null;
   }
@@ -876,13 +883,26 @@ export class Framework {
     for (let i = this.reservePlugins.length - 1; i >= 0; i--) this.reservePlugins[i]!.unreserve(state, pod, nodeName);
   }
 
-  /** Permit: kubedrill has no waiting pods yet; Wait is treated as an error (see README). */
-  runPermit(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
+  /**
+   * RunPermitPlugins: the first rejection ends the run (with the plugin's name), as does an error
+   * ("running Permit plugin ..."); plugins that return Wait are collected with their timeouts,
+   * capped at 15 minutes (maxTimeout). `waits` is empty when no plugin asked to wait.
+   */
+  runPermit(state: CycleState, pod: PodInfo, nodeName: string): { status: MaybeStatus; waits: Array<{ plugin: string; timeoutMs: number }> } {
+    const waits: Array<{ plugin: string; timeoutMs: number }> = [];
     for (const p of this.permitPlugins) {
-      const s = p.permit(state, pod, nodeName);
-      if (s !== null && s.code !== Code.Success) return s.withPlugin(p.name);
+      const r = p.permit(state, pod, nodeName);
+      const s = r !== null && !(r instanceof Status) ? r.status : r;
+      if (s === null || s.code === Code.Success) continue;
+      if (s.isRejected()) return { status: s.withPlugin(p.name), waits };
+      if (s.code === Code.Wait) {
+        const timeout = r !== null && !(r instanceof Status) ? r.timeoutMs : 0;
+        waits.push({ plugin: p.name, timeoutMs: Math.min(Math.max(0, Number.isFinite(timeout) ? Math.trunc(timeout) : 0), MAX_PERMIT_TIMEOUT_MS) });
+        continue;
+      }
+      return { status: asError(`running Permit plugin "${p.name}": ${s.message()}`).withPlugin(p.name), waits };
     }
-    return null;
+    return { status: null, waits };
   }
 
   runPreBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {

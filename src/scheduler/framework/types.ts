@@ -341,6 +341,14 @@ export interface Handle {
   preemptPod(preemptor: Pod, victim: Pod, nodeName: string): string | null;
   /** Clears a pod's status.nominatedNodeName. */
   clearNominatedNodeName(pod: Pod): void;
+
+  // ---- pods waiting at Permit (upstream framework.Handle) ----
+  /** The waiting pod with this uid, if one waits. */
+  getWaitingPod(uid: string): WaitingPod | undefined;
+  /** Calls back with each waiting pod, in the order they started waiting. */
+  iterateOverWaitingPods(callback: (pod: WaitingPod) => void): void;
+  /** Rejects the waiting pod with this uid (plugin "", message "removed"); false if none waits. */
+  rejectWaitingPod(uid: string): boolean;
   /** The scheduler name of the profile this handle belongs to. */
   readonly schedulerName: string;
 }
@@ -415,8 +423,31 @@ export interface ReservePlugin extends Plugin {
   unreserve(state: CycleState, pod: PodInfo, nodeName: string): void;
 }
 
+/** Permit's (status, timeout) pair: a Wait status holds the pod at most `timeoutMs` (capped at
+ *  15 minutes, upstream's maxTimeout). A bare status is a pair with timeout 0. */
+export interface PermitResult {
+  status: MaybeStatus;
+  timeoutMs: number;
+}
+
 export interface PermitPlugin extends Plugin {
-  permit(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
+  permit(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus | PermitResult;
+}
+
+/**
+ * A pod held at Permit (upstream fwk.WaitingPod, pkg/scheduler/framework/runtime/waiting_pods_map.go):
+ * assumed on its node, its binding waits until every plugin that asked it to wait allows it, one
+ * rejects it, or a plugin's timeout passes.
+ */
+export interface WaitingPod {
+  /** The assumed pod (spec.nodeName set to the node it waits for). */
+  readonly pod: Pod;
+  /** The plugins that have not allowed it yet. */
+  pendingPlugins(): string[];
+  /** The plugin allows the pod; once every pending plugin has, the binding goes on. */
+  allow(pluginName: string): void;
+  /** Rejects the pod: it is unreserved, forgotten and goes back to the queue as unschedulable. */
+  reject(pluginName: string, msg: string): void;
 }
 
 export interface PreBindPlugin extends Plugin {
