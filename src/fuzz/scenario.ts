@@ -3,7 +3,7 @@
 // commands print themselves as code: here, a shrunk failure *is* a scenario file).
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { formatDuration } from '../engine/time.js';
-import { loadJsonText, loadText } from '../scenario/load.js';
+import { loadGeneratedJsonText, loadJsonText, loadText } from '../scenario/load.js';
 import { formatLoadError, type Scenario } from '../scenario/types.js';
 import { type FuzzAction, type FuzzCase, type FuzzClaim, caseSize, CSI_DRIVER, type FuzzNode, type FuzzPodAffinity, type FuzzVolume, type FuzzWorkload, PRIORITY_VALUES, STORAGE_CLASS } from './arbitraries.js';
 
@@ -293,11 +293,13 @@ function flowLength(v: unknown): number {
 /**
  * The case as the loader sees it; throws if the loader rejects it (a fuzzer bug, never the
  * policy's). The text is the document in JSON, which is YAML too (and quicker to write and parse
- * than block style): the same loader, validation and defaults as a user's file. loadJsonText
- * reads it with JSON.parse instead of the YAML parser, with the same data and source positions.
+ * than block style): the same loader and defaults as a user's file. loadJsonText reads it with
+ * JSON.parse instead of the YAML parser, with the same data and source positions; with
+ * `validated: false` (each fuzz run's case) the schema validation, which every generated case
+ * passes, is left out (test/fuzz/arbitraries.test.ts checks that they pass it).
  */
-export function caseToScenario(c: FuzzCase, meta: EmitMeta = {}, file = 'fuzz-case.yaml'): Scenario {
-  return loadScenarioText(JSON.stringify(caseDocument(c, meta)), file, loadJsonText);
+export function caseToScenario(c: FuzzCase, meta: EmitMeta = {}, file = 'fuzz-case.yaml', validated = true): Scenario {
+  return loadScenarioText(JSON.stringify(caseDocument(c, meta)), file, validated ? loadJsonText : loadGeneratedJsonText);
 }
 
 export function loadScenarioText(text: string, file: string, load: typeof loadText = loadText): Scenario {

@@ -68,6 +68,15 @@ export function loadJsonText(text: string, file: string, options: LoadOptions = 
 }
 
 /**
+ * loadJsonText for a document kubedrill wrote itself (the fuzzer's cases, thousands a second):
+ * the same scenario, built without the schema validation, which such a document always passes
+ * (test/fuzz checks that generated cases validate). Cross-reference errors are still reported.
+ */
+export function loadGeneratedJsonText(text: string, file: string): LoadResult {
+  return loadScenarioText(text, file, {}, false, parseJsonDocument(text, file), false);
+}
+
+/**
  * Loads files and folders, in argument order; a folder contributes its `*.yaml`/`*.yml` files,
  * recursively, sorted by path (hidden entries skipped). In folders, files that hold only
  * Kubernetes manifests (documents with apiVersion and kind, such as included manifests or a
@@ -149,7 +158,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function loadScenarioText(text: string, file: string, options: LoadOptions, skipManifestFiles: boolean, parsed?: ReturnType<typeof parseYamlDocuments>): LoadResult {
+function loadScenarioText(text: string, file: string, options: LoadOptions, skipManifestFiles: boolean, parsed?: ReturnType<typeof parseYamlDocuments>, validate = true): LoadResult {
   const { documents, errors } = parsed ?? parseYamlDocuments(text, file);
   if (skipManifestFiles && errors.length === 0 && documents.length > 0 && documents.every((d) => looksLikeManifest(d.data))) {
     return { scenarios: [], errors: [] };
@@ -162,7 +171,7 @@ function loadScenarioText(text: string, file: string, options: LoadOptions, skip
       errors.push(doc.locator.error([], `this document is a Kubernetes manifest (kind ${String(doc.data.kind)}), not a scenario; list it under cluster.objects or cluster.include`));
       continue;
     }
-    const loaded = loadScenarioDocument(doc, file, options);
+    const loaded = loadScenarioDocument(doc, file, options, validate);
     errors.push(...loaded.errors);
     if (!loaded.scenario) continue;
     const earlier = names.get(loaded.scenario.name);
@@ -176,8 +185,8 @@ function loadScenarioText(text: string, file: string, options: LoadOptions, skip
   return { scenarios, errors };
 }
 
-function loadScenarioDocument(doc: ParsedDocument, file: string, options: LoadOptions): { scenario?: Scenario; errors: LoadError[] } {
-  const errors = validateScenarioData(doc.data, doc.locator);
+function loadScenarioDocument(doc: ParsedDocument, file: string, options: LoadOptions, validate = true): { scenario?: Scenario; errors: LoadError[] } {
+  const errors = validate ? validateScenarioData(doc.data, doc.locator) : [];
   if (errors.length > 0) return { errors };
   return buildScenario(doc.data as RawScenario, doc, file, options);
 }

@@ -243,6 +243,20 @@ t.test('every generated case loads, and its emitted YAML is the same scenario', 
   for (const kind of ['ReadWriteOnce csi', 'ReadWriteMany nfs', 'ReadWriteOnce local pinned', 'ReadWriteOnce csi pinned', 'ReadWriteOnce csi classed']) t.ok(modes.has(kind), `some volume is ${kind}`);
 });
 
+t.test('generated cases of every size pass the schema, so the runs may skip it: the same scenario either way', async (t) => {
+  for (const size of ['small', 'medium', 'large'] as const) {
+    let same = 0;
+    const cases = fc.sample(fuzzCaseArbitrary(size), { seed: SEED + 1, numRuns: 60 });
+    for (const c of cases) {
+      const validated = caseToScenario(c, {}, 'x.yaml', true);
+      const unvalidated = caseToScenario(c, {}, 'x.yaml', false);
+      if (!t.same(unvalidated, validated, `${size}: the same scenario`)) break;
+      same++;
+    }
+    t.equal(same, cases.length, `${size}: ${same} cases`);
+  }
+});
+
 t.test('a case with volumes: the emitted file names them as a person would, and `kubedrill run` of it replays the case exactly', async (t) => {
   const cases = fc.sample(fuzzCaseArbitrary('small'), { seed: SEED, numRuns: 150 }).filter((c) => c.claims.length > 0 && c.events.length > 0);
   t.ok(cases.length >= 10);
