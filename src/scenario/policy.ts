@@ -446,27 +446,29 @@ export function adaptPlugin(name: string, raw: unknown): AnyPlugin {
   const p = raw;
   const fn = (method: string): AnyFn | undefined => (typeof p[method] === 'function' ? (p[method] as AnyFn) : undefined);
   const threw = (method: string, err: unknown): Status => asError(`${method} threw ${describeError(err)}`);
+  /** The method's result, or the Error status of its throw. */
+  const call = (method: string, f: AnyFn, a: unknown[]): { value: unknown } | { thrown: Status } => {
+    try {
+      return { value: f.apply(p, a) };
+    } catch (err) {
+      return { thrown: threw(method, err) };
+    }
+  };
   const out: Record<string, unknown> = { name };
   for (const method of STATUS_METHODS) {
     const f = fn(method);
     if (!f) continue;
     out[method] = (...a: unknown[]): MaybeStatus => {
-      try {
-        return toStatus(f.apply(p, a), method);
-      } catch (err) {
-        return threw(method, err);
-      }
+      const c = call(method, f, a);
+      return 'thrown' in c ? c.thrown : toStatus(c.value, method);
     };
   }
   const score = fn('score');
   if (score) {
     out['score'] = (...a: unknown[]): number | Status => {
-      let r: unknown;
-      try {
-        r = score.apply(p, a);
-      } catch (err) {
-        return threw('score', err);
-      }
+      const c = call('score', score, a);
+      if ('thrown' in c) return c.thrown;
+      const r = c.value;
       if (typeof r === 'number') return Number.isInteger(r) ? r : asError(`score returned ${r}, not an integer (use Math.trunc)`);
       return toStatus(r, 'score') ?? asError('score returned a success status instead of a score');
     };
@@ -475,12 +477,9 @@ export function adaptPlugin(name: string, raw: unknown): AnyPlugin {
   if (permit) {
     // A status, or upstream's (status, timeout) pair as {status, timeoutMs}.
     out['permit'] = (...a: unknown[]): MaybeStatus | PermitResult => {
-      let r: unknown;
-      try {
-        r = permit.apply(p, a);
-      } catch (err) {
-        return threw('permit', err);
-      }
+      const c = call('permit', permit, a);
+      if ('thrown' in c) return c.thrown;
+      const r = c.value;
       if (!isRecord(r) || !('status' in r) || 'code' in r) return toStatus(r, 'permit');
       const timeoutMs = r['timeoutMs'] ?? 0;
       if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) return asError(`permit returned timeoutMs ${describeValue(timeoutMs)}, not a number of milliseconds`);
@@ -490,12 +489,9 @@ export function adaptPlugin(name: string, raw: unknown): AnyPlugin {
   const preFilter = fn('preFilter');
   if (preFilter) {
     out['preFilter'] = (...a: unknown[]): { result?: { nodeNames?: Set<string> }; status: MaybeStatus } => {
-      let r: unknown;
-      try {
-        r = preFilter.apply(p, a);
-      } catch (err) {
-        return { status: threw('preFilter', err) };
-      }
+      const c = call('preFilter', preFilter, a);
+      if ('thrown' in c) return { status: c.thrown };
+      const r = c.value;
       if (r === null || r === undefined) return { status: null };
       if (!isRecord(r) || !('status' in r || 'result' in r)) return { status: toStatus(r, 'preFilter') };
       const result = isRecord(r['result']) ? r['result'] : undefined;
@@ -508,12 +504,9 @@ export function adaptPlugin(name: string, raw: unknown): AnyPlugin {
   const postFilter = fn('postFilter');
   if (postFilter) {
     out['postFilter'] = (...a: unknown[]): { result?: { nominatedNodeName?: string }; status: MaybeStatus } => {
-      let r: unknown;
-      try {
-        r = postFilter.apply(p, a);
-      } catch (err) {
-        return { status: threw('postFilter', err) };
-      }
+      const c = call('postFilter', postFilter, a);
+      if ('thrown' in c) return { status: c.thrown };
+      const r = c.value;
       if (!isRecord(r) || !('status' in r || 'result' in r)) return { status: toStatus(r, 'postFilter') ?? asError('postFilter returned success without a result') };
       const nominated = isRecord(r['result']) ? r['result']['nominatedNodeName'] : undefined;
       const status = toStatus(r['status'], 'postFilter');

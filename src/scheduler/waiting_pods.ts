@@ -6,26 +6,9 @@
 import type { Pod } from '../api/types.js';
 import type { QueueEntry } from '../engine/queue.js';
 import type { Simulation } from '../engine/sim.js';
+import { formatDuration } from '../engine/time.js';
 import { Code, Status } from './framework/status.js';
 import type { WaitingPod } from './framework/types.js';
-
-/** time.Duration.String() for a whole number of milliseconds: "0s", "500ms", "10s", "1m30s", "1h0m0s", "1.5s". */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(ms);
-  if (rest < 1000) return `${sign}${rest}ms`;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const whole = Math.floor(rest / 1000);
-  const frac = rest % 1000;
-  const seconds = frac === 0 ? `${whole}` : `${whole}.${String(frac).padStart(3, '0').replace(/0+$/, '')}`;
-  if (h > 0) return `${sign}${h}h${m}m${seconds}s`;
-  if (m > 0) return `${sign}${m}m${seconds}s`;
-  return `${sign}${seconds}s`;
-}
 
 class WaitingPodRecord implements WaitingPod {
   private readonly timers = new Map<string, QueueEntry>();
@@ -42,7 +25,7 @@ class WaitingPodRecord implements WaitingPod {
   /** newWaitingPod's timers: each plugin's timeout rejects the pod. */
   start(waits: ReadonlyArray<{ plugin: string; timeoutMs: number }>): void {
     for (const { plugin, timeoutMs } of waits) {
-      const msg = `rejected due to timeout after waiting ${goDuration(timeoutMs)} at plugin ${plugin}`;
+      const msg = `rejected due to timeout after waiting ${formatDuration(timeoutMs)} at plugin ${plugin}`;
       this.timers.set(plugin, this.sim.after(timeoutMs, this.component, () => this.reject(plugin, msg)));
     }
   }

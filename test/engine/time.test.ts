@@ -51,4 +51,9 @@ t.test('format', async (t) => {
   t.equal(formatDuration(90_000), '1m30s');
   t.equal(formatDuration(405_100), '6m45.1s');
   t.equal(formatDuration(3_723_000), '1h2m3s');
+  // As Go's time.Duration prints them (Permit's timeout message quotes them).
+  t.equal(formatDuration(10_000), '10s');
+  t.equal(formatDuration(15 * 60_000), '15m0s');
+  t.equal(formatDuration(3_600_000), '1h0m0s');
+  t.equal(formatDuration(61_250), '1m1.25s');
 });

@@ -9,7 +9,6 @@ import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
 import { adaptPlugin } from '../../src/scenario/policy.js';
 import { Code, type MaybeStatus, Status } from '../../src/scheduler/framework/status.js';
 import type { AnyPlugin, CycleState, Handle, PermitResult, PluginFactory, PodInfo } from '../../src/scheduler/framework/types.js';
-import { goDuration } from '../../src/scheduler/waiting_pods.js';
 import { makeNode, makePod } from './fixtures.js';
 
 /** Permit by the pod's labels: gate=wait (for `timeout` ms), gate=reject, gate=error. */
@@ -193,24 +192,6 @@ t.test('Permit rejections and errors in the scheduling cycle', async (t) => {
   t.equal(c.scheduler.cache.get('n1')!.pods.length, 0, 'both forgotten');
   const failed = c.store.list<Event>('Event');
   t.ok([...failed].length > 0);
-});
-
-t.test('goDuration is time.Duration.String for whole milliseconds', async (t) => {
-  const rows: Array<[number, string]> = [
-    [0, '0s'],
-    [1, '1ms'],
-    [999, '999ms'],
-    [1_000, '1s'],
-    [1_500, '1.5s'],
-    [10_000, '10s'],
-    [61_250, '1m1.25s'],
-    [90_000, '1m30s'],
-    [15 * 60_000, '15m0s'],
-    [3_600_000, '1h0m0s'],
-    [3_723_004, '1h2m3.004s'],
-    [-2_000, '-2s'],
-  ];
-  for (const [ms, text] of rows) t.equal(goDuration(ms), text, `${ms}ms`);
 });
 
 t.test('a custom module: permit may return {status, timeoutMs}', async (t) => {

@@ -638,18 +638,9 @@ export class Framework {
     const comboKey = this.signatures(state, pod);
     if (comboKey === '') return undefined;
     const sigs = this.sigs;
-    const active: number[] = [];
-    const rowed: number[] = [];
-    for (let pi = 0; pi < np; pi++) {
-      const sig = sigs[pi]!;
-      if (sig === 0) return undefined;
-      if (sig < 0) continue;
-      active.push(pi);
-      if (this.normalizes[pi]) {
-        if (plugins[pi]!.normalizeScoreValues === undefined) return undefined;
-        rowed.push(pi);
-      }
-    }
+    for (let pi = 0; pi < np; pi++) if (sigs[pi] === 0) return undefined;
+    const { active, rowed } = this.memoisedPlugins();
+    for (const pi of rowed) if (plugins[pi]!.normalizeScoreValues === undefined) return undefined;
     const combo = this.comboId(comboKey);
     const memo = this.scoreMemo;
     const nr = rowed.length;
@@ -709,6 +700,19 @@ export class Framework {
       }
     }
     return nodes[ties[count === 1 ? 0 : rng.intn(count)]!]!.name;
+  }
+
+  /** This cycle's plugins with a signature (this.sigs > 0), in plugin order, and those of them
+   *  with NormalizeScore (their scores go to rows). */
+  private memoisedPlugins(): { active: number[]; rowed: number[] } {
+    const active: number[] = [];
+    const rowed: number[] = [];
+    for (let pi = 0; pi < this.scorePlugins.length; pi++) {
+      if (this.sigs[pi]! <= 0) continue;
+      active.push(pi);
+      if (this.normalizes[pi]) rowed.push(pi);
+    }
+    return { active, rowed };
   }
 
   private ties = new Int32Array(64);
@@ -792,17 +796,9 @@ export class Framework {
     const memo = this.scoreMemo;
     const plugins = this.scorePlugins;
     const np = plugins.length;
-    const sigs = this.sigs;
     const rows = this.rows;
     const totals = this.totalsBuf;
-    const normalizes = this.normalizes;
-    const active: number[] = [];
-    const rowed: number[] = [];
-    for (let pi = 0; pi < np; pi++) {
-      if (sigs[pi]! <= 0) continue;
-      active.push(pi);
-      if (normalizes[pi]) rowed.push(pi);
-    }
+    const { active, rowed } = this.memoisedPlugins();
     const na = active.length;
     const nr = rowed.length;
     const row0 = nr > 0 ? rows[rowed[0]!]! : null;
