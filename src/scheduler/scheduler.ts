@@ -212,18 +212,19 @@ export class Scheduler {
 
   private onPod(ev: WatchEvent<Pod>): void {
     const pod = ev.object;
+    if (!pod.spec.nodeName && this.waitingPods.get(pod.metadata.uid) !== undefined) {
+      // An assumed pod waiting at Permit: updatePodInSchedulingQueue skips it (it is assumed),
+      // nomination included; deletePodFromSchedulingQueue rejects it (RejectWaitingPod), and its
+      // binding cycle forgets it.
+      if (ev.type === 'DELETED') this.rejectWaitingPod(pod.metadata.uid!);
+      return;
+    }
     const info = PodInfo.of(pod);
     const nominated = ev.type !== 'DELETED' && !pod.spec.nodeName && !podIsTerminal(pod) ? pod.status.nominatedNodeName : undefined;
     if (nominated) this.nominator.set(info, nominated);
     else this.nominator.delete(info.key);
     const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
     const assigned = !!pod.spec.nodeName && !podIsTerminal(pod) && ev.type !== 'DELETED';
-    if (!assigned && this.waitingPods.get(pod.metadata.uid) !== undefined) {
-      // An assumed pod waiting at Permit: updatePodInSchedulingQueue skips it (it is assumed);
-      // deletePodFromSchedulingQueue rejects it (RejectWaitingPod), and its binding cycle forgets it.
-      if (ev.type === 'DELETED') this.rejectWaitingPod(pod.metadata.uid!);
-      return;
-    }
     if (assigned) {
       this.queue.delete(info.key);
       this.cache.addPod(pod);

@@ -144,6 +144,21 @@ t.test('a waiting pod that is deleted is rejected, forgotten and not queued agai
   t.equal(stored(c, 'e').spec.nodeName, 'n1');
 });
 
+t.test('updates of a waiting pod are skipped (it is assumed): cache and nominations stay', async (t) => {
+  const { c, gate } = cluster();
+  c.store.create(pod('u', { gate: 'wait' }), 'test');
+  c.run({ untilMs: 1_000, maxSteps: 1e6 });
+  c.sim.at(1_000, 'test', () => {
+    const u = stored(c, 'u');
+    c.store.update<Pod>({ ...u, metadata: { ...u.metadata, labels: { ...u.metadata.labels, team: 'ml' } }, status: { ...u.status, nominatedNodeName: 'n1' } }, 'test');
+  });
+  c.run({ untilMs: 2_000, maxSteps: 1e6 });
+  t.ok(gate().handle.getWaitingPod(stored(c, 'u').metadata.uid!), 'still waiting');
+  t.same(c.scheduler.cache.get('n1')!.pods.map((p) => p.pod.metadata.name), ['u'], 'still assumed');
+  t.same(c.scheduler.nominator.forNode('n1'), [], 'not taken for a nominated pod as well');
+  t.equal(c.scheduler.queue.where('default/u'), undefined, 'not queued');
+});
+
 t.test('a plugin, or the handle, rejects a waiting pod; later signals are dropped', async (t) => {
   const { c, gate } = cluster();
   c.store.create(pod('r', { gate: 'wait' }), 'test');
