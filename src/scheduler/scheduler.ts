@@ -359,13 +359,22 @@ export class Scheduler {
     this.handleFailure(q, REASON_SCHEDULER_ERROR, status.message(), new Set([status.plugin]), true, '');
   }
 
-  /** The pods/binding subresource: sets spec.nodeName and PodScheduled=True. */
+  /**
+   * The pods/binding subresource (pkg/registry/core/pod/storage/storage.go setPodNodeAndMetadata):
+   * refused for a pod being deleted, already assigned, or still gated; sets spec.nodeName and
+   * PodScheduled=True, and clears status.nominatedNodeName (ClearingNominatedNodeNameAfterBinding,
+   * beta and on in v1.35).
+   */
   private bindPod(pod: Pod, nodeName: string): string | null {
     const current = this.store.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
     if (!current || current.metadata.uid !== pod.metadata.uid) return `pods "${pod.metadata.name}" not found`;
+    if (current.metadata.deletionTimestamp !== undefined) return `pod ${pod.metadata.name} is being deleted, cannot be assigned to a host`;
     if (current.spec.nodeName) return `pod ${pod.metadata.name} is already assigned to node "${current.spec.nodeName}"`;
+    if ((current.spec.schedulingGates?.length ?? 0) !== 0) return `pod ${pod.metadata.name} has non-empty .spec.schedulingGates`;
     const conditions = setCondition(current.status.conditions, { type: 'PodScheduled', status: 'True' }, this.sim.nowMs);
-    const bound: Pod = { ...current, spec: { ...current.spec, nodeName }, status: { ...current.status, conditions } };
+    const status = { ...current.status, conditions };
+    if (status.nominatedNodeName !== undefined) delete status.nominatedNodeName;
+    const bound: Pod = { ...current, spec: { ...current.spec, nodeName }, status };
     const r = this.store.update(bound, COMPONENT, 'bind');
     if (!r.ok) return r.message;
     // The stored pod reaches the cache through the watch: its PodInfo can share the requests.
