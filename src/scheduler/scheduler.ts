@@ -314,7 +314,7 @@ export class Scheduler {
         // WaitOnPermit returns: the pod leaves the map, and its binding cycle goes on or fails.
         this.waitingPods.remove(assumed.metadata.uid);
         if (signal === null) this.bindingCycle(fwk, state, q, host, assumed);
-        else this.handleBindingCycleError(fwk, state, q, host, assumed, signal);
+        else this.handleBindingCycleError(fwk, state, q, host, assumed, signal, true);
       });
       return;
     }
@@ -325,9 +325,9 @@ export class Scheduler {
   private bindingCycle(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string, assumed: Pod): void {
     const pod = q.podInfo.pod;
     const preBind = fwk.runPreBind(state, q.podInfo, host);
-    if (preBind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, new Status(Code.Error, preBind.message()).withPlugin(preBind.plugin));
+    if (preBind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, preBind);
     const bind = fwk.runBind(state, q.podInfo, host);
-    if (bind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, new Status(Code.Error, bind.message()).withPlugin(bind.plugin));
+    if (bind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, bind);
     this.scheduledCount++;
     const ns = pod.metadata.namespace ?? 'default';
     this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${host}`, COMPONENT);
@@ -337,14 +337,16 @@ export class Scheduler {
   /**
    * handleBindingCycleError: Unreserve, forget the assumed pod, tell the queue an assigned pod
    * went (after the failure is handled, and not to the pod itself, when it was rejected), then
-   * the failure (a rejection at WaitOnPermit is a FitError for the node).
+   * the failure. A rejection at WaitOnPermit is a FitError for the node; one at PreBind or Bind
+   * is reported with its own message.
    */
-  private handleBindingCycleError(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string, assumed: Pod, status: Status): void {
+  private handleBindingCycleError(fwk: Framework, state: CycleState, q: QueuedPodInfo, host: string, assumed: Pod, status: Status, fitError = false): void {
     fwk.runUnreserve(state, q.podInfo, host);
     this.cache.removePod(q.podInfo.key);
     const uid = assumed.metadata.uid;
     if (!status.isRejected()) this.queue.onClusterEvent('AssignedPod', 'Delete', assumed, undefined);
-    this.handleCycleFailure(q, host, status);
+    if (fitError || !status.isRejected()) this.handleCycleFailure(q, host, status);
+    else this.handleFailure(q, REASON_UNSCHEDULABLE, status.message(), new Set([status.plugin]), false, '', status.code === Code.Pending ? new Set([status.plugin]) : undefined);
     if (status.isRejected()) this.queue.onClusterEvent('AssignedPod', 'Delete', assumed, undefined, (p) => p.metadata.uid !== uid);
   }
 

@@ -6,6 +6,7 @@ import t from 'tap';
 import type { Pod } from '../../src/api/types.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { DEFAULT_CONTROL_PLANE } from '../../src/cluster/config.js';
+import { Code, type MaybeStatus, Status } from '../../src/scheduler/framework/status.js';
 import type { AnyPlugin, Handle, PluginFactory } from '../../src/scheduler/framework/types.js';
 import { makeNode, makePod } from './fixtures.js';
 
@@ -54,4 +55,47 @@ t.test('binding clears nominatedNodeName and refuses gated, assigned and termina
     bound: 'pod bound is already assigned to node "n1"',
     leaving: 'pod leaving is being deleted, cannot be assigned to a host',
   });
+});
+
+t.test('PreBind and Bind failures: errors as "running ... plugin", rejections with their own message', async (t) => {
+  const outcome = (label: string): MaybeStatus => (label === 'error' ? new Status(Code.Error, 'disk gone') : label === 'reject' ? new Status(Code.Unschedulable, 'not now') : null);
+  // Binds as DefaultBinder does, unless the pod's label says how to fail.
+  const failer = (handle: Handle): AnyPlugin => ({
+    name: 'Failer',
+    preBind: (_s, pod) => outcome(pod.pod.metadata.labels?.['prebind'] ?? ''),
+    bind: (_s, pod, node) => {
+      const label = pod.pod.metadata.labels?.['bind'];
+      if (label !== undefined) return outcome(label);
+      const err = handle.bind(pod.pod, node);
+      return err === null ? null : new Status(Code.Error, err);
+    },
+  });
+  const c = new Cluster({
+    seed: 1,
+    controlPlane: DEFAULT_CONTROL_PLANE,
+    scheduler: {
+      profiles: [{ plugins: { preBind: { enabled: [{ name: 'Failer' }] }, bind: { disabled: [{ name: 'DefaultBinder' }], enabled: [{ name: 'Failer' }] } } }],
+      percentageOfNodesToScore: 0,
+      plugins: new Map<string, PluginFactory>([['Failer', (_a, h) => failer(h)]]),
+    },
+    invariants: [],
+    keepTrace: false,
+    components: 'scheduler-only',
+  });
+  c.store.create(makeNode('n1', { cpu: '4', memory: '8Gi', pods: '110' }), 'test');
+  const spec = { containers: [{ name: 'c', image: 'img' }] };
+  for (const [name, labels] of [['pe', { prebind: 'error' }], ['pr', { prebind: 'reject' }], ['be', { bind: 'error' }], ['br', { bind: 'reject' }]] as const) {
+    c.store.create({ ...makePod(name, spec, { labels }), status: {} }, 'test');
+  }
+  c.run({ untilMs: 500, maxSteps: 1e6 });
+  const failure = (name: string) => {
+    const p = c.store.get<Pod>('Pod', 'default', name)!;
+    const cond = p.status.conditions?.find((x) => x.type === 'PodScheduled');
+    return { bound: p.spec.nodeName ?? null, reason: cond?.reason, message: cond?.message };
+  };
+  t.same(failure('pe'), { bound: null, reason: 'SchedulerError', message: 'running PreBind plugin "Failer": disk gone' });
+  t.same(failure('pr'), { bound: null, reason: 'Unschedulable', message: 'not now' });
+  t.same(failure('be'), { bound: null, reason: 'SchedulerError', message: 'running Bind plugin "Failer": disk gone' });
+  t.same(failure('br'), { bound: null, reason: 'Unschedulable', message: 'not now' });
+  t.equal(c.scheduler.cache.get('n1')!.pods.length, 0, 'every assumed pod forgotten');
 });

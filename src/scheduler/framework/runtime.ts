@@ -901,20 +901,27 @@ export class Framework {
     return { status: null, waits };
   }
 
+  /** RunPreBindPlugins: the first failure ends the run, a rejection as it is, anything else as
+   *  an error ("running PreBind plugin ..."). */
   runPreBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
     for (const p of this.preBindPlugins) {
       const s = p.preBind(state, pod, nodeName);
-      if (s !== null && s.code !== Code.Success && s.code !== Code.Skip) return s.withPlugin(p.name);
+      if (s === null || s.code === Code.Success || s.code === Code.Skip) continue;
+      if (s.isRejected()) return s.withPlugin(p.name);
+      return asError(`running PreBind plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
     }
     return null;
   }
 
-  /** RunBindPlugins: the first plugin that does not Skip binds. */
+  /** RunBindPlugins: the first plugin that does not Skip binds; a rejection is returned as it is,
+   *  an error as "running Bind plugin ...". */
   runBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
     for (const p of this.bindPlugins) {
       const s = p.bind(state, pod, nodeName);
       if (s !== null && s.code === Code.Skip) continue;
-      return s === null ? null : s.withPlugin(p.name);
+      if (s === null || s.code === Code.Success) return null;
+      if (s.isRejected()) return s.withPlugin(p.name);
+      return asError(`running Bind plugin "${p.name}": ${s.message()}`).withPlugin(p.name);
     }
     return asError('all bind plugins skipped');
   }
