@@ -407,7 +407,7 @@ const ALL_EVENTS: readonly ClusterEvent[] = Object.freeze(
 
 /** shouldHaveEnqueueExtensions: the plugins whose rejections are retried on cluster events. */
 const ENQUEUE_METHODS = ['preEnqueue', 'preFilter', 'filter', 'reserve', 'permit'] as const;
-const STATUS_METHODS = ['preEnqueue', 'filter', 'preScore', 'reserve', 'preBind', 'bind', 'normalizeScore', 'addPod', 'removePod'] as const;
+const STATUS_METHODS = ['preEnqueue', 'filter', 'preScore', 'reserve', 'preBind', 'preBindPreFlight', 'bind', 'normalizeScore', 'addPod', 'removePod'] as const;
 const PLAIN_METHODS = ['less', 'unreserve', 'postBind'] as const;
 
 const CODE_BY_NAME = new Map<string, Code>(Object.entries(CODE_NAMES).map(([code, name]) => [name, Number(code) as Code]));

@@ -220,10 +220,13 @@ export class Scheduler {
       return;
     }
     const info = PodInfo.of(pod);
+    const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
+    // updatePodInSchedulingQueue: an update of an assumed pod (the cache holds it, the API does not
+    // have it bound yet, as when the binding cycle wrote its nominatedNodeName) is skipped whole.
+    if (ev.type === 'MODIFIED' && !wasAssigned && !pod.spec.nodeName && !podIsTerminal(pod) && this.cache.hasPod(info.key)) return;
     const nominated = ev.type !== 'DELETED' && !pod.spec.nodeName && !podIsTerminal(pod) ? pod.status.nominatedNodeName : undefined;
     if (nominated) this.nominator.set(info, nominated);
     else this.nominator.delete(info.key);
-    const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
     const assigned = !!pod.spec.nodeName && !podIsTerminal(pod) && ev.type !== 'DELETED';
     if (assigned) {
       this.queue.delete(info.key);
@@ -309,6 +312,12 @@ export class Scheduler {
     if (reserve !== null) return failCycle(reserve);
     const permit = fwk.runPermit(state, q.podInfo, host);
     if (permit.status !== null) return failCycle(permit.status);
+    // The binding cycle begins (NominatedNodeNameForExpectation, v1.35 beta, on): when PreBind
+    // will have work or the pod will wait at Permit, the pod's status.nominatedNodeName is set to
+    // the node first, for whoever watches (the binding clears it).
+    const preFlight = fwk.runPreBindPreFlights(state, q.podInfo, host);
+    if (preFlight !== null && preFlight.code !== Code.Skip) return this.handleBindingCycleError(fwk, state, q, host, assumed, preFlight);
+    if (preFlight === null || permit.waits.length > 0) this.nominateForBinding(pod, host);
     if (permit.waits.length > 0) {
       this.waitingPods.add(assumed, permit.waits, (signal) => {
         // WaitOnPermit returns: the pod leaves the map, and its binding cycle goes on or fails.
@@ -319,6 +328,13 @@ export class Scheduler {
       return;
     }
     this.bindingCycle(fwk, state, q, host, assumed);
+  }
+
+  /** updatePod with NominatingInfo{host, ModeOverride}: a status write when it changes anything. */
+  private nominateForBinding(pod: Pod, host: string): void {
+    const current = this.store.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
+    if (!current || current.metadata.uid !== pod.metadata.uid || current.status.nominatedNodeName === host) return;
+    this.store.update<Pod>({ ...current, status: { ...current.status, nominatedNodeName: host } }, COMPONENT, 'status');
   }
 
   /** bindingCycle after WaitOnPermit: PreBind, Bind, the Scheduled event, PostBind. */

@@ -99,3 +99,50 @@ t.test('PreBind and Bind failures: errors as "running ... plugin", rejections wi
   t.same(failure('br'), { bound: null, reason: 'Unschedulable', message: 'not now' });
   t.equal(c.scheduler.cache.get('n1')!.pods.length, 0, 'every assumed pod forgotten');
 });
+
+t.test('NominatedNodeNameForExpectation: nominatedNodeName is written before PreBind work or a wait at Permit', async (t) => {
+  let preBinds = 0;
+  const plugin: AnyPlugin = {
+    name: 'Work',
+    preBindPreFlight: (_s, pod) => (pod.pod.metadata.labels?.['work'] === 'yes' ? null : new Status(Code.Skip)),
+    preBind: () => {
+      preBinds++;
+      return null;
+    },
+    permit: (_s, pod) => (pod.pod.metadata.labels?.['wait'] === 'yes' ? { status: new Status(Code.Wait), timeoutMs: 60_000 } : null),
+  };
+  const c = new Cluster({
+    seed: 1,
+    controlPlane: DEFAULT_CONTROL_PLANE,
+    scheduler: {
+      profiles: [{ plugins: { preBind: { enabled: [{ name: 'Work' }] }, permit: { enabled: [{ name: 'Work' }] } } }],
+      percentageOfNodesToScore: 0,
+      plugins: new Map<string, PluginFactory>([['Work', () => plugin]]),
+    },
+    invariants: [],
+    keepTrace: false,
+    components: 'scheduler-only',
+  });
+  const writes: string[] = [];
+  c.store.observe((ev, verb) => {
+    if (ev.object.kind === 'Pod') writes.push(`${ev.object.metadata.name} ${verb} ${(ev.object as Pod).status?.nominatedNodeName ?? '-'} ${(ev.object as Pod).spec.nodeName ?? '-'}`);
+  });
+  c.store.create(makeNode('n1', { cpu: '4', memory: '8Gi', pods: '110' }), 'test');
+  const spec = { containers: [{ name: 'c', image: 'img' }] };
+  c.store.create({ ...makePod('plain', spec), status: {} }, 'test');
+  c.store.create({ ...makePod('work', spec, { labels: { work: 'yes' } }), status: {} }, 'test');
+  c.store.create({ ...makePod('waits', spec, { labels: { wait: 'yes' } }), status: {} }, 'test');
+  c.run({ untilMs: 1_000, maxSteps: 1e6 });
+  t.same(writes, [
+    'plain create - -',
+    'work create - -',
+    'waits create - -',
+    'plain bind - n1',
+    'waits status n1 -',
+    'work status n1 -',
+    'work bind - n1',
+  ]);
+  t.equal(preBinds, 1, 'a plugin whose PreBindPreFlight skipped does not run its PreBind');
+  t.equal(c.scheduler.queue.where('default/work'), undefined, 'the write of an assumed pod does not queue it');
+  t.same(c.scheduler.nominator.forNode('n1'), [], 'nor nominate it');
+});

@@ -223,3 +223,10 @@ t.test('a custom module: permit may return {status, timeoutMs}', async (t) => {
   const plain = adaptPlugin('P', { permit: () => ({ code: 'Unschedulable', reasons: ['no'] }) });
   t.equal((plain.permit!({} as CycleState, info('x'), 'n1') as Status).code, Code.Unschedulable);
 });
+
+t.test('a custom module: preBindPreFlight statuses are adapted too', async (t) => {
+  const p = adaptPlugin('F', { preBind: () => null, preBindPreFlight: () => ({ code: 'Skip' }) });
+  t.equal((p.preBindPreFlight!({} as CycleState, { pod: makePod('x') } as unknown as PodInfo, 'n1') as Status).code, Code.Skip);
+  const q = adaptPlugin('G', { preBind: () => null });
+  t.equal(q.preBindPreFlight, undefined, 'absent when the module has none');
+});

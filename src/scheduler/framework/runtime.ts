@@ -3,7 +3,7 @@
 // of extension points, first-failure Filter, Score → NormalizeScore → range check → × weight.
 import type { Prng } from '../../engine/prng.js';
 import { KeyInterner } from './intern.js';
-import { Code, type MaybeStatus, Status, asError } from './status.js';
+import { CODE_NAMES, Code, type MaybeStatus, SKIP, Status, asError } from './status.js';
 import {
   type AnyPlugin,
   type BindPlugin,
@@ -901,10 +901,28 @@ export class Framework {
     return { status: null, waits };
   }
 
+  /**
+   * RunPreBindPreFlights: null (Success) when some PreBind plugin will have work, SKIP when none
+   * will (each that skips is left out of runPreBind), an error otherwise: a plugin's error
+   * ("running PreBindPreFlight ...") or a status other than Success and Skip.
+   */
+  runPreBindPreFlights(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
+    let result: MaybeStatus = SKIP;
+    for (const p of this.preBindPlugins) {
+      const s = p.preBindPreFlight === undefined ? null : p.preBindPreFlight(state, pod, nodeName);
+      if (s === null || s.code === Code.Success) result = null;
+      else if (s.code === Code.Skip) state.skipPreBindPlugins.add(p.name);
+      else if (s.code === Code.Error) return asError(`running PreBindPreFlight "${p.name}": ${s.message()}`).withPlugin(p.name);
+      else return asError(`PreBindPreFlight ${p.name} returned "${CODE_NAMES[s.code]}", which is unsupported. It is supposed to return Success, Skip, or Error status`).withPlugin(p.name);
+    }
+    return result;
+  }
+
   /** RunPreBindPlugins: the first failure ends the run, a rejection as it is, anything else as
    *  an error ("running PreBind plugin ..."). */
   runPreBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus {
     for (const p of this.preBindPlugins) {
+      if (state.skipPreBindPlugins.size !== 0 && state.skipPreBindPlugins.has(p.name)) continue;
       const s = p.preBind(state, pod, nodeName);
       if (s === null || s.code === Code.Success || s.code === Code.Skip) continue;
       if (s.isRejected()) return s.withPlugin(p.name);

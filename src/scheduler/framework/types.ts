@@ -274,6 +274,8 @@ export class CycleState {
   /** Plugins whose PreScore returned Skip / whose PreFilter returned Skip. */
   readonly skipFilterPlugins = new Set<string>();
   readonly skipScorePlugins = new Set<string>();
+  /** PreBind plugins whose PreBindPreFlight returned Skip: their PreBind does not run. */
+  readonly skipPreBindPlugins = new Set<string>();
   /** The framework's per-cycle list of filter plugins not skipped (set after PreFilter). */
   activeFilters: readonly Plugin[] | undefined = undefined;
 
@@ -289,6 +291,7 @@ export class CycleState {
     for (const [k, v] of this.data) c.data.set(k, v !== null && typeof v === 'object' && typeof (v as { clone?: unknown }).clone === 'function' ? (v as { clone(): unknown }).clone() : v);
     for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
+    for (const p of this.skipPreBindPlugins) c.skipPreBindPlugins.add(p);
     c.activeFilters = this.activeFilters;
     return c;
   }
@@ -452,6 +455,12 @@ export interface WaitingPod {
 
 export interface PreBindPlugin extends Plugin {
   preBind(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
+  /**
+   * PreBindPreFlight, at the start of the binding cycle: Success (null) when PreBind will have
+   * work for the pod (the scheduler then writes status.nominatedNodeName first), Skip when it will
+   * not (its PreBind is then not run), or an error. A plugin without it counts as one with work.
+   */
+  preBindPreFlight?(state: CycleState, pod: PodInfo, nodeName: string): MaybeStatus;
 }
 
 export interface BindPlugin extends Plugin {

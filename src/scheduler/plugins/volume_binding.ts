@@ -601,6 +601,16 @@ export class VolumeBinding implements AnyPlugin {
     this.revertAssumedPVCs(podVolumes.dynamicProvisions ?? []);
   }
 
+  /** PreBindPreFlight: Skip when every claim is bound (or the pod has none), an error when no
+   *  volumes were found for the node, Success otherwise (PreBind will write). */
+  preBindPreFlight(state: CycleState, _pod: PodInfo, nodeName: string): MaybeStatus {
+    const s = state.read<StateData>(STATE_KEY);
+    if (s === undefined) return asError(`reading ${JSON.stringify(STATE_KEY)} from cycleState: not found`);
+    if (s.skip || s.allBound) return SKIP;
+    if (!s.podVolumesByNode.has(nodeName)) return asError(`no pod volumes found for node "${nodeName}"`);
+    return null;
+  }
+
   preBind(state: CycleState, _pod: PodInfo, nodeName: string): MaybeStatus {
     const s = state.read<StateData>(STATE_KEY);
     if (s === undefined) return asError(`reading ${JSON.stringify(STATE_KEY)} from cycleState: not found`);
