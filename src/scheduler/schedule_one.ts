@@ -44,7 +44,7 @@ export function newDiagnosis(): Diagnosis {
   return { nodeToStatus: new Map(), absentNodesStatus: null, unschedulablePlugins: new Set(), pendingPlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
 }
 
-function addPluginStatus(d: Diagnosis, s: Status): void {
+export function addPluginStatus(d: Diagnosis, s: Status): void {
   if (s.plugin === '') return;
   if (s.isRejected()) for (const p of s.plugin.split(',')) d.unschedulablePlugins.add(p);
   // pkg/scheduler/framework/types.go Diagnosis.AddPluginStatus: Pending also goes to PendingPlugins.
@@ -160,7 +160,7 @@ function findNodesThatPassFilters(
     feasible[found++] = node;
   }
   feasible.length = found;
-  return { nodes: feasible, scan: where === undefined ? undefined : { index: index!, list: nodes, ids: ids!, positions: where } };
+  return { nodes: feasible, scan: where === undefined ? undefined : { index: index!, list: nodes, positions: where } };
 }
 
 /**

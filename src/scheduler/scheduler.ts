@@ -19,7 +19,7 @@ import { SchedulerCache } from './cache.js';
 import { DEFAULT_SCHEDULER_NAME, type ProfileConfig, buildFramework } from './profile.js';
 import { Nominator } from './nominator.js';
 import { type EventsByPlugin, SchedulingQueue } from './queue.js';
-import { type Diagnosis, type HostSelector, type ScheduleResult, fitErrorMessage, schedulePod } from './schedule_one.js';
+import { type Diagnosis, type HostSelector, type ScheduleResult, addPluginStatus, fitErrorMessage, newDiagnosis, schedulePod } from './schedule_one.js';
 import type { ActionType } from './framework/types.js';
 
 export const COMPONENT = 'default-scheduler';
@@ -212,18 +212,15 @@ export class Scheduler {
 
   private onPod(ev: WatchEvent<Pod>): void {
     const pod = ev.object;
-    if (!pod.spec.nodeName && this.waitingPods.get(pod.metadata.uid) !== undefined) {
-      // An assumed pod waiting at Permit: updatePodInSchedulingQueue skips it (it is assumed),
-      // nomination included; deletePodFromSchedulingQueue rejects it (RejectWaitingPod), and its
-      // binding cycle forgets it.
-      if (ev.type === 'DELETED') this.rejectWaitingPod(pod.metadata.uid!);
-      return;
-    }
     const info = PodInfo.of(pod);
     const wasAssigned = ev.old !== undefined && !!ev.old.spec.nodeName && !podIsTerminal(ev.old);
-    // updatePodInSchedulingQueue: an update of an assumed pod (the cache holds it, the API does not
-    // have it bound yet, as when the binding cycle wrote its nominatedNodeName) is skipped whole.
-    if (ev.type === 'MODIFIED' && !wasAssigned && !pod.spec.nodeName && !podIsTerminal(pod) && this.cache.hasPod(info.key)) return;
+    // An assumed pod (the cache holds it, the API has it unbound: waiting at Permit, or in its
+    // binding cycle's nominatedNodeName write): updatePodInSchedulingQueue skips its updates whole,
+    // nomination included; deletePodFromSchedulingQueue rejects it if it waits (RejectWaitingPod),
+    // and its binding cycle then forgets it.
+    if (!wasAssigned && !pod.spec.nodeName && !podIsTerminal(pod) && this.cache.hasPod(info.key)) {
+      if (ev.type !== 'DELETED' || this.rejectWaitingPod(pod.metadata.uid ?? '')) return;
+    }
     const nominated = ev.type !== 'DELETED' && !pod.spec.nodeName && !podIsTerminal(pod) ? pod.status.nominatedNodeName : undefined;
     if (nominated) this.nominator.set(info, nominated);
     else this.nominator.delete(info.key);
@@ -361,20 +358,24 @@ export class Scheduler {
     this.cache.removePod(q.podInfo.key);
     const uid = assumed.metadata.uid;
     if (!status.isRejected()) this.queue.onClusterEvent('AssignedPod', 'Delete', assumed, undefined);
-    if (fitError || !status.isRejected()) this.handleCycleFailure(q, host, status);
-    else this.handleFailure(q, REASON_UNSCHEDULABLE, status.message(), new Set([status.plugin]), false, '', status.code === Code.Pending ? new Set([status.plugin]) : undefined);
+    this.handleCycleFailure(q, host, status, fitError);
     if (status.isRejected()) this.queue.onClusterEvent('AssignedPod', 'Delete', assumed, undefined, (p) => p.metadata.uid !== uid);
   }
 
-  /** A failure after the host was chosen: a rejection is a FitError with the one node's status. */
-  private handleCycleFailure(q: QueuedPodInfo, host: string, status: Status): void {
-    if (status.isRejected()) {
-      const diagnosis: Diagnosis = { nodeToStatus: new Map([[host, status]]), absentNodesStatus: null, unschedulablePlugins: new Set([status.plugin]), pendingPlugins: new Set(), preFilterMsg: '', postFilterMsg: '' };
-      if (status.code === Code.Pending) diagnosis.pendingPlugins.add(status.plugin);
-      this.handleFailure(q, REASON_UNSCHEDULABLE, fitErrorMessage(1, diagnosis), diagnosis.unschedulablePlugins, false, '', diagnosis.pendingPlugins);
-      return;
-    }
-    this.handleFailure(q, REASON_SCHEDULER_ERROR, status.message(), new Set([status.plugin]), true, '');
+  /**
+   * A failure after the host was chosen (clearing the pod's nomination): a rejection is, with
+   * `asFitError`, a FitError with the one node's status ("0/1 nodes are available: ..."), else
+   * reported with its own message; anything else is a SchedulerError.
+   */
+  private handleCycleFailure(q: QueuedPodInfo, host: string, status: Status, asFitError = true): void {
+    if (!status.isRejected()) return this.handleFailure(q, REASON_SCHEDULER_ERROR, status.message(), new Set([status.plugin]), true, '');
+    const diagnosis = newDiagnosis();
+    diagnosis.nodeToStatus.set(host, status);
+    // Diagnosis.AddPluginStatus; a rejection by no plugin (rejectWaitingPod) names "", as upstream.
+    if (asFitError) addPluginStatus(diagnosis, status);
+    if (diagnosis.unschedulablePlugins.size === 0) diagnosis.unschedulablePlugins.add(status.plugin);
+    const message = asFitError ? fitErrorMessage(1, diagnosis) : status.message();
+    this.handleFailure(q, REASON_UNSCHEDULABLE, message, diagnosis.unschedulablePlugins, false, '', diagnosis.pendingPlugins);
   }
 
   /**

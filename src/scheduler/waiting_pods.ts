@@ -85,8 +85,4 @@ export class WaitingPods {
   forEach(callback: (pod: WaitingPod) => void): void {
     for (const p of [...this.pods.values()]) callback(p);
   }
-
-  get size(): number {
-    return this.pods.size;
-  }
 }

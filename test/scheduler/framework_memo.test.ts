@@ -221,7 +221,7 @@ t.test('selectHostMemoised picks the host scoring then selectHost picks, or decl
       const list = cache.list();
       const positions = Int32Array.from(list.keys()).filter((i) => cycle % 3 !== 1 || i % 2 === 0);
       const ns = Array.from(positions, (i) => list[i]!);
-      const scan = { index: cache, list, ids: cache.idsOf(list)!, positions };
+      const scan = { index: cache, list, positions };
       const s = next();
       const fast = new Prng(s, 'select');
       const slow = new Prng(s, 'select');

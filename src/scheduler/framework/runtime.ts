@@ -644,7 +644,9 @@ export class Framework {
     const combo = this.comboId(comboKey);
     const memo = this.scoreMemo;
     const nr = rowed.length;
-    const { ids, positions: where } = scan;
+    const where = scan.positions;
+    const ids = scan.index.idsOf(scan.list);
+    if (ids === undefined) return undefined;
     const generations = scan.index.generations;
     const cache = this.scorePositionCaches.get(scan.list, ids, combo, scan.index);
     const sums = cache.sums;

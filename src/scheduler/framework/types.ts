@@ -129,9 +129,8 @@ export interface NodeListIndex {
 /** A cycle's feasible nodes as positions in the holder's list (the memo scans' view of them). */
 export interface FeasibleScan {
   readonly index: NodeListIndex;
-  /** The holder's node list, and its ids by position (index.idsOf(list)). */
+  /** The holder's node list (index.idsOf gives its ids). */
   readonly list: readonly NodeInfo[];
-  readonly ids: Int32Array;
   /** feasible[i] is list[positions[i]]. */
   readonly positions: Int32Array;
 }

@@ -92,37 +92,30 @@ interface PodImages {
   readonly key: string;
 }
 
-/** Pods' images, shared by the pods that list the same images (one table per plugin). */
+/** Pods' images (per pod object, PodInfo.memo), shared by the pods that list the same images:
+ *  the first pod of a workload computes them for the others. One table per plugin. */
 class PodImagesTable {
   private readonly keys = new KeyInterner();
   private readonly byList = new Map<string, PodImages>();
 
   of(pod: PodInfo): PodImages {
-    return podImagesOf(pod, this.keys, this.byList);
-  }
-}
-
-function podImagesOf(pod: PodInfo, imageListKeys: KeyInterner, podImagesByList: Map<string, PodImages>): PodImages {
-  let m = pod.memo.get(NAME) as PodImages | undefined;
-  if (m === undefined) {
-    // Pods of a workload share their images: the first one's PodImages serves the others.
+    let m = pod.memo.get(NAME) as PodImages | undefined;
+    if (m !== undefined) return m;
     const spec = pod.pod.spec;
-    const init = spec.initContainers ?? [];
     const images: string[] = [];
-    for (const c of init) images.push(c.image ?? '');
+    for (const c of spec.initContainers ?? []) images.push(c.image ?? '');
     for (const c of spec.containers) images.push(c.image ?? '');
-    const raw = imageListKeys.key(images);
-    m = podImagesByList.get(raw);
+    const raw = this.keys.key(images);
+    m = this.byList.get(raw);
     if (m === undefined) {
       const names = images.map(normalizedImageName);
       m = { names, numContainers: images.length, key: names.join(' ') };
-      podImagesByList.set(raw, m);
+      this.byList.set(raw, m);
     }
     pod.memo.set(NAME, m);
+    return m;
   }
-  return m;
 }
-
 
 export class ImageLocality implements AnyPlugin {
   readonly name = NAME;

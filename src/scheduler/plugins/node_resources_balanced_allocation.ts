@@ -111,10 +111,10 @@ export class NodeResourcesBalancedAllocation implements AnyPlugin {
     return null;
   }
 
-  /** The raw score depends only on the node and the pod's requests for the balanced resources. */
   /** Signature texts of request lists, built once per distinct list. */
   private readonly requestKeys = new KeyInterner();
 
+  /** The raw score depends only on the node and the pod's requests for the balanced resources. */
   scoreSignature(state: CycleState): string | undefined {
     const reqs = state === this.scoreState ? this.scoreRequests : state.read<Float64Array>(PRE_SCORE_STATE_KEY);
     return reqs ? this.requestKeys.key(reqs) : undefined;

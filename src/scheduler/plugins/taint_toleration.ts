@@ -24,7 +24,6 @@ export const ERR_REASON_NOT_MATCH = 'node(s) had untolerated taint(s)';
 export const PRE_SCORE_STATE_KEY = 'PreScore' + NAME;
 
 const NO_TOLERATIONS: readonly Toleration[] = [];
-/** PodInfo.memo key of the pod's filter signature. */
 
 /** helper.DoNotScheduleTaintsFilterFunc: the filter looks at NoSchedule and NoExecute taints only. */
 export function doNotScheduleTaint(t: Taint): boolean {
