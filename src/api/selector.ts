@@ -135,7 +135,32 @@ function dns1123SubdomainErrors(value: string): string[] {
   return errs;
 }
 
-function labelKeyErrors(value: string): string[] {
+/** Label keys and values already found valid (most are read again and again). */
+const validLabelKeys = new Set<string>();
+const validLabelValues = new Set<string>();
+/** Beyond this many, a set starts again (values may be unbounded: one hostname per node). */
+const VALID_SET_MAX = 1 << 16;
+const NO_ERRORS: readonly string[] = Object.freeze([]);
+
+function remember(set: Set<string>, value: string): readonly string[] {
+  if (set.size >= VALID_SET_MAX) set.clear();
+  set.add(value);
+  return NO_ERRORS;
+}
+
+function labelKeyErrors(value: string): readonly string[] {
+  if (validLabelKeys.has(value)) return NO_ERRORS;
+  const errs = labelKeyProblems(value);
+  return errs.length === 0 ? remember(validLabelKeys, value) : errs;
+}
+
+function labelValueErrors(value: string): readonly string[] {
+  if (validLabelValues.has(value)) return NO_ERRORS;
+  const errs = labelValueProblems(value);
+  return errs.length === 0 ? remember(validLabelValues, value) : errs;
+}
+
+function labelKeyProblems(value: string): string[] {
   const parts = value.split('/');
   if (parts.length > 2) {
     return [
@@ -155,7 +180,7 @@ function labelKeyErrors(value: string): string[] {
   return errs;
 }
 
-function labelValueErrors(value: string): string[] {
+function labelValueProblems(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > LABEL_VALUE_MAX) errs.push(maxLenError(LABEL_VALUE_MAX));
   if (!LABEL_VALUE_RE.test(value)) {
@@ -422,10 +447,23 @@ function labelSelectorOp(op: string): SelectionOp | undefined {
  * metav1.LabelSelectorAsSelector: null/undefined matches nothing, {} matches everything; otherwise
  * matchLabels (as key=value) AND matchExpressions. The first invalid requirement is the error.
  */
-export function labelSelectorAsSelector(
-  sel: LabelSelector | null | undefined,
-): { ok: true; selector: Selector } | { ok: false; message: string } {
-  if (sel === null || sel === undefined) return { ok: true, selector: NOTHING };
+export function labelSelectorAsSelector(sel: LabelSelector | null | undefined): SelectorResult {
+  if (sel === null || sel === undefined) return NOTHING_RESULT;
+  let r = converted.get(sel);
+  if (r === undefined) converted.set(sel, (r = convertLabelSelector(sel)));
+  return r;
+}
+
+type SelectorResult = { ok: true; selector: Selector } | { ok: false; message: string };
+const NOTHING_RESULT: SelectorResult = Object.freeze({ ok: true, selector: NOTHING });
+
+/** Each LabelSelector object's conversion, kept while the object lives. An API object is never
+ *  changed once written (a write stores a new object), so its selector converts to the same
+ *  result every time: the ReplicaSet and Deployment controllers, PDBs and the scheduler's
+ *  plugins convert the same stored selectors again on every event. */
+const converted = new WeakMap<LabelSelector, SelectorResult>();
+
+function convertLabelSelector(sel: LabelSelector): SelectorResult {
   const matchLabels = sel.matchLabels ?? {};
   const keys = Object.keys(matchLabels).sort(byteOrder);
   const exprs = sel.matchExpressions ?? [];

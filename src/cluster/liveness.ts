@@ -63,6 +63,23 @@ function awaitingScheduler(pod: Pod, schedulerNames: ReadonlySet<string>): boole
  * required pod (anti-)affinity and DoNotSchedule topology spread as if it were placed there now.
  */
 export function nodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
+  const memo = settled.get(cluster);
+  if (memo === undefined) return findNodeThatFits(pod, cluster);
+  if (memo.fits.has(pod)) return memo.fits.get(pod);
+  const node = findNodeThatFits(pod, cluster);
+  memo.fits.set(pod, node);
+  return node;
+}
+
+/** What the liveness checks have found of the settled cluster, while checkLiveness runs (no
+ *  write happens meanwhile): both invariants ask where the same pending pods fit. */
+interface SettledMemo {
+  fits: Map<Pod, Node | undefined>;
+  nominated: Pod[] | undefined;
+}
+const settled = new WeakMap<Cluster, SettledMemo>();
+
+function findNodeThatFits(pod: Pod, cluster: Cluster): Node | undefined {
   const store = cluster.store;
   const claims = podClaimNames(pod).length > 0;
   const nominated = nominatedAbove(pod, cluster);
@@ -99,6 +116,12 @@ function nominatedAbove(pod: Pod, cluster: Cluster): Map<string, Pod[]> {
 
 /** Pending pods (unbound, not terminal, not being deleted) with a status.nominatedNodeName. */
 function nominatedPendingPods(cluster: Cluster): Pod[] {
+  const memo = settled.get(cluster);
+  if (memo === undefined) return listNominatedPendingPods(cluster);
+  return (memo.nominated ??= listNominatedPendingPods(cluster));
+}
+
+function listNominatedPendingPods(cluster: Cluster): Pod[] {
   return [...cluster.store.list<Pod>('Pod')].filter((p) => p.status.nominatedNodeName && !p.spec.nodeName && !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
 }
 
@@ -521,18 +544,27 @@ export function allInvariantNames(): string[] {
  */
 export function checkLiveness(cluster: Cluster, invariants: readonly LivenessInvariant[] = LIVENESS_INVARIANTS): InvariantViolation[] {
   const violations: InvariantViolation[] = [];
-  for (const inv of invariants) {
-    const reports = inv.check(cluster);
-    if (reports.length === 0) continue;
-    const shown = reports.slice(0, LISTED_MAX).map((r) => r.message);
-    const more = reports.length > LISTED_MAX ? `; and ${reports.length - LISTED_MAX} more` : '';
-    violations.push({
+  settled.set(cluster, { fits: new Map(), nominated: undefined });
+  try {
+    for (const inv of invariants) violations.push(...violationOf(inv, cluster));
+  } finally {
+    settled.delete(cluster);
+  }
+  return violations;
+}
+
+function violationOf(inv: LivenessInvariant, cluster: Cluster): InvariantViolation[] {
+  const reports = inv.check(cluster);
+  if (reports.length === 0) return [];
+  const shown = reports.slice(0, LISTED_MAX).map((r) => r.message);
+  const more = reports.length > LISTED_MAX ? `; and ${reports.length - LISTED_MAX} more` : '';
+  return [
+    {
       invariant: inv.name,
       kind: 'liveness',
       timeMs: cluster.sim.nowMs,
       objects: [...new Set(reports.flatMap((r) => r.objects))],
       message: shown.join('; ') + more,
-    });
-  }
-  return violations;
+    },
+  ];
 }

@@ -213,11 +213,15 @@ export function loadManifestText(text: string, file: string): IncludeResult {
   return { objects, errors };
 }
 
-/** A copy of a manifest with metadata.namespace set to "default" for namespaced kinds, as kubectl does. */
+/**
+ * A manifest with metadata.namespace set to "default" for namespaced kinds, as kubectl does: a
+ * new object and metadata, sharing the rest with the parsed document (nothing writes to a
+ * scenario's objects: the API server and the controllers copy what they change).
+ */
 export function withDefaultNamespace<T extends { kind: string; metadata?: unknown }>(object: T): T {
-  const copy = structuredClone(object);
+  const copy = { ...object };
   if (!isKind(copy.kind) || !KINDS[copy.kind].namespaced) return copy;
-  const metadata = (copy.metadata ?? {}) as { namespace?: string };
+  const metadata = { ...((copy.metadata ?? {}) as { namespace?: string }) };
   if (metadata.namespace === undefined || metadata.namespace === '') metadata.namespace = 'default';
   (copy as { metadata?: unknown }).metadata = metadata;
   return copy;
