@@ -163,6 +163,18 @@ export class Store {
     t.renewals!.delete(key);
   }
 
+  /** A Lease's spec.renewTime as a read now would see it, without building that Lease (the node
+   *  lifecycle controller's monitor pass asks every few seconds, for every node). */
+  leaseRenewTime(namespace: string, name: string): number | undefined {
+    const t = this.tables.get('Lease')!;
+    const key = keyIn(t, 'Lease', namespace, name);
+    const lease = t.objects.get(key) as Lease | undefined;
+    if (lease === undefined) return undefined;
+    const r = t.renewals!.get(key);
+    const at = r === undefined || this.sim.nowMs < r.nextMs ? undefined : lastRenewal(r, this.sim.nowMs);
+    return at ?? lease.spec.renewTime;
+  }
+
   /** The stored object, with a standing Lease renewal brought up to now. */
   private current(t: KindTable, key: string): AnyObject | undefined {
     const obj = t.objects.get(key);

@@ -9,7 +9,7 @@
 import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE } from '../api/admission.js';
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import type { Lease, Node, NodeCondition, Pod, Taint } from '../api/types.js';
+import type { Node, NodeCondition, Pod, Taint } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -149,7 +149,7 @@ export class NodeLifecycleController {
   /** For a settled node, the part of tryUpdateNodeHealth that can still change: a Lease renewal
    *  refreshes the probe timestamp; whether the grace period still holds. */
   private stillFresh(h: NodeHealth, name: string, now: number): boolean {
-    observeLeaseRenewal(h, this.store.get<Lease>('Lease', LEASE_NAMESPACE, name), now);
+    observeLeaseRenewal(h, this.store.leaseRenewTime(LEASE_NAMESPACE, name), now);
     return !(now > h.probeTimestampMs + this.options.nodeMonitorGracePeriodMs);
   }
 
@@ -161,17 +161,17 @@ export class NodeLifecycleController {
     const conds = node.status.conditions ?? [];
     const ready = conds.find((c) => c.type === 'Ready');
     const gracePeriod = ready ? this.options.nodeMonitorGracePeriodMs : this.options.nodeStartupGracePeriodMs;
-    const lease = this.store.get<Lease>('Lease', LEASE_NAMESPACE, name);
+    const leaseRenewTime = this.store.leaseRenewTime(LEASE_NAMESPACE, name);
     let h = this.health.get(name);
     if (h === undefined) {
-      h = { probeTimestampMs: ready ? now : node.metadata.creationTimestamp ?? now, readyTransitionTimestampMs: now, lastHeartbeatMs: ready?.lastHeartbeatTime, lastLeaseRenewMs: lease?.spec.renewTime };
+      h = { probeTimestampMs: ready ? now : node.metadata.creationTimestamp ?? now, readyTransitionTimestampMs: now, lastHeartbeatMs: ready?.lastHeartbeatTime, lastLeaseRenewMs: leaseRenewTime };
       this.health.set(name, h);
     } else {
       if (ready?.lastHeartbeatTime !== h.lastHeartbeatMs) {
         h.probeTimestampMs = now;
         h.lastHeartbeatMs = ready?.lastHeartbeatTime;
       }
-      observeLeaseRenewal(h, lease, now);
+      observeLeaseRenewal(h, leaseRenewTime, now);
     }
     if (!(now > h.probeTimestampMs + gracePeriod)) return { observedReady: ready, currentReady: ready, current: node };
     const next = unknownConditions(node, now);
@@ -330,8 +330,7 @@ export class NodeLifecycleController {
 }
 
 /** A Lease renewed since the controller last looked refreshes the probe timestamp. */
-function observeLeaseRenewal(h: NodeHealth, lease: Lease | undefined, now: number): void {
-  const renewTime = lease?.spec.renewTime;
+function observeLeaseRenewal(h: NodeHealth, renewTime: number | undefined, now: number): void {
   if (renewTime === undefined || renewTime === h.lastLeaseRenewMs) return;
   h.probeTimestampMs = now;
   h.lastLeaseRenewMs = renewTime;

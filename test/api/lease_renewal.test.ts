@@ -24,7 +24,12 @@ t.test('reads see the latest renewal; no write, no resourceVersion per renewal',
     store.create(lease, 'kubelet/n1', 'renew');
     store.renewEvery('kube-node-lease', 'n1', 10_000);
   });
-  for (const ms of [3_000, 12_999, 13_000, 13_001, 27_500, 43_000]) at(ms, () => seen.push([ms, read()?.spec.renewTime, read()?.metadata.resourceVersion]));
+  const told: Array<[number, number | undefined]> = [];
+  for (const ms of [3_000, 12_999, 13_000, 13_001, 27_500, 43_000]) {
+    at(ms, () => told.push([ms, store.leaseRenewTime('kube-node-lease', 'n1')]));
+    at(ms, () => seen.push([ms, read()?.spec.renewTime, read()?.metadata.resourceVersion]));
+  }
+  at(2_000, () => told.push([2_000, store.leaseRenewTime('kube-node-lease', 'n1')]));
   sim.run({ untilMs: 60_000, maxSteps: 100 });
   t.same(seen, [
     [3_000, 0, '1'],
@@ -34,6 +39,11 @@ t.test('reads see the latest renewal; no write, no resourceVersion per renewal',
     [27_500, 23_000, '1'],
     [43_000, 43_000, '1'],
   ]);
+  t.same(
+    told.sort((a, b) => a[0] - b[0]),
+    [[2_000, undefined], ...seen.map(([ms, renewTime]): [number, number | undefined] => [ms, renewTime])],
+    'leaseRenewTime tells what a read sees, before the read builds it',
+  );
   t.same(writes, ['3000 renew Lease'], 'one write: the holder\'s own');
   t.equal([...store.list<Lease>('Lease')][0]!.spec.renewTime, 53_000, 'list sees the renewal too (at 60s: 53s)');
 });
