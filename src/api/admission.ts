@@ -86,8 +86,12 @@ export const defaulting: AdmissionPlugin = (op, obj) => {
       if (op === 'UPDATE' && podIsDefaulted(obj)) return obj;
       return defaultPod(obj);
     case 'ReplicaSet':
+      // As for pods: an update of a defaulted object keeps its spec object, so the API server
+      // sees at a glance that a status write left the spec alone (generation).
+      if (op === 'UPDATE' && obj.spec.replicas !== undefined && obj.status !== undefined) return obj;
       return defaultReplicaSet(obj);
     case 'Deployment':
+      if (op === 'UPDATE' && deploymentIsDefaulted(obj)) return obj;
       return defaultDeployment(obj);
     default:
       return obj;
@@ -112,6 +116,17 @@ function defaultPod(pod: Pod): AnyObject {
 
 function defaultReplicaSet(rs: ReplicaSet): AnyObject {
   return { ...rs, spec: { ...rs.spec, replicas: rs.spec.replicas ?? 1 }, status: rs.status ?? { replicas: 0 } };
+}
+
+/** Whether defaultDeployment would give an equal object (its strategy has exactly the fields
+ *  defaulting writes). */
+function deploymentIsDefaulted(d: Deployment): boolean {
+  const spec = d.spec;
+  const strategy = spec.strategy;
+  if (spec.replicas === undefined || spec.revisionHistoryLimit === undefined || strategy === undefined || d.status === undefined) return false;
+  if (strategy.type !== 'RollingUpdate') return strategy.type !== undefined && Object.keys(strategy).length === 1;
+  const r = strategy.rollingUpdate;
+  return Object.keys(strategy).length === 2 && r !== undefined && r.maxSurge !== undefined && r.maxUnavailable !== undefined && Object.keys(r).length === 2;
 }
 
 function defaultDeployment(d: Deployment): AnyObject {

@@ -91,6 +91,27 @@ export function minAvailable(d: Deployment): number {
 
 // ---- pod-template-hash ---------------------------------------------------------------------------
 
+/** canonicalJson(a) === canonicalJson(b), without the texts when every value is a string, a
+ *  boolean or a finite number (a status of counts). */
+export function sameRecord(a: object, b: object): boolean {
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let n = 0;
+  for (const k of Object.keys(ra)) {
+    const x = ra[k];
+    if (x === undefined) continue;
+    if (!plainValue(x) || !plainValue(rb[k])) return canonicalJson(a) === canonicalJson(b);
+    if (x !== rb[k]) return false;
+    n++;
+  }
+  for (const k of Object.keys(rb)) if (rb[k] !== undefined) n--;
+  return n === 0;
+}
+
+function plainValue(v: unknown): boolean {
+  return v === undefined || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
 /** JSON with object keys sorted and undefined members dropped: one text per value. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -895,7 +916,7 @@ export class DeploymentController {
   /** sync.go syncDeploymentStatus / progress.go syncRolloutStatus (no conditions). */
   private syncDeploymentStatus(run: Run, allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): string | undefined {
     const status = calculateDeploymentStatus(allRSs, newRS, run.d);
-    if (canonicalJson(status) === canonicalJson(run.d.status ?? {})) return undefined;
+    if (sameRecord(status, run.d.status ?? {})) return undefined;
     return this.writeDeployment(run, { ...run.d, status });
   }
 }

@@ -2,9 +2,9 @@
 // (plugin/pkg/admission/defaulttolerationseconds/admission.go) runs on creates and updates of a
 // pod itself, never on its subresources (status, binding).
 import t from 'tap';
-import { defaultTolerationSeconds } from '../../src/api/admission.js';
+import { defaultTolerationSeconds, defaulting } from '../../src/api/admission.js';
 import { Store } from '../../src/api/store.js';
-import type { Pod } from '../../src/api/types.js';
+import type { AnyObject, Pod } from '../../src/api/types.js';
 import { Simulation } from '../../src/engine/sim.js';
 
 function setup(): Store {
@@ -39,4 +39,32 @@ t.test('an update of the pod gets them again; a status or binding write does not
   t.same(keys(store.get<Pod>('Pod', 'default', 'p')), [], 'pods/status');
   store.update(stripped(), 'default-scheduler', 'bind');
   t.same(keys(store.get<Pod>('Pod', 'default', 'p')), [], 'pods/binding');
+});
+
+// Defaulting (pkg/apis/apps/v1/defaults.go): an update of a ReplicaSet or Deployment that is
+// defaulted already comes back as the same object (so a status write keeps its spec object),
+// and any other comes back defaulted; either way the result equals defaulting from scratch.
+t.test('defaulting an update: defaulted workloads pass through unchanged, others are defaulted', async (t) => {
+  const template = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+  const selector = { matchLabels: { app: 'a' } };
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r', namespace: 'default' }, spec: { selector, template } } as unknown as AnyObject;
+  const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { selector, template } } as unknown as AnyObject;
+  const withSpec = (o: AnyObject, spec: Record<string, unknown>, status?: object): AnyObject => ({ ...o, spec: { ...(o as { spec: object }).spec, ...spec }, ...(status ? { status } : {}) }) as AnyObject;
+  const rows: Array<[string, AnyObject, boolean]> = [
+    ['ReplicaSet without replicas', rs, false],
+    ['ReplicaSet without status', withSpec(rs, { replicas: 2 }), false],
+    ['ReplicaSet defaulted', withSpec(rs, { replicas: 2 }, { replicas: 0 }), true],
+    ['Deployment without strategy', withSpec(d, { replicas: 1, revisionHistoryLimit: 10 }, {}), false],
+    ['Deployment defaulted (RollingUpdate)', withSpec(d, { replicas: 1, revisionHistoryLimit: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } } }, {}), true],
+    ['Deployment defaulted (Recreate)', withSpec(d, { replicas: 1, revisionHistoryLimit: 10, strategy: { type: 'Recreate' } }, {}), true],
+    ['Deployment, Recreate with a rollingUpdate left over', withSpec(d, { replicas: 1, revisionHistoryLimit: 10, strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } }, {}), false],
+    ['Deployment, RollingUpdate without maxUnavailable', withSpec(d, { replicas: 1, revisionHistoryLimit: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } }, {}), false],
+    ['Deployment without revisionHistoryLimit', withSpec(d, { replicas: 1, strategy: { type: 'Recreate' } }, {}), false],
+  ];
+  for (const [name, obj, same] of rows) {
+    const fromScratch = defaulting('CREATE', obj, undefined, undefined as unknown as Store, '');
+    const updated = defaulting('UPDATE', obj, obj, undefined as unknown as Store, '');
+    t.same(updated, fromScratch, `${name}: as defaulted from scratch`);
+    t.equal(updated === obj, same, `${name}: ${same ? 'the same object' : 'a defaulted copy'}`);
+  }
 });

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import t from 'tap';
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../../src/api/types.js';
 import {
   calculateDeploymentStatus,
+  canonicalJson,
   cleanupUnhealthyReplicas,
   computeHash,
   DESIRED_REPLICAS_ANNOTATION,
@@ -29,6 +31,7 @@ import {
   scaleDownOldReplicaSetsForRollingUpdate,
   setNewReplicaSetAnnotations,
   setReplicasAnnotations,
+  sameRecord,
 } from '../../src/controllers/deployment.js';
 import { create, harness, makeDeployment } from './harness.js';
 
@@ -660,4 +663,16 @@ t.test('same seed, same names; the trace repeats', async (t) => {
   t.same(a.names, b.names);
   t.equal(a.trace, b.trace);
   t.not(runOnce(10).names.join(), a.names.join());
+});
+
+t.test('sameRecord says what comparing canonicalJson texts says', async (t) => {
+  const value = fc.oneof(fc.constant(undefined), fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', ''), fc.boolean(), fc.constant(null), fc.constant([1]), fc.constant({ x: 1 }), fc.constant(Number.NaN));
+  const record = fc.dictionary(fc.constantFrom('replicas', 'readyReplicas', 'observedGeneration', 'collisionCount'), value);
+  fc.assert(
+    fc.property(record, record, (a, b) => {
+      t.equal(sameRecord(a, b), canonicalJson(a) === canonicalJson(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      t.ok(sameRecord(a, { ...a }), 'a copy is the same');
+    }),
+    { seed: 7, numRuns: 300 },
+  );
 });
