@@ -318,7 +318,8 @@ export class Store {
   }
 
   private emit(ev: WatchEvent, verb: string, actor: string): void {
-    this.sim.record(actor, verb, this.keyOf(ev.object), traceDetail(ev));
+    if (this.sim.trace.readsRecords) this.sim.record(actor, verb, this.keyOf(ev.object), traceDetail(ev));
+    else this.sim.record(actor, verb, '');
     for (const o of this.observers) o(ev, verb, actor);
     const kind = ev.object.kind as Kind;
     for (const w of this.kindWatchers(kind)) {

@@ -15,7 +15,7 @@ export interface TraceRecord {
 }
 
 export class Trace {
-  private hash: Hash = createHash('sha256').update(TRACE_FORMAT + '\n');
+  private readonly hash: Hash | undefined;
   private readonly kept: TraceRecord[] = [];
   private count = 0;
   private digestValue: string | undefined;
@@ -27,7 +27,14 @@ export class Trace {
   constructor(
     private readonly keepRecords = true,
     private readonly hashed = true,
-  ) {}
+  ) {
+    this.hash = hashed ? createHash('sha256').update(TRACE_FORMAT + '\n') : undefined;
+  }
+
+  /** Whether a record's text is read (only counted when not: a caller may pass any text). */
+  get readsRecords(): boolean {
+    return this.hashed;
+  }
 
   /** Lines not yet fed to the hash: hashing in 64 KiB chunks is much cheaper than per line,
    *  and the digest is the same (SHA-256 is streamed). */
@@ -35,7 +42,7 @@ export class Trace {
 
   record(timeMs: number, component: string, action: string, object: string, detail?: string): void {
     if (this.digestValue !== undefined) throw new Error('trace already sealed');
-    if (!this.hashed) {
+    if (this.hash === undefined) {
       this.count++;
       return;
     }
@@ -68,7 +75,7 @@ export class Trace {
 
   /** Seals the trace and returns its hex digest (idempotent). */
   digest(): string {
-    if (this.digestValue === undefined) this.digestValue = this.hashed ? this.hash.update(this.pending).digest('hex') : '';
+    if (this.digestValue === undefined) this.digestValue = this.hash === undefined ? '' : this.hash.update(this.pending).digest('hex');
     return this.digestValue;
   }
 }

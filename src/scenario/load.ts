@@ -73,7 +73,7 @@ export function loadJsonText(text: string, file: string, options: LoadOptions = 
  * (test/fuzz checks that generated cases validate). Cross-reference errors are still reported.
  */
 export function loadGeneratedJsonText(text: string, file: string): LoadResult {
-  return loadScenarioText(text, file, {}, false, parseJsonDocument(text, file), false);
+  return loadScenarioText(text, file, {}, false, parseJsonDocument(text, file, true), false);
 }
 
 /**

@@ -182,19 +182,21 @@ export function parseYamlDocuments(text: string, file: string): { documents: Par
  * the same data (JSON's scalars mean the same in YAML's core schema) and a locator that finds
  * the same positions (a map or list value at its key, a scalar or list item where it starts).
  * Undefined for any other text (a line break, a `<<` merge key, text JSON.parse rejects), which
- * then goes through the YAML parser.
+ * then goes through the YAML parser, as does a text with a repeated key (JSON.parse takes the
+ * last, YAML rejects it). `kubedrill: true`, for a text kubedrill wrote itself (no repeated key):
+ * positions are scanned for only when a location is read.
  */
-export function parseJsonDocument(text: string, file: string): { documents: ParsedDocument[]; errors: LoadError[] } | undefined {
+export function parseJsonDocument(text: string, file: string, kubedrill = false): { documents: ParsedDocument[]; errors: LoadError[] } | undefined {
   if (/[\t\r\n\u2028\u2029]/.test(text) || text.includes('"<<"') || text.includes('"__proto__"')) return undefined;
   let data: unknown;
-  let root: JsonNode;
+  let root: JsonNode | undefined;
   try {
     data = JSON.parse(text);
-    root = new JsonScanner(text).document();
+    if (!kubedrill) root = new JsonScanner(text).document();
   } catch {
     return undefined;
   }
-  const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, root) }] : [];
+  const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, text, root) }] : [];
   return { documents, errors: [] };
 }
 
@@ -278,13 +280,40 @@ class JsonScanner {
 }
 
 /** YamlLocator's answers for a one-line JSON document (line 1; column = offset + 1). */
+/**
+ * Locations in a JSON text JSON.parse accepted. The loader asks for one per object and event as
+ * it builds a scenario, and most are never printed: a location's column and path are worked out
+ * when read (and the text scanned for positions then, if it was not before).
+ */
 class JsonLocator implements Locator {
   constructor(
     readonly file: string,
-    private readonly root: JsonNode,
+    private readonly text: string,
+    private scanned: JsonNode | undefined,
   ) {}
 
+  private get root(): JsonNode {
+    return (this.scanned ??= new JsonScanner(this.text).document());
+  }
+
   locate(path: readonly PathSegment[], target: 'key' | 'value' = 'value'): SourceLocation {
+    const segments = [...path];
+    let column: number | undefined;
+    let text: string | undefined;
+    const offsetOf = () => this.offset(segments, target);
+    return {
+      file: this.file,
+      line: 1,
+      get column(): number {
+        return (column ??= Math.max(1, offsetOf() + 1));
+      },
+      get path(): string {
+        return (text ??= formatPath(segments));
+      },
+    };
+  }
+
+  private offset(path: readonly PathSegment[], target: 'key' | 'value'): number {
     let node = this.root;
     let keyStart: number | undefined;
     let depth = 0;
@@ -303,11 +332,9 @@ class JsonLocator implements Locator {
       } else break;
     }
     const complete = depth === path.length;
-    let offset: number;
-    if (complete && target === 'key' && keyStart !== undefined) offset = keyStart;
-    else if (keyStart !== undefined && node.kind !== 'scalar') offset = keyStart;
-    else offset = node.start;
-    return { file: this.file, line: 1, column: Math.max(1, offset + 1), path: formatPath(path) };
+    if (complete && target === 'key' && keyStart !== undefined) return keyStart;
+    if (keyStart !== undefined && node.kind !== 'scalar') return keyStart;
+    return node.start;
   }
 
   error(path: readonly PathSegment[], message: string, target: 'key' | 'value' = 'value'): LoadError {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { fuzzCaseArbitrary, resolveSize } from '../../src/fuzz/arbitraries.js';
 import { caseDocument } from '../../src/fuzz/scenario.js';
-import { loadJsonText, loadText } from '../../src/scenario/load.js';
+import { loadGeneratedJsonText, loadJsonText, loadText } from '../../src/scenario/load.js';
 import { parseJsonDocument, parseYamlDocuments, type PathSegment } from '../../src/scenario/validate.js';
 
 function* paths(v: unknown, p: PathSegment[] = []): Generator<PathSegment[]> {
@@ -25,12 +25,17 @@ t.test('random fuzz cases: same scenario, same data, same position for every pat
       t.same(loadJsonText(text, 'case.yaml'), loadText(text, 'case.yaml'));
       const yaml = parseYamlDocuments(text, 'case.yaml').documents[0]!;
       const json = parseJsonDocument(text, 'case.yaml')!.documents[0]!;
+      // kubedrill's own text: positions scanned for when first read.
+      const own = parseJsonDocument(text, 'case.yaml', true)!.documents[0]!;
       t.strictSame(json.data, yaml.data);
+      t.strictSame(own.data, yaml.data);
+      t.same(loadGeneratedJsonText(text, 'case.yaml'), loadText(text, 'case.yaml'));
       for (const p of paths(yaml.data)) {
         for (const target of ['value', 'key'] as const) {
           const want = yaml.locator.locate(p, target);
-          const got = json.locator.locate(p, target);
-          if (got.column !== want.column || got.line !== want.line || got.path !== want.path) t.fail(`${want.path} (${target}): ${got.line}:${got.column}, want ${want.line}:${want.column}`);
+          for (const got of [json.locator.locate(p, target), own.locator.locate(p, target)]) {
+            if (got.column !== want.column || got.line !== want.line || got.path !== want.path) t.fail(`${want.path} (${target}): ${got.line}:${got.column}, want ${want.line}:${want.column}`);
+          }
         }
       }
     }
