@@ -1,6 +1,8 @@
 // Event recording, after staging/src/k8s.io/client-go/tools/record (EventRecorder and the
 // EventCorrelator's aggregation): an identical event (same object, reason, message, source)
-// bumps `count` and `lastTimestamp` on the existing Event instead of creating another.
+// bumps `count` and `lastTimestamp` on the existing Event instead of creating another, as long
+// as the recorder still remembers it: events_cache.go's eventLogger keeps the last 4096 distinct
+// events (maxLruCacheEntries, an LRU cache: a repeat makes an event the latest again).
 // Every occurrence is also kept in order, so expectations can match "an event in a window".
 import type { Store } from './store.js';
 import type { Event, KubeObject, ObjectReference } from './types.js';
@@ -13,6 +15,9 @@ export interface EventOccurrence {
   involvedObject: ObjectReference;
   source: string;
 }
+
+/** events_cache.go maxLruCacheEntries: the distinct events an EventCorrelator remembers. */
+export const MAX_LRU_CACHE_ENTRIES = 4096;
 
 export class EventRecorder {
   readonly occurrences: EventOccurrence[] = [];
@@ -33,7 +38,9 @@ export class EventRecorder {
     const key = `${involvedObject.kind}/${namespace}/${involvedObject.name}/${involvedObject.uid ?? ''}/${type}/${reason}/${message}/${source}`;
     const existingName = this.byKey.get(key);
     const existing = existingName ? this.store.get<Event>('Event', namespace, existingName) : undefined;
+    if (existingName !== undefined) this.byKey.delete(key);
     if (existing) {
+      this.byKey.set(key, existingName!);
       this.store.update<Event>({ ...existing, count: existing.count + 1, lastTimestamp: now }, source, 'event');
       return;
     }
@@ -52,6 +59,9 @@ export class EventRecorder {
       lastTimestamp: now,
     };
     const r = this.store.create(ev, source, 'event');
-    if (r.ok) this.byKey.set(key, name);
+    if (!r.ok) return;
+    this.byKey.set(key, name);
+    // The least recently seen event is forgotten (a Map iterates in insertion order).
+    if (this.byKey.size > MAX_LRU_CACHE_ENTRIES) this.byKey.delete(this.byKey.keys().next().value!);
   }
 }

@@ -56,6 +56,9 @@ interface KindTable {
   /** objectKey(kind, namespace, name) by namespace ('' for none) and name: reads build no
    *  string, and the key found is the one objectKey would build. */
   keys: Map<string, Map<string, string>>;
+  /** Events: no key cache (each Event is written once or a few times, under a name of its own:
+   *  caching their keys would only keep every name alive). */
+  uncachedKeys: boolean;
   /** Leases only: the ones their holders keep renewing, by objectKey (see renewEvery). */
   renewals?: Map<string, Renewal>;
 }
@@ -84,7 +87,7 @@ export class Store {
     private readonly watchLatencyMs: number,
   ) {
     for (const kind of Object.keys(KINDS) as Kind[]) {
-      this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map(), ...(kind === 'Lease' ? { renewals: new Map() } : {}) });
+      this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map(), uncachedKeys: kind === 'Event', ...(kind === 'Lease' ? { renewals: new Map() } : {}) });
     }
   }
 
@@ -367,6 +370,7 @@ function lastRenewal(r: Renewal, atMs: number): number | undefined {
 
 /** objectKey(kind, namespace, name) through the kind's key cache: built once per distinct key. */
 function keyIn(t: KindTable, kind: string, namespace: string | undefined, name: string): string {
+  if (t.uncachedKeys) return objectKey(kind, namespace, name);
   const ns = namespace ? namespace : '';
   let byName = t.keys.get(ns);
   if (byName === undefined) t.keys.set(ns, (byName = new Map()));
