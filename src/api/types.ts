@@ -428,6 +428,21 @@ export function isControlledBy(obj: KubeObject, ownerUid: string): boolean {
   return (obj.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.uid === ownerUid);
 }
 
+/** equality.Semantic.DeepEqual of two label maps: a nil map equals an empty one (key order
+ *  does not matter). */
+export function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || a![k] !== b![k]) return false;
+  return true;
+}
+
+/** reflect.DeepEqual of two controller references (the same object, most often). */
+export function sameControllerRef(a: OwnerReference | undefined, b: OwnerReference | undefined): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function controllerRef(obj: KubeObject): OwnerReference | undefined {
   return (obj.metadata.ownerReferences ?? []).find((r) => r.controller === true);
 }

@@ -14,7 +14,7 @@ import type { EventRecorder } from '../api/events.js';
 import { labelSelectorAsSelector } from '../api/selector.js';
 import type { LabelSelector } from '../api/selector.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import { controllerRef, type Deployment, type OwnerReference, type Pod, type PodTemplateSpec, type ReplicaSet } from '../api/types.js';
+import { controllerRef, type Deployment, type OwnerReference, type Pod, type PodTemplateSpec, type ReplicaSet, sameControllerRef, sameLabels } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { apiTimeMs, newControllerRef, PodsByController, replicasOf, splitKey } from './replicaset.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
@@ -584,10 +584,10 @@ export class DeploymentController {
     if (old.metadata.resourceVersion === rs.metadata.resourceVersion) return;
     const curRef = controllerRef(rs);
     const oldRef = controllerRef(old);
-    const refChanged = JSON.stringify(curRef) !== JSON.stringify(oldRef);
+    const refChanged = !sameControllerRef(curRef, oldRef);
     if (refChanged && oldRef !== undefined) this.enqueueOwner(old);
     if (curRef !== undefined) this.enqueueOwner(rs);
-    else if (refChanged || JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(rs.metadata.labels ?? {})) this.enqueueMatching(rs);
+    else if (refChanged || !sameLabels(old.metadata.labels, rs.metadata.labels)) this.enqueueMatching(rs);
   }
 
   private resolveControllerRef(namespace: string | undefined, ref: OwnerReference | undefined): Deployment | undefined {

@@ -11,7 +11,7 @@
 import type { EventRecorder } from '../api/events.js';
 import { labelSelectorAsSelector, type Selector, selectorFromSet } from '../api/selector.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import { controllerRef, keyOf, type KubeObject, type OwnerReference, type Pod, type ReplicaSet, getCondition, podIsTerminal } from '../api/types.js';
+import { controllerRef, keyOf, type KubeObject, type OwnerReference, type Pod, type ReplicaSet, getCondition, podIsTerminal, sameControllerRef, sameLabels } from '../api/types.js';
 import type { Prng } from '../engine/prng.js';
 import type { Simulation } from '../engine/sim.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
@@ -416,7 +416,7 @@ export class ReplicaSetController {
 
   private onPodUpdate(old: Pod, cur: Pod): void {
     if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
+    const labelsChanged = !sameLabels(old.metadata.labels, cur.metadata.labels);
     if (cur.metadata.deletionTimestamp !== undefined) {
       this.enqueueOwner(cur);
       if (labelsChanged) this.enqueueOwner(old);
@@ -424,7 +424,7 @@ export class ReplicaSetController {
     }
     const curRef = controllerRef(cur);
     const oldRef = controllerRef(old);
-    const refChanged = JSON.stringify(curRef) !== JSON.stringify(oldRef);
+    const refChanged = !sameControllerRef(curRef, oldRef);
     if (refChanged && oldRef !== undefined) this.enqueueOwner(old);
     if (curRef === undefined) {
       if (labelsChanged || refChanged) this.enqueueMatching(cur);

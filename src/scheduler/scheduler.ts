@@ -8,7 +8,7 @@
 import type { EventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
 import { parseQuantityValue } from '../api/quantity.js';
-import { type AnyObject, type Namespace, type Node, type NodeCondition, type Pod, type PodCondition, isKind, podIsTerminal, setCondition } from '../api/types.js';
+import { type AnyObject, type Namespace, type Node, type NodeCondition, type Pod, type PodCondition, isKind, podIsTerminal, sameLabels, setCondition } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Framework } from './framework/runtime.js';
 import { CycleState, type Handle, PodInfo, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
@@ -469,15 +469,6 @@ function sameResourceList(x: Readonly<Record<string, unknown>> | undefined, y: R
 function lowerOrEqualPriority(pod: Pod): (p: Pod) => boolean {
   const priority = pod.spec.priority ?? 0;
   return (p) => (p.spec.priority ?? 0) <= priority;
-}
-
-/** equality.Semantic.DeepEqual of two label maps: a nil map equals an empty one. */
-function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
-  if (a === b) return true;
-  const ka = Object.keys(a ?? {});
-  if (ka.length !== Object.keys(b ?? {}).length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || a![k] !== b![k]) return false;
-  return true;
 }
 
 /**
