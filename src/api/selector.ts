@@ -650,6 +650,28 @@ export class RequiredNodeAffinity {
     private readonly nodeSelector: TermList | null,
   ) {}
 
+  /** Conversions kept per pod spec and per NodeSelector object: an API object is never changed
+   *  once written, and the scheduler, the PV controller and the invariants ask again and again. */
+  private static readonly bySpec = new WeakMap<object, RequiredNodeAffinity>();
+  private static readonly bySelector = new WeakMap<NodeSelector, RequiredNodeAffinity>();
+
+  /** fromPod(pod), kept per pod spec object. */
+  static ofPod(pod: PodForAffinity): RequiredNodeAffinity {
+    const spec = pod.spec;
+    if (spec == null) return RequiredNodeAffinity.fromPod(pod);
+    let r = RequiredNodeAffinity.bySpec.get(spec);
+    if (r === undefined) RequiredNodeAffinity.bySpec.set(spec, (r = RequiredNodeAffinity.fromPod(pod)));
+    return r;
+  }
+
+  /** A NodeSelector's terms alone (a PersistentVolume's required node affinity), as fromPod reads
+   *  a pod whose only constraint they are; kept per NodeSelector object. */
+  static ofNodeSelector(required: NodeSelector): RequiredNodeAffinity {
+    let r = RequiredNodeAffinity.bySelector.get(required);
+    if (r === undefined) RequiredNodeAffinity.bySelector.set(required, (r = RequiredNodeAffinity.fromPod({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } })));
+    return r;
+  }
+
   static fromPod(pod: PodForAffinity): RequiredNodeAffinity {
     const nodeSelector = pod.spec?.nodeSelector;
     const labelSelector =

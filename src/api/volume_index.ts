@@ -73,7 +73,7 @@ function volumeModeMismatch(claim: PersistentVolumeClaim, pv: PersistentVolume):
 export function checkNodeAffinity(pv: PersistentVolume, nodeLabels: Record<string, string> | undefined): boolean {
   const required = pv.spec.nodeAffinity?.required;
   if (required == null) return true;
-  return RequiredNodeAffinity.fromPod({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }).match({ name: '', labels: nodeLabels ?? {} });
+  return RequiredNodeAffinity.ofNodeSelector(required).match({ name: '', labels: nodeLabels ?? {} });
 }
 
 /** The scheduler's side of FindMatchingVolume: the candidate node's labels, and the volumes

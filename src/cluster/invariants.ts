@@ -173,7 +173,7 @@ const LABEL_REGIONS = ['topology.kubernetes.io/region', 'failure-domain.beta.kub
  *  node's label must be in). */
 export function volumeUsableFrom(pv: PersistentVolume, node: Node): boolean {
   const required = pv.spec.nodeAffinity?.required;
-  if (required && !RequiredNodeAffinity.fromPod({ spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } }).match({ name: node.metadata.name, labels: node.metadata.labels })) return false;
+  if (required && !RequiredNodeAffinity.ofNodeSelector(required).match({ name: node.metadata.name, labels: node.metadata.labels })) return false;
   const labels = pv.metadata.labels;
   if (labels) {
     for (const keys of [LABEL_ZONES, LABEL_REGIONS]) {
@@ -204,7 +204,7 @@ function unusableBoundVolume(pod: Pod, node: Node, store: Store): string | undef
 
 export function failingFilter(pod: Pod, node: Node, store: Store): string | undefined {
   const tolerations = pod.spec.tolerations ?? [];
-  if (!RequiredNodeAffinity.fromPod(pod).match({ name: node.metadata.name, labels: node.metadata.labels })) return "does not match the pod's nodeSelector / required node affinity";
+  if (!RequiredNodeAffinity.ofPod(pod).match({ name: node.metadata.name, labels: node.metadata.labels })) return "does not match the pod's nodeSelector / required node affinity";
   for (const taint of node.spec.taints ?? []) {
     if (taint.effect === 'PreferNoSchedule') continue;
     if (!tolerationsTolerateTaint(tolerations, taint)) return `has the untolerated taint ${taint.key}${taint.value ? '=' + taint.value : ''}:${taint.effect}`;
@@ -461,7 +461,7 @@ export function topologySpreadFailure(pod: Pod, node: Node, store: Store): strin
     list.push(p);
     podsByNode.set(p.spec.nodeName!, list);
   }
-  const required = RequiredNodeAffinity.fromPod(pod);
+  const required = RequiredNodeAffinity.ofPod(pod);
   const nodes = [...store.list<Node>('Node')].filter((n) => constraints.every((c) => labelOf(n.metadata.labels, c.topologyKey) !== undefined));
   for (const c of constraints) {
     const counts = new Map<string, number>();

@@ -85,7 +85,7 @@ export class PodInfo {
 
   /** nodeaffinity.GetRequiredNodeAffinity: nodeSelector and required node affinity, parsed once. */
   get requiredAffinity(): RequiredNodeAffinity {
-    return (this.required ??= RequiredNodeAffinity.fromPod(this.pod));
+    return (this.required ??= RequiredNodeAffinity.ofPod(this.pod));
   }
 }
 
