@@ -5,9 +5,10 @@
 // volume.kubernetes.io/selected-node annotation); PreBind writes them (a volume's claimRef, a
 // claim's selected node), and the PV controller and the external provisioner do the rest.
 // Follows pkg/scheduler/framework/plugins/volumebinding/volume_binding.go (PreFilter, podHasPVCs,
-// Filter, Reserve, PreBind, Unreserve, EventsToRegister) and binder.go (GetPodVolumeClaims,
-// GetEligibleNodes, FindPodVolumes, checkBoundClaims, findMatchingVolumes, checkVolumeProvisions,
-// hasEnoughCapacity, AssumePodVolumes, RevertAssumedPodVolumes, bindAPIUpdate), with
+// Filter, Reserve, PreBind, Unreserve, EventsToRegister and its hint functions, see below) and
+// binder.go (GetPodVolumeClaims, GetEligibleNodes, FindPodVolumes, checkBoundClaims,
+// findMatchingVolumes, checkVolumeProvisions, hasEnoughCapacity, AssumePodVolumes,
+// RevertAssumedPodVolumes, bindAPIUpdate), with
 // pkg/scheduler/util/assumecache (Assume, Restore), component-helpers/storage/volume
 // pv_helpers.go (FindMatchingVolume, CheckNodeAffinity, GetBindVolumeToClaim, IsDelayBindingMode),
 // pkg/apis/core/v1/helper (MatchTopologySelectorTerms) and pkg/volume/util/util.go
@@ -40,15 +41,28 @@
 //     bindTimeoutSeconds 600): PreBind returns once the volumes and claims are written, at the
 //     same instant (the binding cycle is synchronous here); the kubelet keeps the pod in
 //     ContainerCreating until its claims are Bound;
-//   - in-tree to CSI translation (CSINode), the queueing hints
-//     (eventsToRegister lists the events; the queue decides without the hint functions).
+//   - in-tree to CSI translation (CSINode; the CSINode hint below still queues on a change of
+//     the migrated-plugins annotation, as upstream: at worst a pod is retried once more).
+// Queueing hints: eventsToRegister is upstream's EventsToRegister with queueing hints on (v1.35's
+// default), with its hint functions isSchedulableAfterStorageClassChange,
+// isSchedulableAfterPersistentVolumeClaimChange and isSchedulableAfterCSINodeChange (the
+// PersistentVolume and Node events have no hint function upstream either). Read at the stored
+// volume_binding.go 00fe7a377bc3 (kubernetes/kubernetes; the stored 7ac2504c304c predates these
+// hints) and the fwk-era copy in the natasha41575/kubernetes fork at 9829b8d729c3 (v1.34+ layout):
+// the three functions are the same in both. Left out, as kubedrill has no such kinds: the
+// CSIDriver Update event (isSchedulableAfterCSIDriverChange: a driver of one of the pod's inline
+// CSI volumes turning spec.storageCapacity off) and the CSIStorageCapacity Add/Update event
+// (isSchedulableAfterCSIStorageCapacityChange: a new capacity object, or a larger volumeLimit).
+// A hint given an object of another kind returns an Error (the queue then queues the pod, as
+// upstream's (Queue, err)); an update with no new object, which upstream would dereference,
+// returns an Error too rather than failing.
 // Upstream's PV and PVC caches are assume caches over the informers; here they are the API store
 // read through the plugin's assumed volumes and claims, which give way to any newer stored
 // version (assumecache add: an informer object replaces the latest one only when its
 // resourceVersion is higher). podHasPVCs reads the stored claims (upstream: the PVC lister, not
 // the assume cache); GetPodVolumeClaims and arePodVolumesBound read through the assumed ones.
 // Volumes of a class are listed in store order (upstream: its index's order).
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
+import type { CSINode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../api/types.js';
 import {
   ANN_BIND_COMPLETED,
   ANN_SELECTED_NODE,
@@ -63,7 +77,8 @@ import {
 } from '../../api/storage.js';
 import { checkNodeAffinity, findMatchingVolume } from '../../api/volume_index.js';
 import { type MaybeStatus, SKIP, type Status, asError, unresolvable } from '../framework/status.js';
-import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
+import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import * as names from './names.js';
 
 export const NAME = names.VolumeBinding;
@@ -193,6 +208,72 @@ class AssumeCache<T extends PersistentVolume | PersistentVolumeClaim> {
   }
 }
 
+// ---- queueing hints (volume_binding.go, v1.35) ---------------------------------------------------
+
+/** v1.MigratedPluginsAnnotationKey (k8s.io/api/core/v1 annotation_key_constants.go). */
+export const MIGRATED_PLUGINS_ANNOTATION_KEY = 'storage.alpha.kubernetes.io/migrated-plugins';
+
+
+/**
+ * apiequality.Semantic.DeepEqual of two allowedTopologies: terms and their expressions in order,
+ * each expression's key and values (in order); a nil list equals an empty one at every level.
+ */
+function sameAllowedTopologies(a: StorageClass['allowedTopologies'], b: StorageClass['allowedTopologies']): boolean {
+  const norm = (t: StorageClass['allowedTopologies']) => (t ?? []).map((term) => (term.matchLabelExpressions ?? []).map((e) => [e.key, e.values ?? []]));
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/**
+ * isSchedulableAfterStorageClassChange (volume_binding.go): any new class queues the pod; an
+ * updated one only if its allowedTopologies changed (apiequality.Semantic.DeepEqual). Upstream
+ * notes that volumeBindingMode cannot be updated, so it is not compared.
+ */
+export function isSchedulableAfterStorageClassChange(_pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const r = asKind<StorageClass>('StorageClass', oldObj, newObj, 'isSchedulableAfterStorageClassChange');
+  if (r instanceof Error) return r;
+  // No further filtering can be made for a creation event.
+  if (r.oldObj === undefined) return 'Queue';
+  // Upstream dereferences the updated class; an Update always carries one.
+  if (r.newObj === undefined) return new Error('unexpected objects in isSchedulableAfterStorageClassChange: no new StorageClass');
+  return sameAllowedTopologies(r.newObj.allowedTopologies, r.oldObj.allowedTopologies) ? 'QueueSkip' : 'Queue';
+}
+
+/**
+ * isSchedulableAfterPersistentVolumeClaimChange (volume_binding.go): a claim added or updated
+ * queues the pod only if it is in the pod's namespace and one of the pod's volumes uses it: a
+ * persistentVolumeClaim volume by claimName, a generic ephemeral volume by its claim
+ * <pod>-<volume> (component-helpers/storage/ephemeral VolumeClaimName). The old object is not
+ * compared: almost every update of the pod's claim may make it schedulable.
+ */
+export function isSchedulableAfterPersistentVolumeClaimChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const r = asKind<PersistentVolumeClaim>('PersistentVolumeClaim', oldObj, newObj, 'isSchedulableAfterPersistentVolumeClaimChange');
+  if (r instanceof Error) return r;
+  // Upstream dereferences the new claim; an Add or Update always carries one.
+  if (r.newObj === undefined) return new Error('unexpected objects in isSchedulableAfterPersistentVolumeClaimChange: no new PersistentVolumeClaim');
+  const newPVC = r.newObj;
+  if ((pod.metadata.namespace ?? 'default') !== (newPVC.metadata.namespace ?? 'default')) return 'QueueSkip';
+  for (const v of pod.spec.volumes ?? []) {
+    if (volumeClaim(pod, v)?.name === newPVC.metadata.name) return 'Queue';
+  }
+  return 'QueueSkip';
+}
+
+/**
+ * isSchedulableAfterCSINodeChange (volume_binding.go): a new CSINode queues the pod (checked
+ * before the objects' kinds, as upstream tests oldObj == nil first); an updated one only if its
+ * migrated-plugins annotation changed (a missing annotation reads as "", as a Go map lookup).
+ */
+export function isSchedulableAfterCSINodeChange(_pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  if (oldObj === undefined || oldObj === null) return 'Queue';
+  const r = asKind<CSINode>('CSINode', oldObj, newObj, 'isSchedulableAfterCSINodeChange');
+  if (r instanceof Error) return r;
+  // Upstream dereferences the updated CSINode; an Update always carries one.
+  if (r.oldObj === undefined || r.newObj === undefined) return new Error('unexpected objects in isSchedulableAfterCSINodeChange: no new CSINode');
+  const oldValue = r.oldObj.metadata.annotations?.[MIGRATED_PLUGINS_ANNOTATION_KEY] ?? '';
+  const newValue = r.newObj.metadata.annotations?.[MIGRATED_PLUGINS_ANNOTATION_KEY] ?? '';
+  return oldValue !== newValue ? 'Queue' : 'QueueSkip';
+}
+
 export class VolumeBinding implements AnyPlugin {
   readonly name = NAME;
   /** The PV assume cache (by name) and the PVC assume cache (by namespace/name: claims to
@@ -209,16 +290,20 @@ export class VolumeBinding implements AnyPlugin {
   }
 
   /**
-   * With queueing hints on (v1.35's default): StorageClass Add/Update, PersistentVolumeClaim
-   * Add/Update, PersistentVolume Add/Update, Node Add and label updates (CSINode, CSIDriver and
-   * CSIStorageCapacity events are not modelled).
+   * EventsToRegister (volume_binding.go) with queueing hints on (v1.35's default), in upstream's
+   * order: StorageClass Add/Update (a missing or mis-configured class: allowedTopologies,
+   * volumeBindingMode), PersistentVolumeClaim Add/Update, PersistentVolume Add/Update (no hint),
+   * Node Add and label updates (no hint; with hints off upstream adds UpdateNodeTaint for its
+   * preCheck), CSINode Add/Update (in-tree to CSI translation). Upstream's CSIDriver Update and
+   * CSIStorageCapacity Add/Update registrations are left out: kubedrill has neither kind.
    */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'StorageClass', actions: ['Add', 'Update'] },
-      { resource: 'PersistentVolumeClaim', actions: ['Add', 'Update'] },
+      { resource: 'StorageClass', actions: ['Add', 'Update'], queueingHintFn: isSchedulableAfterStorageClassChange },
+      { resource: 'PersistentVolumeClaim', actions: ['Add', 'Update'], queueingHintFn: isSchedulableAfterPersistentVolumeClaimChange },
       { resource: 'PersistentVolume', actions: ['Add', 'Update'] },
       { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] },
+      { resource: 'CSINode', actions: ['Add', 'Update'], queueingHintFn: isSchedulableAfterCSINodeChange },
     ];
   }
 

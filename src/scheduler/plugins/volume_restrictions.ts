@@ -2,18 +2,27 @@
 // GCE PD / AWS EBS / iSCSI / Ceph RBD disk in a conflicting way, and a pod whose
 // ReadWriteOncePod claim is already used by a scheduled pod fits nowhere (preemption may help).
 // Follows pkg/scheduler/framework/plugins/volumerestrictions/volume_restrictions.go (v1.35;
-// read at the newest stored revision, whose rules match v1.35's): PreFilter, Filter, the
-// AddPod/RemovePod extensions, EventsToRegister. Not modelled:
-//   - the queueing hints isSchedulableAfterPodDeleted / isSchedulableAfterPersistentVolumeClaimAdded:
-//     eventsToRegister lists the events (with queueing hints on, the v1.35 default); the queue
-//     decides without the hint functions.
+// read at the newest stored revision, 78fc8e44, whose rules match v1.35's): PreFilter, Filter,
+// the AddPod/RemovePod extensions, EventsToRegister (as registered with SchedulerQueueingHints on,
+// the v1.35 default) and its queueing hints isSchedulableAfterPodDeleted and
+// isSchedulableAfterPersistentVolumeClaimAdded. The stored revision (and volume_restrictions_test.go
+// as stored) predates the move of the framework types to k8s.io/kube-scheduler/framework (fwk); no
+// v1.34/v1.35 revision is stored, and nothing found shows the hints changed before the later
+// layout below, so they are taken as v1.35's. A later upstream layout (the package's AGENTS.md at 5f85d409: AssignedPod Delete with
+// isSchedulableAfterAssignedPodDeleted, skipping a deleted pod neither bound nor nominated) is
+// newer than v1.35 and not followed. Deviations in the hints: upstream's util.As leaves a missing
+// object nil and the hint then dereferences it (a panic); here a missing deleted pod / added claim
+// is an Error (the queue then queues the pod). Namespaces compare with an unset one read as
+// "default", as elsewhere in this model (upstream compares the strings, which the API server has
+// defaulted).
 // The inline volume sources are kept as written by the pod model (no typed fields): the fields
 // read here are those of core/v1 (gcePersistentDisk.pdName/readOnly, awsElasticBlockStore.volumeID,
 // iscsi.iqn/readOnly, rbd.monitors/pool/image/readOnly, pool defaulted to "rbd" as
 // SetDefaults_RBDVolumeSource does); a field of another type counts as unset.
 import type { PersistentVolumeClaim, Pod, Volume } from '../../api/types.js';
 import { type MaybeStatus, SKIP, asError, unresolvable, unschedulable } from '../framework/status.js';
-import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
+import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import * as names from './names.js';
 
 export const NAME = names.VolumeRestrictions;
@@ -101,20 +110,70 @@ export function satisfyVolumeConflicts(pod: Pod, node: NodeInfo): boolean {
   return true;
 }
 
+/**
+ * isSchedulableAfterPodDeleted (volume_restrictions.go): QueueSkip for a pod deleted from another
+ * namespace; Queue when the deleted pod held an inline disk the pod's conflicts with
+ * (satisfyVolumeConflicts against a NodeInfo holding only the deleted pod), or used a claim the
+ * pod uses too (the claim's access mode is not fetched: it may be ReadWriteOncePod); else QueueSkip.
+ */
+export function isSchedulableAfterPodDeleted(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<Pod>('Pod', oldObj, newObj, 'isSchedulableAfterPodDeleted');
+  if (objs instanceof Error) return objs;
+  const deletedPod = objs.oldObj;
+  if (deletedPod === undefined) return new Error('unexpected objects in isSchedulableAfterPodDeleted: no deleted pod');
+  if ((deletedPod.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return 'QueueSkip';
+  // satisfyVolumeConflicts(pod, framework.NewNodeInfo(deletedPod)).
+  for (const v of pod.spec.volumes ?? []) {
+    if (needsRestrictionsCheck(v) && isVolumeConflict(v, deletedPod)) return 'Queue';
+  }
+  // A deleted pod using the same claim: the pod may have been rejected for its ReadWriteOncePod mode.
+  const claims = new Set<string>();
+  for (const v of pod.spec.volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (claim !== undefined) claims.add(claim);
+  }
+  for (const v of deletedPod.spec.volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (claim !== undefined && claims.has(claim)) return 'Queue';
+  }
+  return 'QueueSkip';
+}
+
+/**
+ * isSchedulableAfterPersistentVolumeClaimAdded (volume_restrictions.go): Queue when the added
+ * claim is in the pod's namespace and one of the pod's volumes names it; else QueueSkip.
+ */
+export function isSchedulableAfterPersistentVolumeClaimAdded(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const objs = asKind<PersistentVolumeClaim>('PersistentVolumeClaim', oldObj, newObj, 'isSchedulableAfterPersistentVolumeClaimChange');
+  if (objs instanceof Error) return objs;
+  const added = objs.newObj;
+  if (added === undefined) return new Error('unexpected objects in isSchedulableAfterPersistentVolumeClaimChange: no added claim');
+  if ((added.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return 'QueueSkip';
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.persistentVolumeClaim?.claimName === added.metadata.name) return 'Queue';
+  }
+  return 'QueueSkip';
+}
+
 export class VolumeRestrictions implements AnyPlugin {
   readonly name = NAME;
 
   constructor(private readonly handle: Handle) {}
 
   /**
-   * With queueing hints on (v1.35's default): Pod Delete (a pod holding the disk or the claim
-   * goes), Node Add, PersistentVolumeClaim Add (a missing claim appears).
+   * With queueing hints on (v1.35's default), as upstream's EventsToRegister:
+   *   - Pod Delete, hint isSchedulableAfterPodDeleted (a pod holding the disk or the claim goes;
+   *     spec.volumes is immutable, so pod updates are not registered);
+   *   - Node Add, no hint (any new node may make the pod schedulable; with hints on, upstream
+   *     drops UpdateNodeTaint / UpdateNodeLabel, needed only by preCheck);
+   *   - PersistentVolumeClaim Add, hint isSchedulableAfterPersistentVolumeClaimAdded (a missing
+   *     claim appears).
    */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'Pod', actions: ['Delete'] },
+      { resource: 'Pod', actions: ['Delete'], queueingHintFn: isSchedulableAfterPodDeleted },
       { resource: 'Node', actions: ['Add'] },
-      { resource: 'PersistentVolumeClaim', actions: ['Add'] },
+      { resource: 'PersistentVolumeClaim', actions: ['Add'], queueingHintFn: isSchedulableAfterPersistentVolumeClaimAdded },
     ];
   }
 

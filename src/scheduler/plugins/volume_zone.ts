@@ -6,13 +6,20 @@
 // k8s.io/cloud-provider/volume/helpers LabelZonesToSet ("__"-separated multi-zone values).
 // A missing object is UnschedulableAndUnresolvable with the informer lister's NotFound text
 // (client-go listers name the resource in the singular: persistentvolumeclaim "x" not found,
-// storageclass.storage.k8s.io "x" not found). Not modelled: the queueing hints (isSchedulableAfterPersistentVolumeClaimChange, ...Change of
-// PersistentVolumes and StorageClasses): eventsToRegister lists the events; the queue decides
-// without the hint functions.
-import type { Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.js';
+// storageclass.storage.k8s.io "x" not found). EventsToRegister is the one registered with queueing
+// hints on (v1.35's default; read at volume_zone.go 02d7708a), with upstream's hint functions
+// isSchedulableAfterPersistentVolumeClaimChange, isSchedulableAfterStorageClassAdded and
+// isSchedulableAfterPersistentVolumeChange; the Node event has no hint function upstream either.
+// Every object and field the hints read (claim name/namespace, a class's volumeBindingMode, a
+// volume's labels) is modelled. A hint given an object of the wrong kind returns an Error (the
+// queue then queues the pod, as upstream's (Queue, err)); an event with no object where upstream
+// would dereference nil (a StorageClass Add without one; a PersistentVolume update without the
+// new one) returns an Error too rather than failing.
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../api/types.js';
 import { claimClass } from '../../api/storage.js';
 import { type MaybeStatus, SKIP, type Status, unresolvable } from '../framework/status.js';
-import type { AnyPlugin, ClusterEvent, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult } from '../framework/types.js';
+import type { AnyPlugin, ClusterEventWithHint, CycleState, Handle, NodeInfo, PodInfo, PreFilterResult, QueueingHint } from '../framework/types.js';
+import { asKind } from './helper/hints.js';
 import * as names from './names.js';
 
 export const NAME = names.VolumeZone;
@@ -57,15 +64,17 @@ export class VolumeZone implements AnyPlugin {
   constructor(private readonly handle: Handle) {}
 
   /**
-   * With queueing hints on (v1.35's default): StorageClass Add (a WaitForFirstConsumer class),
-   * Node Add and label updates, PersistentVolumeClaim Add/Update, PersistentVolume Add/Update.
+   * EventsToRegister with queueing hints on (v1.35's default; preCheck is off, so Node
+   * UpdateNodeTaint is not registered): StorageClass Add (a WaitForFirstConsumer class; class
+   * updates are ignored, volumeBindingMode being immutable), Node Add and label updates (no hint),
+   * PersistentVolumeClaim Add/Update and PersistentVolume Add/Update.
    */
-  eventsToRegister(): readonly ClusterEvent[] {
+  eventsToRegister(): readonly ClusterEventWithHint[] {
     return [
-      { resource: 'StorageClass', actions: ['Add'] },
+      { resource: 'StorageClass', actions: ['Add'], queueingHintFn: isSchedulableAfterStorageClassAdded },
       { resource: 'Node', actions: ['Add', 'UpdateNodeLabel'] },
-      { resource: 'PersistentVolumeClaim', actions: ['Add', 'Update'] },
-      { resource: 'PersistentVolume', actions: ['Add', 'Update'] },
+      { resource: 'PersistentVolumeClaim', actions: ['Add', 'Update'], queueingHintFn: isSchedulableAfterPersistentVolumeClaimChange },
+      { resource: 'PersistentVolume', actions: ['Add', 'Update'], queueingHintFn: isSchedulableAfterPersistentVolumeChange },
     ];
   }
 
@@ -102,14 +111,7 @@ export class VolumeZone implements AnyPlugin {
       }
       const pv = this.handle.getObject('PersistentVolume', undefined, pvName) as PersistentVolume | undefined;
       if (pv === undefined) return unresolvable(`persistentvolume "${pvName}" not found`);
-      const labels = pv.metadata.labels ?? {};
-      for (const key of TOPOLOGY_LABELS) {
-        const value = labels[key];
-        if (value === undefined) continue;
-        // A value that does not parse is ignored (upstream logs it).
-        const values = labelZonesToSet(value);
-        if (values !== undefined) out.push({ pvName: pv.metadata.name, key, values });
-      }
+      out.push(...getPVTopologies(pv));
     }
     return out;
   }
@@ -126,6 +128,76 @@ export class VolumeZone implements AnyPlugin {
     }
     return fitsZones(topologies, node.node);
   }
+}
+
+/**
+ * getPVTopologies: the topology labels of a volume, in topologyLabels order, each value split by
+ * LabelZonesToSet; a value that does not parse is ignored (upstream logs it).
+ */
+export function getPVTopologies(pv: PersistentVolume): PvTopology[] {
+  const out: PvTopology[] = [];
+  const labels = pv.metadata.labels ?? {};
+  for (const key of TOPOLOGY_LABELS) {
+    const value = labels[key];
+    if (value === undefined) continue;
+    const values = labelZonesToSet(value);
+    if (values !== undefined) out.push({ pvName: pv.metadata.name, key, values });
+  }
+  return out;
+}
+
+/** reflect.DeepEqual of two []pvTopology: same length, and each entry's name, key and set equal. */
+function samePVTopologies(a: readonly PvTopology[], b: readonly PvTopology[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i]!;
+    return x.pvName === y.pvName && x.key === y.key && x.values.size === y.values.size && [...x.values].every((v) => y.values.has(v));
+  });
+}
+
+
+/**
+ * isPVCRequestedFromPod: the claim is in the pod's namespace and one of the pod's
+ * persistentVolumeClaim volumes names it.
+ */
+function isPVCRequestedFromPod(pvc: PersistentVolumeClaim | undefined, pod: Pod): boolean {
+  if (pvc === undefined || (pod.metadata.namespace ?? 'default') !== (pvc.metadata.namespace ?? 'default')) return false;
+  return (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim !== undefined && v.persistentVolumeClaim.claimName === pvc.metadata.name);
+}
+
+/**
+ * isSchedulableAfterPersistentVolumeClaimChange (volume_zone.go): a claim added or updated queues
+ * the pod only if the pod requests it (isPVCRequestedFromPod); the old object is not compared.
+ */
+export function isSchedulableAfterPersistentVolumeClaimChange(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const r = asKind<PersistentVolumeClaim>('PersistentVolumeClaim', oldObj, newObj, 'isSchedulableAfterPersistentVolumeClaimChange');
+  if (r instanceof Error) return r;
+  return isPVCRequestedFromPod(r.newObj, pod) ? 'Queue' : 'QueueSkip';
+}
+
+/**
+ * isSchedulableAfterStorageClassAdded (volume_zone.go): only a new class whose volumeBindingMode
+ * is WaitForFirstConsumer queues the pod (As is given nil for the old object).
+ */
+export function isSchedulableAfterStorageClassAdded(_pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const r = asKind<StorageClass>('StorageClass', undefined, newObj, 'isSchedulableAfterStorageClassAdded');
+  if (r instanceof Error) return r;
+  // Upstream dereferences the added class; an Add always carries one.
+  if (r.newObj === undefined) return new Error('unexpected objects in isSchedulableAfterStorageClassAdded: no StorageClass');
+  return r.newObj.volumeBindingMode === 'WaitForFirstConsumer' ? 'Queue' : 'QueueSkip';
+}
+
+/**
+ * isSchedulableAfterPersistentVolumeChange (volume_zone.go): a new volume queues the pod; an
+ * updated one only if its topology (getPVTopologies of the labels) changed.
+ */
+export function isSchedulableAfterPersistentVolumeChange(_pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
+  const r = asKind<PersistentVolume>('PersistentVolume', oldObj, newObj, 'isSchedulableAfterPersistentVolumeChange');
+  if (r instanceof Error) return r;
+  if (r.oldObj === undefined) return 'Queue';
+  // Upstream dereferences the updated volume; an Update always carries one.
+  if (r.newObj === undefined) return new Error('unexpected objects in isSchedulableAfterPersistentVolumeChange: no new PersistentVolume');
+  return samePVTopologies(getPVTopologies(r.oldObj), getPVTopologies(r.newObj)) ? 'QueueSkip' : 'Queue';
 }
 
 /** Filter's rule: a node with no topology label fits; otherwise each volume label must match. */

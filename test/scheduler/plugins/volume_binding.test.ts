@@ -8,8 +8,7 @@
 // pod), so none is transcribed here. Upstream's ephemeral rows are in tests this file does not
 // transcribe: binder_test.go TestFindPodVolumesWithoutProvisioning ("generic-ephemeral,no-pvc",
 // "generic-ephemeral,with-pvc", "generic-ephemeral,wrong-pvc": FindPodVolumes, not PreFilter) and
-// the queueing-hint tests (TestIsSchedulableAfter{StorageClass,PersistentVolumeClaim,
-// CSIStorageCapacity}Change; queueing hints are not modelled here).
+// the queueing-hint tests (TestIsSchedulableAfter*Change: in volume_binding_hints.test.ts).
 // Below the table: Reserve/PreBind/Unreserve (binder.go AssumePodVolumes, bindAPIUpdate,
 // RevertAssumedPodVolumes) and GetEligibleNodes (GetLocalPersistentVolumeNodeNames).
 // The classes here have provisioner kubernetes.io/no-provisioner where upstream's waitSC,

@@ -5,7 +5,7 @@
 // The stored test file checks the ReadWriteOncePod conflict at PreFilter (an older layout); the
 // verdicts below are those of the current code, which keeps PreFilter's not-found and Skip and
 // moves the conflict to Filter (Unschedulable, so preemption may help) — as v1.35's test does.
-// Left out (Go-only machinery, not modelled): the queueing-hint function tests.
+// The queueing-hint tables are in volume_restrictions_hints.test.ts.
 import t from 'tap';
 import type { PersistentVolumeClaim, Pod, PodSpec } from '../../../src/api/types.js';
 import { Code, type MaybeStatus } from '../../../src/scheduler/framework/status.js';

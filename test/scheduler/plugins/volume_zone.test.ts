@@ -4,8 +4,8 @@
 // as upstream's loop does). One text differs: the "unbound volume no storage class" row's
 // NotFound message comes from upstream's fake lister (`storageclasses.storage.k8s.io ...`); the
 // scheduler's informer lister says `storageclass.storage.k8s.io "Class_0" not found`, which is
-// what kubedrill reports. Left out (Go-only machinery, not modelled): the queueing-hint function
-// tests (TestIsSchedulableAfter*) and BenchmarkVolumeZone.
+// what kubedrill reports. The queueing-hint tables (TestIsSchedulableAfter*) are in
+// volume_zone_hints.test.ts. Left out: BenchmarkVolumeZone.
 import t, { type Test } from 'tap';
 import type { AnyObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../src/api/types.js';
 import { Code, type MaybeStatus } from '../../../src/scheduler/framework/status.js';
