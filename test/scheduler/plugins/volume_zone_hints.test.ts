@@ -107,6 +107,22 @@ t.test('volume_zone_test.go TestIsSchedulableAfterPersistentVolumeChange', async
       newObj: pv('Vol_1', { [BETA_ZONE]: 'us-west1-a', [ZONE]: 'zone' }),
       expectedHint: 'QueueSkip',
     },
+    // Ours (not in upstream's table): a zone set that grows under the same label is a topology
+    // change (reflect.DeepEqual of the sets); the same zones written in another order are not.
+    {
+      name: 'pv-was-updated-and-a-zone-was-added-to-the-label (ours)',
+      pod: createPodWithVolume('pod_1', 'PVC_1'),
+      oldObj: pv('Vol_1', { [ZONE]: 'zone-a' }),
+      newObj: pv('Vol_1', { [ZONE]: 'zone-a__zone-b' }),
+      expectedHint: 'Queue',
+    },
+    {
+      name: 'pv-was-updated-and-its-zones-reordered (ours)',
+      pod: createPodWithVolume('pod_1', 'PVC_1'),
+      oldObj: pv('Vol_1', { [ZONE]: 'zone-a__zone-b' }),
+      newObj: pv('Vol_1', { [ZONE]: 'zone-b__zone-a' }),
+      expectedHint: 'QueueSkip',
+    },
   ]);
 });
 
