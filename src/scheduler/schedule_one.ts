@@ -46,9 +46,15 @@ export function newDiagnosis(): Diagnosis {
 
 export function addPluginStatus(d: Diagnosis, s: Status): void {
   if (s.plugin === '') return;
-  if (s.isRejected()) for (const p of s.plugin.split(',')) d.unschedulablePlugins.add(p);
+  if (s.isRejected()) addPlugins(d.unschedulablePlugins, s.plugin);
   // pkg/scheduler/framework/types.go Diagnosis.AddPluginStatus: Pending also goes to PendingPlugins.
-  if (s.code === Code.Pending) for (const p of s.plugin.split(',')) d.pendingPlugins.add(p);
+  if (s.code === Code.Pending) addPlugins(d.pendingPlugins, s.plugin);
+}
+
+/** A status's plugin names (one, or several joined by commas) added to a set. */
+function addPlugins(set: Set<string>, plugins: string): void {
+  if (!plugins.includes(',')) set.add(plugins);
+  else for (const p of plugins.split(',')) set.add(p);
 }
 
 /** numFeasibleNodesToFind: all nodes below 100; else the (adaptive) percentage, at least 100. */
