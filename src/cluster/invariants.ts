@@ -336,9 +336,12 @@ function existingTermMatches(t: AffinityTerm, pod: Pod, store: Store): boolean {
 export function podAffinityFailure(pod: Pod, node: Node, store: Store): { reason: string; others: Pod[] } | undefined {
   const own = requiredTerms(pod);
   if (own.error !== undefined) return { reason: `cannot hold it: its required pod (anti-)affinity does not parse: ${own.error}`, others: [] };
+  const assigned = assignedPods(store, pod);
+  // Neither the pod nor any placed pod has a required term: nothing to judge (the usual bind).
+  if (own.affinity.length === 0 && own.antiAffinity.length === 0 && !assigned.some((p) => requiredTerms(p).antiAffinity.length > 0)) return undefined;
   const nodes = new Map<string, Node>();
   for (const n of store.list<Node>('Node')) nodes.set(n.metadata.name, n);
-  const placed = assignedPods(store, pod).filter((p) => nodes.has(p.spec.nodeName!));
+  const placed = assigned.filter((p) => nodes.has(p.spec.nodeName!));
   const labels = node.metadata.labels;
   const domain = (key: string, n: Node | undefined) => (n === undefined ? undefined : labelOf(n.metadata.labels, key));
   if (own.affinity.length > 0) {
