@@ -3,8 +3,8 @@
 // commands print themselves as code: here, a shrunk failure *is* a scenario file).
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { formatDuration } from '../engine/time.js';
-import { loadGeneratedJsonText, loadJsonText, loadText } from '../scenario/load.js';
-import { formatLoadError, type Scenario } from '../scenario/types.js';
+import { loadGeneratedDocument, loadJsonText, loadText } from '../scenario/load.js';
+import { formatLoadError, type LoadResult, type Scenario } from '../scenario/types.js';
 import { type FuzzAction, type FuzzCase, type FuzzClaim, caseSize, CSI_DRIVER, type FuzzNode, type FuzzPodAffinity, type FuzzVolume, type FuzzWorkload, PRIORITY_VALUES, STORAGE_CLASS } from './arbitraries.js';
 
 /** What broke, for the emitted file's description. */
@@ -294,18 +294,25 @@ function flowLength(v: unknown): number {
  * The case as the loader sees it; throws if the loader rejects it (a fuzzer bug, never the
  * policy's). The text is the document in JSON, which is YAML too (and quicker to write and parse
  * than block style): the same loader and defaults as a user's file. loadJsonText reads it with
- * JSON.parse instead of the YAML parser, with the same data and source positions; with
- * `validated: false` (each fuzz run's case) the schema validation, which every generated case
- * passes, is left out (test/fuzz/arbitraries.test.ts checks that they pass it).
+ * JSON.parse instead of the YAML parser, with the same data and source positions. With
+ * `validated: false` (each fuzz run's case) the loader takes the document itself, with no text
+ * written or parsed, and leaves out the schema validation, which every generated case passes
+ * (test/fuzz/arbitraries.test.ts checks that they pass it; test/fuzz/fuzz.test.ts that both
+ * ways give the same scenario).
  */
 export function caseToScenario(c: FuzzCase, meta: EmitMeta = {}, file = 'fuzz-case.yaml', validated = true): Scenario {
-  return loadScenarioText(JSON.stringify(caseDocument(c, meta)), file, validated ? loadJsonText : loadGeneratedJsonText);
+  const doc = caseDocument(c, meta);
+  if (validated) return loadScenarioText(JSON.stringify(doc), file, loadJsonText);
+  return theScenario(loadGeneratedDocument(doc, file), () => JSON.stringify(doc));
 }
 
 export function loadScenarioText(text: string, file: string, load: typeof loadText = loadText): Scenario {
-  const loaded = load(text, file);
+  return theScenario(load(text, file), () => text);
+}
+
+function theScenario(loaded: LoadResult, text: () => string): Scenario {
   if (loaded.errors.length > 0 || loaded.scenarios.length !== 1) {
-    throw new Error(`internal: a generated scenario did not load:\n${loaded.errors.map(formatLoadError).join('\n')}\n---\n${text}`);
+    throw new Error(`internal: a generated scenario did not load:\n${loaded.errors.map(formatLoadError).join('\n')}\n---\n${text()}`);
   }
   return loaded.scenarios[0]!;
 }

@@ -13,7 +13,7 @@ import type {
   ScenarioEvent, SchedulerSpec, SourceLocation, TimeQualifier,
 } from './types.js';
 import {
-  EVENT_ACTIONS, checkNodeReferences, parseJsonDocument, parseTextMatcher, parseYamlDocuments, validateScenarioData,
+  EVENT_ACTIONS, checkNodeReferences, ownJsonDocument, parseJsonDocument, parseTextMatcher, parseYamlDocuments, validateScenarioData,
   type Locator, type NamedAt, type ParsedDocument, type PathSegment,
 } from './validate.js';
 
@@ -68,12 +68,13 @@ export function loadJsonText(text: string, file: string, options: LoadOptions = 
 }
 
 /**
- * loadJsonText for a document kubedrill wrote itself (the fuzzer's cases, thousands a second):
- * the same scenario, built without the schema validation, which such a document always passes
+ * loadJsonText(JSON.stringify(document), file) for a document kubedrill built itself (the
+ * fuzzer's cases, thousands a second): the same scenario, without writing or parsing the text
+ * (see ownJsonDocument) and without the schema validation, which such a document always passes
  * (test/fuzz checks that generated cases validate). Cross-reference errors are still reported.
  */
-export function loadGeneratedJsonText(text: string, file: string): LoadResult {
-  return loadScenarioText(text, file, {}, false, parseJsonDocument(text, file, true), false);
+export function loadGeneratedDocument(document: Record<string, unknown>, file: string): LoadResult {
+  return loadScenarioText('', file, {}, false, ownJsonDocument(document, file), false);
 }
 
 /**

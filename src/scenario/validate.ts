@@ -183,20 +183,30 @@ export function parseYamlDocuments(text: string, file: string): { documents: Par
  * the same positions (a map or list value at its key, a scalar or list item where it starts).
  * Undefined for any other text (a line break, a `<<` merge key, text JSON.parse rejects), which
  * then goes through the YAML parser, as does a text with a repeated key (JSON.parse takes the
- * last, YAML rejects it). `kubedrill: true`, for a text kubedrill wrote itself (no repeated key):
- * positions are scanned for only when a location is read.
+ * last, YAML rejects it).
  */
-export function parseJsonDocument(text: string, file: string, kubedrill = false): { documents: ParsedDocument[]; errors: LoadError[] } | undefined {
+export function parseJsonDocument(text: string, file: string): { documents: ParsedDocument[]; errors: LoadError[] } | undefined {
   if (/[\t\r\n\u2028\u2029]/.test(text) || text.includes('"<<"') || text.includes('"__proto__"')) return undefined;
   let data: unknown;
-  let root: JsonNode | undefined;
+  let root: JsonNode;
   try {
     data = JSON.parse(text);
-    if (!kubedrill) root = new JsonScanner(text).document();
+    root = new JsonScanner(text).document();
   } catch {
     return undefined;
   }
   const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, text, root) }] : [];
+  return { documents, errors: [] };
+}
+
+/**
+ * parseJsonDocument(JSON.stringify(data), file) for a document kubedrill built, without
+ * writing and parsing the text: the data is the document itself (which must be JSON data: no
+ * undefined member, no -0, nothing JSON.stringify would drop or change), and the text is written
+ * only when a location is read. Nothing may change the document afterwards.
+ */
+export function ownJsonDocument(data: unknown, file: string): { documents: ParsedDocument[]; errors: LoadError[] } {
+  const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, () => JSON.stringify(data), undefined) }] : [];
   return { documents, errors: [] };
 }
 
@@ -288,12 +298,13 @@ class JsonScanner {
 class JsonLocator implements Locator {
   constructor(
     readonly file: string,
-    private readonly text: string,
+    /** The text, or how to write it (JSON.stringify of a document kubedrill built). */
+    private readonly text: string | (() => string),
     private scanned: JsonNode | undefined,
   ) {}
 
   private get root(): JsonNode {
-    return (this.scanned ??= new JsonScanner(this.text).document());
+    return (this.scanned ??= new JsonScanner(typeof this.text === 'string' ? this.text : this.text()).document());
   }
 
   locate(path: readonly PathSegment[], target: 'key' | 'value' = 'value'): SourceLocation {
