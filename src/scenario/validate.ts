@@ -289,11 +289,11 @@ class JsonScanner {
   }
 }
 
-/** YamlLocator's answers for a one-line JSON document (line 1; column = offset + 1). */
 /**
- * Locations in a JSON text JSON.parse accepted. The loader asks for one per object and event as
- * it builds a scenario, and most are never printed: a location's column and path are worked out
- * when read (and the text scanned for positions then, if it was not before).
+ * YamlLocator's answers for a one-line JSON document (line 1; column = offset + 1). The loader
+ * asks for a location per object and event as it builds a scenario, and most are never printed:
+ * a location's column and path are worked out when read (and the text scanned for positions
+ * then, if it was not before).
  */
 class JsonLocator implements Locator {
   constructor(
