@@ -173,20 +173,24 @@ export class Store {
     const key = keyIn(t, 'Lease', namespace, name);
     const lease = t.objects.get(key) as Lease | undefined;
     if (lease === undefined) return undefined;
+    return this.dueRenewal(t, key) ?? lease.spec.renewTime;
+  }
+
+  /** The latest standing renewal of a Lease at or before now that its stored object does not
+   *  have yet; undefined when there is none. */
+  private dueRenewal(t: KindTable, key: string): number | undefined {
     const r = t.renewals!.get(key);
-    const at = r === undefined || this.sim.nowMs < r.nextMs ? undefined : lastRenewal(r, this.sim.nowMs);
-    return at ?? lease.spec.renewTime;
+    return r === undefined || this.sim.nowMs < r.nextMs ? undefined : lastRenewal(r, this.sim.nowMs);
   }
 
   /** The stored object, with a standing Lease renewal brought up to now. */
   private current(t: KindTable, key: string): AnyObject | undefined {
     const obj = t.objects.get(key);
     if (t.renewals === undefined || obj === undefined) return obj;
-    const r = t.renewals.get(key);
-    const now = this.sim.nowMs;
-    if (r === undefined || now < r.nextMs) return obj;
-    const at = lastRenewal(r, now);
-    r.nextMs = at === undefined ? r.nextMs : at + r.periodMs;
+    const at = this.dueRenewal(t, key);
+    if (at === undefined) return obj;
+    const r = t.renewals.get(key)!;
+    r.nextMs = at + r.periodMs;
     return this.renew(t, key, obj as Lease, at);
   }
 
@@ -424,7 +428,7 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** A value whose JSON text is equal for two values exactly when they are ===. */
-function jsonExact(v: unknown): boolean {
+export function jsonExact(v: unknown): boolean {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
 

@@ -13,7 +13,7 @@
 import type { EventRecorder } from '../api/events.js';
 import { labelSelectorAsSelector } from '../api/selector.js';
 import type { LabelSelector } from '../api/selector.js';
-import type { Store, WatchEvent } from '../api/store.js';
+import { type Store, type WatchEvent, jsonExact } from '../api/store.js';
 import { controllerRef, type Deployment, type OwnerReference, type Pod, type PodTemplateSpec, type ReplicaSet, sameControllerRef, sameLabels } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { apiTimeMs, newControllerRef, PodsByController, replicasOf, splitKey } from './replicaset.js';
@@ -91,8 +91,8 @@ export function minAvailable(d: Deployment): number {
 
 // ---- pod-template-hash ---------------------------------------------------------------------------
 
-/** canonicalJson(a) === canonicalJson(b), without the texts when every value is a string, a
- *  boolean or a finite number (a status of counts). */
+/** canonicalJson(a) === canonicalJson(b), without the texts when every value is JSON-exact
+ *  (a string, a boolean, a finite number or null: a status of counts). */
 export function sameRecord(a: object, b: object): boolean {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
@@ -100,16 +100,13 @@ export function sameRecord(a: object, b: object): boolean {
   for (const k of Object.keys(ra)) {
     const x = ra[k];
     if (x === undefined) continue;
-    if (!plainValue(x) || !plainValue(rb[k])) return canonicalJson(a) === canonicalJson(b);
-    if (x !== rb[k]) return false;
+    const y = rb[k];
+    if (!jsonExact(x) || (y !== undefined && !jsonExact(y))) return canonicalJson(a) === canonicalJson(b);
+    if (x !== y) return false;
     n++;
   }
   for (const k of Object.keys(rb)) if (rb[k] !== undefined) n--;
   return n === 0;
-}
-
-function plainValue(v: unknown): boolean {
-  return v === undefined || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
 
 /** JSON with object keys sorted and undefined members dropped: one text per value. */

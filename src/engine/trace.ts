@@ -26,14 +26,14 @@ export class Trace {
    */
   constructor(
     private readonly keepRecords = true,
-    private readonly hashed = true,
+    hashed = true,
   ) {
     this.hash = hashed ? createHash('sha256').update(TRACE_FORMAT + '\n') : undefined;
   }
 
   /** Whether a record's text is read (only counted when not: a caller may pass any text). */
   get readsRecords(): boolean {
-    return this.hashed;
+    return this.hash !== undefined;
   }
 
   /** Lines not yet fed to the hash: hashing in 64 KiB chunks is much cheaper than per line,

@@ -195,8 +195,7 @@ export function parseJsonDocument(text: string, file: string): { documents: Pars
   } catch {
     return undefined;
   }
-  const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, text, root) }] : [];
-  return { documents, errors: [] };
+  return oneJsonDocument(data, new JsonLocator(file, text, root));
 }
 
 /**
@@ -206,8 +205,12 @@ export function parseJsonDocument(text: string, file: string): { documents: Pars
  * only when a location is read. Nothing may change the document afterwards.
  */
 export function ownJsonDocument(data: unknown, file: string): { documents: ParsedDocument[]; errors: LoadError[] } {
-  const documents = data !== null && data !== undefined ? [{ index: 0, data, locator: new JsonLocator(file, () => JSON.stringify(data), undefined) }] : [];
-  return { documents, errors: [] };
+  return oneJsonDocument(data, new JsonLocator(file, () => JSON.stringify(data), undefined));
+}
+
+/** The one document of a JSON text (none for null). */
+function oneJsonDocument(data: unknown, locator: JsonLocator): { documents: ParsedDocument[]; errors: LoadError[] } {
+  return { documents: data !== null && data !== undefined ? [{ index: 0, data, locator }] : [], errors: [] };
 }
 
 /** Where a JSON value starts; for maps, each key's start and value, in text order. */

@@ -1,7 +1,7 @@
 // Builders for scheduler unit tests: pods and nodes as upstream's st.MakePod()/st.MakeNode()
 // tests write them, and runners for one extension point at a time.
 import { Prng } from '../../src/engine/prng.js';
-import type { AnyObject, Container, Node, Pod, PodSpec, ResourceList } from '../../src/api/types.js';
+import type { AnyObject, Container, Node, Pod, PodSpec, ResourceList, StorageClass } from '../../src/api/types.js';
 import { Code, type MaybeStatus, type Status } from '../../src/scheduler/framework/status.js';
 import { type AnyPlugin, type ClusterEventWithHint, CycleState, type Handle, NodeInfo, type NodeLister, type NodeScore, PodInfo } from '../../src/scheduler/framework/types.js';
 
@@ -122,4 +122,9 @@ export function runScore(plugin: AnyPlugin, pod: Pod, nodes: NodeInfo[]): { scor
  *  actions, and whether a QueueingHintFn is set (hint: false stands for a nil QueueingHintFn). */
 export function registrations(events: readonly ClusterEventWithHint[]): Array<{ resource: string; actions: readonly string[]; hint: boolean }> {
   return events.map((e) => ({ resource: e.resource, actions: e.actions, hint: typeof e.queueingHintFn === 'function' }));
+}
+
+/** A StorageClass with a name and the given fields; no provisioner ("") unless given. */
+export function makeStorageClass(name: string, fields: Partial<Omit<StorageClass, 'apiVersion' | 'kind' | 'metadata'>> = {}): StorageClass {
+  return { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner: '', ...fields };
 }

@@ -86,8 +86,8 @@ interface Row {
   pvcs?: PersistentVolumeClaim[];
   pvs?: PersistentVolume[];
   wantPreFilterStatus?: Want;
-  /** Claim names in the state after PreFilter; skip for a pod without claims. */
-  wantState?: { skip: true } | { boundClaims: string[]; claimsToBind: string[] };
+  /** Claim names in the state after PreFilter; preFilterSkip for a pod without claims (PreFilter returns Skip). */
+  wantState?: { preFilterSkip: true } | { boundClaims: string[]; claimsToBind: string[] };
   wantFilterStatus: Want[];
 }
 
@@ -107,7 +107,7 @@ const zonalPVs = () => [
 ];
 
 const rows: Row[] = [
-  { name: 'pod has not pvcs', pod: makePodWith(), nodes: [node('node-a')], wantState: { skip: true }, wantFilterStatus: [null] },
+  { name: 'pod has not pvcs', pod: makePodWith(), nodes: [node('node-a')], wantState: { preFilterSkip: true }, wantFilterStatus: [null] },
   {
     name: 'all bound',
     pod: makePodWith('pvc-a'),
@@ -241,12 +241,12 @@ t.test('TestVolumeBinding', async (t) => {
     const state = new CycleState();
     const info = PodInfo.of(row.pod);
     const pre = p.preFilter(state, info, nodes).status;
-    const preWant = row.wantState && 'skip' in row.wantState ? { code: Code.Skip, reasons: [] } : row.wantPreFilterStatus ?? null;
+    const preWant = row.wantState && 'preFilterSkip' in row.wantState ? { code: Code.Skip, reasons: [] } : row.wantPreFilterStatus ?? null;
     t.same(plain(pre), preWant, `${row.name}: PreFilter`);
     // The framework skips Filter when PreFilter fails.
     if (pre !== null && pre.code !== Code.Skip) continue;
     const s = state.read<StateData>(STATE_KEY)!;
-    const gotState = s.skip ? { skip: true } : { boundClaims: s.podVolumeClaims!.boundClaims.map((c) => c.metadata.name), claimsToBind: s.podVolumeClaims!.unboundClaimsDelayBinding.map((c) => c.metadata.name) };
+    const gotState = s.skip ? { preFilterSkip: true } : { boundClaims: s.podVolumeClaims!.boundClaims.map((c) => c.metadata.name), claimsToBind: s.podVolumeClaims!.unboundClaimsDelayBinding.map((c) => c.metadata.name) };
     t.same(gotState, row.wantState, `${row.name}: state after PreFilter`);
     nodes.forEach((n, i) => t.same(plain(p.filter(state, info, n)), row.wantFilterStatus[i], `${row.name}: Filter on ${n.name}`));
   }

@@ -27,7 +27,7 @@ import {
   isSchedulableAfterPersistentVolumeClaimChange,
   isSchedulableAfterStorageClassChange,
 } from '../../../src/scheduler/plugins/volume_binding.js';
-import { fakeHandle, makePod as basePod, registrations } from '../fixtures.js';
+import { fakeHandle, makePod as basePod, makeStorageClass, registrations } from '../fixtures.js';
 
 // ---- test_utils.go's builders ---------------------------------------------------------------------
 
@@ -69,13 +69,8 @@ const makePVC = (name: string, storageClassName: string): PersistentVolumeClaim 
 });
 
 /** A StorageClass of upstream's rows: a name (and allowedTopologies); no provisioner (""). */
-const storageClass = (name: string, allowedTopologies?: StorageClass['allowedTopologies']): StorageClass => ({
-  apiVersion: 'storage.k8s.io/v1',
-  kind: 'StorageClass',
-  metadata: { name },
-  provisioner: '',
-  ...(allowedTopologies === undefined ? {} : { allowedTopologies }),
-});
+const storageClass = (name: string, allowedTopologies?: StorageClass['allowedTopologies']): StorageClass =>
+  makeStorageClass(name, allowedTopologies === undefined ? {} : { allowedTopologies });
 
 /** A CSINode of upstream's rows: a name and its annotations; no drivers. */
 const csiNode = (name: string, annotations?: Record<string, string>): CSINode => ({

@@ -11,7 +11,7 @@ import type { AnyObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageCl
 import { Code, type MaybeStatus } from '../../../src/scheduler/framework/status.js';
 import { CycleState, PodInfo } from '../../../src/scheduler/framework/types.js';
 import { ERR_REASON_CONFLICT, VolumeZone, labelZonesToSet } from '../../../src/scheduler/plugins/volume_zone.js';
-import { fakeHandle, makeNode, makePod, nodeInfo } from '../fixtures.js';
+import { fakeHandle, makeNode, makePod, makeStorageClass, nodeInfo } from '../fixtures.js';
 
 const BETA_ZONE = 'failure-domain.beta.kubernetes.io/zone';
 const BETA_REGION = 'failure-domain.beta.kubernetes.io/region';
@@ -104,13 +104,7 @@ t.test('TestMultiZone', async (t) => {
 });
 
 t.test('TestWithBinding', async (t) => {
-  const sc = (name: string, mode?: StorageClass['volumeBindingMode']): StorageClass => ({
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: { name },
-    provisioner: 'p',
-    ...(mode ? { volumeBindingMode: mode } : {}),
-  });
+  const sc = (name: string, mode?: StorageClass['volumeBindingMode']): StorageClass => makeStorageClass(name, { provisioner: 'p', ...(mode ? { volumeBindingMode: mode } : {}) });
   const objects: AnyObject[] = [
     sc('Class_Immediate'),
     sc('Class_Wait', 'WaitForFirstConsumer'),

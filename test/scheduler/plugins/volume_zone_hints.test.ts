@@ -6,7 +6,7 @@
 // (framework/types.ts QueueingHintFn); the wrong objects are strings, as upstream's. The
 // registrations are checked against volume_zone.go EventsToRegister with queueing hints on.
 import t, { type Test } from 'tap';
-import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../src/api/types.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from '../../../src/api/types.js';
 import type { QueueingHint, QueueingHintFn } from '../../../src/scheduler/framework/types.js';
 import {
   VolumeZone,
@@ -14,7 +14,7 @@ import {
   isSchedulableAfterPersistentVolumeClaimChange,
   isSchedulableAfterStorageClassAdded,
 } from '../../../src/scheduler/plugins/volume_zone.js';
-import { fakeHandle, makePod, registrations } from '../fixtures.js';
+import { fakeHandle, makePod, makeStorageClass, registrations } from '../fixtures.js';
 
 const BETA_ZONE = 'failure-domain.beta.kubernetes.io/zone';
 const ZONE = 'topology.kubernetes.io/zone';
@@ -34,13 +34,6 @@ const pv = (name: string, labels?: Record<string, string>): PersistentVolume => 
   metadata: labels === undefined ? { name } : { name, labels },
   spec: {},
   status: {},
-});
-const sc = (name: string, volumeBindingMode?: StorageClass['volumeBindingMode']): StorageClass => ({
-  apiVersion: 'storage.k8s.io/v1',
-  kind: 'StorageClass',
-  metadata: { name },
-  provisioner: '',
-  ...(volumeBindingMode === undefined ? {} : { volumeBindingMode }),
 });
 
 interface Row {
@@ -76,8 +69,8 @@ t.test('volume_zone_test.go TestIsSchedulableAfterPersistentVolumeClaimAdded', a
 t.test('volume_zone_test.go TestIsSchedulableAfterStorageClassAdded', async (t) => {
   run(t, isSchedulableAfterStorageClassAdded, [
     { name: 'error-wrong-new-object', pod: createPodWithVolume('pod_1', 'PVC_1'), newObj: 'not-a-storageclass', expectedHint: 'Queue', expectedErr: true },
-    { name: "sc-doesn't-have-volume-binding-mode", pod: createPodWithVolume('pod_1', 'PVC_1'), newObj: sc('SC_1'), expectedHint: 'QueueSkip' },
-    { name: 'new-sc-is-wait-for-first-consumer-mode', pod: createPodWithVolume('pod_1', 'PVC_1'), newObj: sc('SC_1', 'WaitForFirstConsumer'), expectedHint: 'Queue' },
+    { name: "sc-doesn't-have-volume-binding-mode", pod: createPodWithVolume('pod_1', 'PVC_1'), newObj: makeStorageClass('SC_1'), expectedHint: 'QueueSkip' },
+    { name: 'new-sc-is-wait-for-first-consumer-mode', pod: createPodWithVolume('pod_1', 'PVC_1'), newObj: makeStorageClass('SC_1', { volumeBindingMode: 'WaitForFirstConsumer' }), expectedHint: 'Queue' },
   ]);
 });
 
