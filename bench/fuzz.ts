@@ -42,7 +42,7 @@ class FlakyNodeTrust implements AnyPlugin {
 
   private notReadyCount(node: string): number {
     let n = 0;
-    for (const e of this.handle.listObjects('Event') as Event[]) if (e.reason === 'NodeNotReady' && e.involvedObject.kind === 'Node' && e.involvedObject.name === node) n += e.count;
+    for (const e of this.handle.listObjects('Event') as Event[]) if (e.reason === 'NodeNotReady' && e.involvedObject.kind === 'Node' && e.involvedObject.name === node) n += e.count ?? 0;
     return n;
   }
 }

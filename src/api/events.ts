@@ -1,11 +1,21 @@
-// Event recording, after staging/src/k8s.io/client-go/tools/record (EventRecorder and the
-// EventCorrelator's aggregation): an identical event (same object, reason, message, source)
-// bumps `count` and `lastTimestamp` on the existing Event instead of creating another, as long
-// as the recorder still remembers it: events_cache.go's eventLogger keeps the last 4096 distinct
-// events (maxLruCacheEntries, an LRU cache: a repeat makes an event the latest again).
-// Every occurrence is also kept in order, so expectations can match "an event in a window".
+// Event recording, in the two shapes client-go has.
+//
+// EventRecorder, after staging/src/k8s.io/client-go/tools/record (the core/v1 recorder the
+// controllers and the kubelet use) and its EventCorrelator's aggregation: an identical event
+// (same object, reason, message, source) bumps `count` and `lastTimestamp` on the existing Event
+// instead of creating another, as long as the recorder still remembers it: events_cache.go's
+// eventLogger keeps the last 4096 distinct events (maxLruCacheEntries, an LRU cache: a repeat
+// makes an event the latest again).
+//
+// SeriesEventRecorder, after staging/src/k8s.io/client-go/tools/events (the events.k8s.io/v1
+// broadcaster kube-scheduler uses when the API server serves events.k8s.io/v1, as every
+// supported one does): see there.
+//
+// Every occurrence of either is also kept in order, so expectations can match "an event in a
+// window".
+import type { Simulation } from '../engine/sim.js';
 import type { Store } from './store.js';
-import type { Event, KubeObject, ObjectReference } from './types.js';
+import type { Event, EventSeries, KubeObject, ObjectReference } from './types.js';
 
 export interface EventOccurrence {
   timeMs: number;
@@ -27,11 +37,7 @@ export class EventRecorder {
   constructor(private readonly store: Store) {}
 
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: string): void {
-    // Fields in this order: kind, name, namespace (if any), uid (if any), apiVersion.
-    const involvedObject: ObjectReference = { kind: obj.kind, name: obj.metadata.name };
-    if (obj.metadata.namespace) involvedObject.namespace = obj.metadata.namespace;
-    if (obj.metadata.uid) involvedObject.uid = obj.metadata.uid;
-    involvedObject.apiVersion = obj.apiVersion;
+    const involvedObject = objectReference(obj);
     const now = this.store.nowMs;
     this.occurrences.push({ timeMs: now, type, reason, message, involvedObject, source });
     const namespace = obj.metadata.namespace ?? 'default';
@@ -41,7 +47,7 @@ export class EventRecorder {
     if (existingName !== undefined) this.byKey.delete(key);
     if (existing) {
       this.byKey.set(key, existingName!);
-      this.store.update<Event>({ ...existing, count: existing.count + 1, lastTimestamp: now }, source, 'event');
+      this.store.update<Event>({ ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now }, source, 'event');
       return;
     }
     const name = `${involvedObject.name}.${(++this.seq).toString(16).padStart(16, '0')}`;
@@ -64,4 +70,164 @@ export class EventRecorder {
     // The least recently seen event is forgotten (a Map iterates in insertion order).
     if (this.byKey.size > MAX_LRU_CACHE_ENTRIES) this.byKey.delete(this.byKey.keys().next().value!);
   }
+}
+
+/** tools/reference GetReference: the object's kind, name, namespace, uid, apiVersion and
+ *  resourceVersion (in this order; the empty ones left out). */
+export function objectReference(obj: KubeObject): ObjectReference {
+  const ref: ObjectReference = { kind: obj.kind, name: obj.metadata.name };
+  if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
+  if (obj.metadata.uid) ref.uid = obj.metadata.uid;
+  ref.apiVersion = obj.apiVersion;
+  if (obj.metadata.resourceVersion) ref.resourceVersion = obj.metadata.resourceVersion;
+  return ref;
+}
+
+/** tools/events event_broadcaster.go finishTime: a series not seen for this long is written one
+ *  last time and forgotten, as is an event seen once this long ago; also the period of that pass. */
+export const FINISH_TIME_MS = 6 * 60_000;
+/** refreshTime: every standing series is written again this often. */
+export const REFRESH_TIME_MS = 30 * 60_000;
+
+/**
+ * events.k8s.io/v1 recording (client-go tools/events, event_broadcaster.go recordToSink): the
+ * first event of its kind is created; an isomorphic one (same type, action, reason, reporting
+ * controller and instance, regarding and related object, resourceVersion included; the note is
+ * not part of the key) turns the cached event into a series: the second occurrence patches
+ * `series: {count: 2, lastObservedTime}` onto the stored Event, later ones only count in memory.
+ * Every 30m (refreshExistingEventSeries) each standing series is written again; every 6m
+ * (finishSeries) a series not seen for 6m is written one last time and forgotten, and an event
+ * seen once more than 6m ago is forgotten, so its next occurrence is a new Event. Both passes
+ * run from the recorder's start (wait.Until), in cache order (upstream: Go map order).
+ */
+export class SeriesEventRecorder {
+  /** The events the broadcaster remembers, by isomorphism key (its eventCache). */
+  private readonly cache = new Map<string, Event>();
+  private readonly startMs: number;
+  private finishAt: number | undefined;
+  private refreshAt: number | undefined;
+  private seq = 0;
+
+  /** `component` runs the periodic passes; `hostname` makes each reporting controller's
+   *  reportingInstance (`<controller>-<hostname>`, as NewRecorder). */
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly store: Store,
+    private readonly sim: Simulation,
+    private readonly component: string,
+    private readonly hostname: string,
+  ) {
+    this.startMs = sim.nowMs;
+  }
+
+  /** The events currently remembered (for tests and reports). */
+  get cached(): number {
+    return this.cache.size;
+  }
+
+  /** recorderImpl.Eventf(regarding, related, type, reason, action, note) of the recorder
+   *  NewRecorder(reportingController) made. */
+  eventf(regarding: KubeObject, related: KubeObject | undefined, type: 'Normal' | 'Warning', reason: string, action: string, note: string, reportingController: string): void {
+    const now = this.sim.nowMs;
+    const regardingRef = objectReference(regarding);
+    const relatedRef = related === undefined ? undefined : objectReference(related);
+    this.recorder.occurrences.push({ timeMs: now, type, reason, message: note, involvedObject: regardingRef, source: reportingController });
+    const reportingInstance = `${reportingController}-${this.hostname}`;
+    const key = `${type}\n${action}\n${reason}\n${reportingController}\n${reportingInstance}\n${referenceKey(regardingRef)}\n${relatedRef === undefined ? '' : referenceKey(relatedRef)}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) {
+      if (cached.series !== undefined) {
+        cached.series = { count: cached.series.count + 1, lastObservedTime: now };
+        return;
+      }
+      cached.series = { count: 2, lastObservedTime: now };
+      this.armRefresh();
+      this.write(cached);
+      return;
+    }
+    const event: Event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      // makeEvent names it <regarding>.<hex of the time in ns>; a counter keeps names unique
+      // when one object has two events at one instant.
+      metadata: { name: `${regardingRef.name}.${(++this.seq).toString(16).padStart(16, '0')}`, namespace: regardingRef.namespace || 'default' },
+      involvedObject: regardingRef,
+      ...(relatedRef === undefined ? {} : { related: relatedRef }),
+      reason,
+      message: note,
+      type,
+      source: {},
+      eventTime: now,
+      action,
+      reportingComponent: reportingController,
+      reportingInstance,
+    };
+    this.cache.set(key, event);
+    this.armFinish();
+    this.write(event);
+  }
+
+  /** recordEvent: a series is patched onto the stored Event (created again if it is gone);
+   *  anything else is created. */
+  private write(event: Event): void {
+    const series: EventSeries | undefined = event.series === undefined ? undefined : { ...event.series };
+    const actor = event.reportingComponent!;
+    if (series !== undefined) {
+      const stored = this.store.get<Event>('Event', event.metadata.namespace, event.metadata.name);
+      if (stored !== undefined) {
+        this.store.update<Event>({ ...stored, series }, actor, 'event');
+        return;
+      }
+    }
+    this.store.create<Event>(series === undefined ? event : { ...event, series }, actor, 'event');
+  }
+
+  /** finishSeries. */
+  private finishSeries(): void {
+    this.finishAt = undefined;
+    const cutoff = this.sim.nowMs - FINISH_TIME_MS;
+    for (const [key, event] of this.cache) {
+      if (event.series !== undefined) {
+        if (event.series.lastObservedTime < cutoff) {
+          this.write(event);
+          this.cache.delete(key);
+        }
+      } else if (event.eventTime! < cutoff) this.cache.delete(key);
+    }
+    this.armFinish();
+  }
+
+  /** refreshExistingEventSeries. */
+  private refreshSeries(): void {
+    this.refreshAt = undefined;
+    for (const event of this.cache.values()) if (event.series !== undefined) this.write(event);
+    this.armRefresh();
+  }
+
+  // The passes run at start + k × period. A pass with nothing to do changes nothing, so one is
+  // queued only while the cache holds something it would act on.
+
+  private armFinish(): void {
+    if (this.finishAt !== undefined || this.cache.size === 0) return;
+    this.finishAt = nextTick(this.startMs, FINISH_TIME_MS, this.sim.nowMs);
+    this.sim.at(this.finishAt, this.component, () => this.finishSeries());
+  }
+
+  private armRefresh(): void {
+    if (this.refreshAt !== undefined) return;
+    let any = false;
+    for (const event of this.cache.values()) if (event.series !== undefined) any = true;
+    if (!any) return;
+    this.refreshAt = nextTick(this.startMs, REFRESH_TIME_MS, this.sim.nowMs);
+    this.sim.at(this.refreshAt, this.component, () => this.refreshSeries());
+  }
+}
+
+/** The first start + k × period (k ≥ 1) after `nowMs`. */
+function nextTick(startMs: number, periodMs: number, nowMs: number): number {
+  return startMs + (Math.floor((nowMs - startMs) / periodMs) + 1) * periodMs;
+}
+
+function referenceKey(ref: ObjectReference): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${ref.uid ?? ''}/${ref.apiVersion ?? ''}/${ref.resourceVersion ?? ''}`;
 }

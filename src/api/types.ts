@@ -271,18 +271,37 @@ export interface ObjectReference {
   name: string;
   uid?: string;
   apiVersion?: string;
+  resourceVersion?: string;
 }
 
+/**
+ * A core/v1 Event. One written through events.k8s.io/v1 (the scheduler's) reads, as the API
+ * server converts it, with `eventTime`, `series`, `action` and the reporting fields set, an empty
+ * `source` and no `count` or timestamps (its deprecated* fields); a core/v1 recorder's has
+ * `source`, `count` and the timestamps.
+ */
 export interface Event extends KubeObject {
   kind: 'Event';
   involvedObject: ObjectReference;
+  related?: ObjectReference;
   reason: string;
   message: string;
   type: 'Normal' | 'Warning';
-  source: { component: string; host?: string };
+  source: { component?: string; host?: string };
+  count?: number;
+  firstTimestamp?: TimeMs;
+  lastTimestamp?: TimeMs;
+  eventTime?: TimeMs;
+  series?: EventSeries;
+  action?: string;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+/** events.k8s.io/v1 EventSeries: an isomorphic event seen `count` times, last at lastObservedTime. */
+export interface EventSeries {
   count: number;
-  firstTimestamp: TimeMs;
-  lastTimestamp: TimeMs;
+  lastObservedTime: TimeMs;
 }
 
 export interface PriorityClass extends KubeObject {

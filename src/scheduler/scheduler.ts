@@ -5,7 +5,7 @@
 // right after the scheduling cycle, at the same instant (upstream runs it asynchronously), unless
 // a Permit plugin holds the pod: the binding cycle then goes on when the waiting pod is allowed
 // or rejected (waiting_pods.ts).
-import type { EventRecorder } from '../api/events.js';
+import { type EventRecorder, SeriesEventRecorder } from '../api/events.js';
 import type { Store, WatchEvent } from '../api/store.js';
 import { parseQuantityValue } from '../api/quantity.js';
 import { type AnyObject, type Namespace, type Node, type NodeCondition, type Pod, type PodCondition, isKind, podIsTerminal, sameLabels, setCondition } from '../api/types.js';
@@ -23,6 +23,8 @@ import { type Diagnosis, type HostSelector, type ScheduleResult, addPluginStatus
 import type { ActionType } from './framework/types.js';
 
 export const COMPONENT = 'default-scheduler';
+/** The host kube-scheduler runs on, in its events' reportingInstance (`<schedulerName>-<host>`). */
+export const SCHEDULER_HOSTNAME = 'control-plane';
 
 export interface SchedulerOptions {
   profiles: ProfileConfig[];
@@ -58,14 +60,18 @@ export class Scheduler {
   failedAttempts = 0;
   /** Pods held at Permit, for every profile (upstream shares one waitingPodsMap). */
   private readonly waitingPods: WaitingPods;
+  /** kube-scheduler's events.k8s.io/v1 broadcaster (cmd/kube-scheduler's
+   *  NewEventBroadcasterAdapter); each profile records as its schedulerName. */
+  readonly recorder: SeriesEventRecorder;
 
   constructor(
     private readonly sim: Simulation,
     private readonly store: Store,
-    private readonly events: EventRecorder,
+    events: EventRecorder,
     options: SchedulerOptions,
   ) {
     this.waitingPods = new WaitingPods(sim, COMPONENT);
+    this.recorder = new SeriesEventRecorder(events, store, sim, COMPONENT, SCHEDULER_HOSTNAME);
     const profiles = options.profiles.length ? options.profiles : [{ schedulerName: DEFAULT_SCHEDULER_NAME }];
     for (const p of profiles) {
       const name = p.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -130,7 +136,7 @@ export class Scheduler {
     const waiting = this.waitingPods.get(victim.metadata.uid);
     if (waiting !== undefined) {
       waiting.reject(DefaultPreemption, 'preempted');
-      this.events.record(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`, COMPONENT);
+      this.recordPreempted(preemptor, victim, nodeName);
       return null;
     }
     const current = this.store.get<Pod>('Pod', victim.metadata.namespace, victim.metadata.name);
@@ -140,8 +146,13 @@ export class Scheduler {
     const latest = patched.ok ? patched.object : current;
     const r = this.store.delete('Pod', latest.metadata.namespace, latest.metadata.name, COMPONENT);
     if (!r.ok && r.reason !== 'NotFound') return r.message;
-    this.events.record(current, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`, COMPONENT);
+    this.recordPreempted(preemptor, current, nodeName);
     return null;
+  }
+
+  /** preemption.go prepareCandidate: Eventf(victim, preemptor, Normal, "Preempted", "Preempting", ...). */
+  private recordPreempted(preemptor: Pod, victim: Pod, nodeName: string): void {
+    this.recorder.eventf(victim, preemptor, 'Normal', 'Preempted', 'Preempting', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`, preemptor.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME);
   }
 
   private clearNomination(pod: Pod): void {
@@ -343,7 +354,7 @@ export class Scheduler {
     if (bind !== null) return this.handleBindingCycleError(fwk, state, q, host, assumed, bind);
     this.scheduledCount++;
     const ns = pod.metadata.namespace ?? 'default';
-    this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${host}`, COMPONENT);
+    this.recorder.eventf(pod, undefined, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${host}`, fwk.schedulerName);
     fwk.runPostBind(state, q.podInfo, host);
   }
 
@@ -411,7 +422,7 @@ export class Scheduler {
     if (!current || current.metadata.uid !== q.podInfo.pod.metadata.uid || current.spec.nodeName) return;
     if (nominated !== undefined) this.nominator.set(q.podInfo, nominated || undefined);
     this.queue.addUnschedulable(q, plugins, isError, pendingPlugins);
-    this.events.record(current, 'Warning', 'FailedScheduling', msg, COMPONENT);
+    this.recorder.eventf(current, undefined, 'Warning', 'FailedScheduling', 'Scheduling', msg, current.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME);
     const cond: PodCondition = { type: 'PodScheduled', status: 'False', reason, message: msg };
     const prev = current.status.conditions?.find((c) => c.type === 'PodScheduled');
     const conditionChanged = !prev || prev.status !== cond.status || prev.reason !== cond.reason || prev.message !== cond.message;
