@@ -107,6 +107,7 @@ export class SeriesEventRecorder {
   private finishAt: number | undefined;
   private refreshAt: number | undefined;
   private seq = 0;
+  private readonly instances = new Map<string, string>();
 
   /** `component` runs the periodic passes; `hostname` makes each reporting controller's
    *  reportingInstance (`<controller>-<hostname>`, as NewRecorder). */
@@ -132,8 +133,9 @@ export class SeriesEventRecorder {
     const regardingRef = objectReference(regarding);
     const relatedRef = related === undefined ? undefined : objectReference(related);
     this.recorder.occurrences.push({ timeMs: now, type, reason, message: note, involvedObject: regardingRef, source: reportingController });
-    const reportingInstance = `${reportingController}-${this.hostname}`;
-    const key = `${type}\n${action}\n${reason}\n${reportingController}\n${reportingInstance}\n${referenceKey(regardingRef)}\n${relatedRef === undefined ? '' : referenceKey(relatedRef)}`;
+    const reportingInstance = this.instanceOf(reportingController);
+    // The instance follows from the controller (one host).
+    const key = `${type}\n${action}\n${reason}\n${reportingController}\n${referenceKey(regardingRef)}\n${relatedRef === undefined ? '' : referenceKey(relatedRef)}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       if (cached.series !== undefined) {
@@ -152,7 +154,6 @@ export class SeriesEventRecorder {
       // when one object has two events at one instant.
       metadata: { name: `${regardingRef.name}.${(++this.seq).toString(16).padStart(16, '0')}`, namespace: regardingRef.namespace || 'default' },
       involvedObject: regardingRef,
-      ...(relatedRef === undefined ? {} : { related: relatedRef }),
       reason,
       message: note,
       type,
@@ -162,9 +163,17 @@ export class SeriesEventRecorder {
       reportingComponent: reportingController,
       reportingInstance,
     };
+    if (relatedRef !== undefined) event.related = relatedRef;
     this.cache.set(key, event);
     this.armFinish();
     this.write(event);
+  }
+
+  /** NewRecorder's reportingInstance, `<controller>-<hostname>`. */
+  private instanceOf(reportingController: string): string {
+    let instance = this.instances.get(reportingController);
+    if (instance === undefined) this.instances.set(reportingController, (instance = `${reportingController}-${this.hostname}`));
+    return instance;
   }
 
   /** recordEvent: a series is patched onto the stored Event (created again if it is gone);
@@ -228,6 +237,9 @@ function nextTick(startMs: number, periodMs: number, nowMs: number): number {
   return startMs + (Math.floor((nowMs - startMs) / periodMs) + 1) * periodMs;
 }
 
+/** An ObjectReference as a key part: a uid names one object (so its kind, namespace, name and
+ *  apiVersion), so uid and resourceVersion say it all; without a uid, every field. */
 function referenceKey(ref: ObjectReference): string {
-  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${ref.uid ?? ''}/${ref.apiVersion ?? ''}/${ref.resourceVersion ?? ''}`;
+  if (ref.uid) return `${ref.uid}/${ref.resourceVersion ?? ''}`;
+  return `/${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${ref.apiVersion ?? ''}/${ref.resourceVersion ?? ''}`;
 }
