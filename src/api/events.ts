@@ -13,6 +13,7 @@
 //
 // Every occurrence of either is also kept in order, so expectations can match "an event in a
 // window".
+import type { Prng } from '../engine/prng.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Store } from './store.js';
 import type { Event, EventSeries, KubeObject, ObjectReference } from './types.js';
@@ -26,50 +27,174 @@ export interface EventOccurrence {
   source: string;
 }
 
-/** events_cache.go maxLruCacheEntries: the distinct events an EventCorrelator remembers. */
+/** events_cache.go maxLruCacheEntries: the entries each of the EventCorrelator's caches keeps. */
 export const MAX_LRU_CACHE_ENTRIES = 4096;
+/** defaultAggregateMaxEvents / defaultAggregateIntervalInSeconds: similar events (differing only
+ *  in message) seen with 10 distinct messages, each within 10 minutes of the last, aggregate. */
+export const AGGREGATE_MAX_EVENTS = 10;
+export const AGGREGATE_INTERVAL_MS = 600_000;
+/** defaultSpamBurst / defaultSpamQPS: a source may send 25 events about an object at once, then
+ *  one every 5 minutes (a token bucket; the qps is a float32 in client-go). */
+export const SPAM_BURST = 25;
+export const SPAM_QPS = Math.fround(1 / 300);
+/** EventAggregatorByReasonMessageFunc's prefix. */
+export const AGGREGATE_MESSAGE_PREFIX = '(combined from similar events): ';
 
+/** A Map used as groupcache's lru.Cache: get and add make an entry the most recent; past
+ *  `max` entries the least recent is dropped. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  add(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+/** eventLog: what the eventLogger remembers of an event it saw. */
+interface EventLog {
+  count: number;
+  firstTimestamp: number;
+  name: string;
+}
+
+/** aggregateRecord: the distinct messages of similar events, and when the last one came. */
+interface AggregateRecord {
+  localKeys: Set<string>;
+  lastMs: number;
+}
+
+/** flowcontrol's token bucket (golang.org/x/time/rate): full at first, refilled continuously. */
+interface TokenBucket {
+  tokens: number;
+  lastMs: number;
+}
+
+/**
+ * The core/v1 recorder (record.EventRecorder with its EventBroadcaster's EventCorrelator,
+ * events_cache.go EventCorrelate): each event is first aggregated (EventAggregate: an event
+ * whose source, object, type and reason were seen with 10 distinct messages, each within 10m of
+ * the previous, becomes the one aggregate Event of that group, `(combined from similar events):
+ * <message>`), then counted (eventObserve: a repeat of a remembered event, or of the group's
+ * aggregate, bumps `count` and `lastTimestamp` and takes the new message), then rate-limited per
+ * source and object (EventSourceObjectSpamFilter: a burst of 25, then one per 5 minutes; a
+ * skipped event is not written, though the count above has moved). Each of the three caches
+ * keeps 4096 entries (LRU).
+ */
 export class EventRecorder {
+  /** Events written (or counted) as the API server sees them, in order. */
   readonly occurrences: EventOccurrence[] = [];
-  private readonly byKey = new Map<string, string>();
+  private readonly logger = new Lru<EventLog>(MAX_LRU_CACHE_ENTRIES);
+  private readonly aggregates = new Lru<AggregateRecord>(MAX_LRU_CACHE_ENTRIES);
+  private readonly spam = new Lru<TokenBucket>(MAX_LRU_CACHE_ENTRIES);
   private seq = 0;
 
-  constructor(private readonly store: Store) {}
+  private readonly burst: number;
+
+  /** `rng` picks the message an aggregate group forgets (sets.String PopAny: Go map order);
+   *  `spamBurst` is CorrelatorOptions.BurstSize (for tests; default 25). */
+  constructor(
+    private readonly store: Store,
+    private readonly rng: Prng,
+    options: { spamBurst?: number } = {},
+  ) {
+    this.burst = options.spamBurst ?? SPAM_BURST;
+  }
 
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: string): void {
     const involvedObject = objectReference(obj);
     const now = this.store.nowMs;
-    this.occurrences.push({ timeMs: now, type, reason, message, involvedObject, source });
-    const namespace = obj.metadata.namespace ?? 'default';
-    const key = `${involvedObject.kind}/${namespace}/${involvedObject.name}/${involvedObject.uid ?? ''}/${type}/${reason}/${message}/${source}`;
-    const existingName = this.byKey.get(key);
-    const existing = existingName ? this.store.get<Event>('Event', namespace, existingName) : undefined;
-    if (existingName !== undefined) this.byKey.delete(key);
-    if (existing) {
-      this.byKey.set(key, existingName!);
-      this.store.update<Event>({ ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: now }, source, 'event');
-      return;
+    // The keys' parts, as getEventKey, getSpamKey and EventAggregatorByReasonFunc join them
+    // (no source host, field path or reporting controller: the model sets none).
+    const objectPart = `${source}\n${involvedObject.kind}\n${involvedObject.namespace ?? ''}\n${involvedObject.name}\n${involvedObject.uid ?? ''}\n${involvedObject.apiVersion ?? ''}`;
+    const aggregateKey = `${objectPart}\n${type}\n${reason}`;
+    // EventAggregate.
+    let record = this.aggregates.get(aggregateKey);
+    if (record === undefined || now - record.lastMs > AGGREGATE_INTERVAL_MS) record = { localKeys: new Set(), lastMs: now };
+    record.localKeys.add(message);
+    record.lastMs = now;
+    this.aggregates.add(aggregateKey, record);
+    let key = `${aggregateKey}\n${message}`;
+    let text = message;
+    if (record.localKeys.size >= AGGREGATE_MAX_EVENTS) {
+      this.popAny(record.localKeys);
+      key = aggregateKey;
+      text = AGGREGATE_MESSAGE_PREFIX + message;
     }
-    const name = `${involvedObject.name}.${(++this.seq).toString(16).padStart(16, '0')}`;
-    const ev: Event = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject,
-      reason,
-      message,
-      type,
-      source: { component: source },
-      count: 1,
-      firstTimestamp: now,
-      lastTimestamp: now,
-    };
-    const r = this.store.create(ev, source, 'event');
-    if (!r.ok) return;
-    this.byKey.set(key, name);
-    // The least recently seen event is forgotten (a Map iterates in insertion order).
-    if (this.byKey.size > MAX_LRU_CACHE_ENTRIES) this.byKey.delete(this.byKey.keys().next().value!);
+    // eventObserve.
+    const last = this.logger.get(key);
+    const observed: EventLog = last === undefined ? { count: 1, firstTimestamp: now, name: `${involvedObject.name}.${(++this.seq).toString(16).padStart(16, '0')}` } : { count: last.count + 1, firstTimestamp: last.firstTimestamp, name: last.name };
+    this.logger.add(key, observed);
+    // The spam filter.
+    if (!this.tryAccept(objectPart, now)) return;
+    this.occurrences.push({ timeMs: now, type, reason, message: text, involvedObject, source });
+    const namespace = involvedObject.namespace || 'default';
+    // recordEvent: a repeat patches count, lastTimestamp and message; a first (or a repeat of
+    // an Event gone from the API) is created.
+    const existing = observed.count > 1 ? this.store.get<Event>('Event', namespace, observed.name) : undefined;
+    if (existing !== undefined) this.store.update<Event>({ ...existing, count: observed.count, lastTimestamp: now, message: text }, source, 'event');
+    else {
+      const ev: Event = {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: observed.name, namespace },
+        involvedObject,
+        reason,
+        message: text,
+        type,
+        source: { component: source },
+        count: observed.count,
+        firstTimestamp: observed.firstTimestamp,
+        lastTimestamp: now,
+      };
+      if (!this.store.create(ev, source, 'event').ok) return;
+    }
+    // UpdateState: the written event, under its own full key (for an aggregate, the key of its
+    // combined message).
+    if (key === aggregateKey) this.logger.add(`${aggregateKey}\n${text}`, observed);
   }
+
+  /** sets.String PopAny: one element, Go's map order being random. */
+  private popAny(keys: Set<string>): void {
+    let i = this.rng.intn(keys.size);
+    for (const k of keys) {
+      if (i-- === 0) {
+        keys.delete(k);
+        return;
+      }
+    }
+  }
+
+  /** EventSourceObjectSpamFilter.Filter's TryAccept on the source and object's token bucket
+   *  (rate.Limiter AllowN(now, 1): tokens = min(burst, tokens + elapsed × qps), take one if
+   *  there is one). */
+  private tryAccept(spamKey: string, now: number): boolean {
+    let bucket = this.spam.get(spamKey);
+    if (bucket === undefined) bucket = { tokens: this.burst, lastMs: now };
+    const tokens = Math.min(this.burst, bucket.tokens + tokensFor(Math.max(0, now - bucket.lastMs)));
+    const ok = tokens >= 1;
+    if (ok) {
+      bucket.tokens = tokens - 1;
+      bucket.lastMs = now;
+    }
+    this.spam.add(spamKey, bucket);
+    return ok;
+  }
+}
+
+/** rate.Limit tokensFromDuration: whole seconds and the rest (in ns) each times the limit. */
+function tokensFor(elapsedMs: number): number {
+  const seconds = Math.floor(elapsedMs / 1000);
+  return seconds * SPAM_QPS + ((elapsedMs - seconds * 1000) * 1e6 * SPAM_QPS) / 1e9;
 }
 
 /** tools/reference GetReference: the object's kind, name, namespace, uid, apiVersion and

@@ -71,7 +71,7 @@ export class Cluster {
     this.store.addAdmission(priorityAdmission);
     this.store.addAdmission(defaultTolerationSeconds(cp.defaultNotReadyTolerationSeconds, cp.defaultUnreachableTolerationSeconds));
     this.store.addAdmission(storageDefaulting);
-    this.events = new EventRecorder(this.store);
+    this.events = new EventRecorder(this.store, this.sim.stream('events/aggregator'));
     this.watchInvariants(options.invariants);
     const registry = new Map([...inTreeRegistry(), ...(options.scheduler.plugins ?? [])]);
     this.scheduler = new Scheduler(this.sim, this.store, this.events, {

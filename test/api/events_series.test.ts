@@ -11,7 +11,7 @@ import { Simulation } from '../../src/engine/sim.js';
 function setup() {
   const sim = new Simulation(1, { keepTrace: false, digest: false });
   const store = new Store(sim, 0);
-  const legacy = new EventRecorder(store);
+  const legacy = new EventRecorder(store, sim.stream('events/aggregator'));
   const recorder = new SeriesEventRecorder(legacy, store, sim, 'eventTest', 'host');
   const writes: string[] = [];
   store.observe((ev, verb) => {

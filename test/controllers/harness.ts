@@ -40,7 +40,7 @@ export function harness(options: HarnessOptions = {}): Harness {
   const store = new Store(sim, options.watchLatencyMs ?? 0);
   store.addAdmission(defaulting);
   for (const plugin of options.admission ?? []) store.addAdmission(plugin);
-  const events = new EventRecorder(store);
+  const events = new EventRecorder(store, sim.stream('events/aggregator'));
   if (options.replicaSets ?? true) new ReplicaSetController(sim, store, events).start();
   if (options.deployments ?? false) new DeploymentController(sim, store, events).start();
   if (options.gc ?? false) new GarbageCollector(sim, store).start();
