@@ -44,17 +44,23 @@ export const AGGREGATE_MESSAGE_PREFIX = '(combined from similar events): ';
  *  `max` entries the least recent is dropped. */
 class Lru<V> {
   private readonly map = new Map<string, V>();
+  /** The most recent key (a Map keeps insertion order: moving it to the end again is a no-op). */
+  private last: string | undefined;
   constructor(private readonly max: number) {}
   get(key: string): V | undefined {
     const v = this.map.get(key);
-    if (v !== undefined) {
+    if (v !== undefined && key !== this.last) {
       this.map.delete(key);
       this.map.set(key, v);
+      this.last = key;
     }
     return v;
   }
   add(key: string, value: V): void {
-    this.map.delete(key);
+    if (key !== this.last) {
+      this.map.delete(key);
+      this.last = key;
+    }
     this.map.set(key, value);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
