@@ -4,6 +4,7 @@
 // Synchronous observers see every write at the step that made it (the invariant library and
 // the trace use them; they never write).
 import type { Simulation } from '../engine/sim.js';
+import { type Lease as EtcdLease, LeaseManager } from './etcd_lease.js';
 import { type AnyObject, type Kind, type KubeObject, type Lease, type Pod, KINDS, objectKey, podIsTerminal } from './types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -81,11 +82,18 @@ export class Store {
   /** Per kind, the watchers that watch it with their handlers, in watcher registration order
    *  (what emit walks); rebuilt lazily after a watch is added. */
   private watchersByKind = new Map<Kind, Array<{ component: string; handlers: WatchEntry[]; filtered: boolean }>>();
+  /** Events' etcd leases (etcd_lease.ts), when Events have a TTL. */
+  private readonly eventLeases: LeaseManager | undefined;
+  private readonly eventTtlSeconds: number;
 
+  /** `eventTtlSeconds`: kube-apiserver's `--event-ttl` (none: Events stay). */
   constructor(
     private readonly sim: Simulation,
     private readonly watchLatencyMs: number,
+    options: { eventTtlSeconds?: number } = {},
   ) {
+    this.eventTtlSeconds = options.eventTtlSeconds ?? 0;
+    this.eventLeases = this.eventTtlSeconds > 0 ? new LeaseManager((lease) => sim.at(lease.expiresMs, ETCD, () => this.expireEventLease(lease))) : undefined;
     for (const kind of Object.keys(KINDS) as Kind[]) {
       this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map(), uncachedKeys: kind === 'Event', ...(kind === 'Lease' ? { renewals: new Map() } : {}) });
     }
@@ -221,6 +229,7 @@ export class Store {
     obj = admitted as T;
     obj = this.stamp(obj, { uid: this.nextUid(), creationTimestamp: this.sim.nowMs, generation: info.generation ? 1 : undefined });
     table.set(key, obj);
+    if (kind === 'Event') this.eventLeases?.attach(key, this.sim.nowMs, this.eventTtlSeconds);
     this.emit({ type: 'ADDED', object: obj }, verb, actor);
     return { ok: true, object: obj };
   }
@@ -247,6 +256,7 @@ export class Store {
       generation: generation === undefined ? undefined : specJsonDiffers((admitted as { spec?: unknown }).spec, (old as { spec?: unknown }).spec) ? generation + 1 : generation,
     });
     table.set(key, obj);
+    if (kind === 'Event') this.eventLeases?.attach(key, this.sim.nowMs, this.eventTtlSeconds);
     this.emit({ type: 'MODIFIED', object: obj, old }, verb, actor);
     return { ok: true, object: obj };
   }
@@ -268,9 +278,22 @@ export class Store {
     }
     table.delete(key);
     t.renewals?.delete(key);
+    if (kind === 'Event') this.eventLeases?.detach(key);
     const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.resourceVersion) } } as AnyObject;
     this.emit({ type: 'DELETED', object: gone, old }, 'delete', actor);
     return { ok: true, object: gone };
+  }
+
+  /** An Event lease ended: etcd deletes the Events still on it (a DELETED watch event each). */
+  private expireEventLease(lease: EtcdLease): void {
+    const table = this.tables.get('Event')!.objects;
+    for (const key of this.eventLeases!.expire(lease)) {
+      const old = table.get(key);
+      if (old === undefined) continue;
+      table.delete(key);
+      const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.resourceVersion) } } as AnyObject;
+      this.emit({ type: 'DELETED', object: gone, old }, 'expire', ETCD);
+    }
   }
 
   private markTerminating(pod: Pod, graceS: number, actor: string): WriteResult<AnyObject> {
@@ -364,6 +387,9 @@ export class Store {
     return list;
   }
 }
+
+/** The component that ends Event leases. */
+const ETCD = 'etcd';
 
 /** The latest renewal instant at or before `atMs`; undefined before the first (the Lease is
  *  then as its holder wrote it). */

@@ -66,7 +66,7 @@ export class Cluster {
   constructor(readonly options: ClusterOptions) {
     const cp = options.controlPlane;
     this.sim = new Simulation(options.seed, { keepTrace: options.keepTrace ?? true, digest: options.digest ?? true });
-    this.store = new Store(this.sim, cp.watchLatencyMs);
+    this.store = new Store(this.sim, cp.watchLatencyMs, { eventTtlSeconds: Math.floor(cp.eventTTLMs / 1000) });
     this.store.addAdmission(defaulting);
     this.store.addAdmission(priorityAdmission);
     this.store.addAdmission(defaultTolerationSeconds(cp.defaultNotReadyTolerationSeconds, cp.defaultUnreachableTolerationSeconds));

@@ -21,6 +21,8 @@ export interface ControlPlaneConfig {
   podInitialBackoffSeconds: number;
   podMaxBackoffSeconds: number;
   podMaxInUnschedulablePodsDurationMs: number;
+  // kube-apiserver --event-ttl (cmd/kube-apiserver/app/options/options.go)
+  eventTTLMs: number;
   // kube-controller-manager, PersistentVolume binder (pkg/controller/volume/persistentvolume/config)
   pvClaimBinderSyncPeriodMs: number;
   // kubedrill's own model settings
@@ -60,6 +62,8 @@ export const DEFAULT_CONTROL_PLANE: Readonly<ControlPlaneConfig> = Object.freeze
   podInitialBackoffSeconds: 1,
   podMaxBackoffSeconds: 10,
   podMaxInUnschedulablePodsDurationMs: 300_000,
+  // cmd/kube-apiserver/app/options/options.go: EventTTL 1 * time.Hour
+  eventTTLMs: 3_600_000,
   // pkg/controller/volume/persistentvolume/config/v1alpha1/defaults.go: PVClaimBinderSyncPeriod 15s
   pvClaimBinderSyncPeriodMs: 15_000,
   // kubedrill's model (not upstream settings)
