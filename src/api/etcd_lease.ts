@@ -15,8 +15,9 @@ export const LEASE_MAX_OBJECT_COUNT = 1000;
 export interface Lease {
   id: number;
   expiresMs: number;
-  /** The keys attached to it (a key written again moves to that write's lease). */
-  keys: Set<string>;
+  /** The keys attached to it when written; a key written again has moved to that write's lease
+   *  (leaseOf says where each key hangs now). */
+  keys: string[];
 }
 
 /** leaseManager.GetLease, and which key hangs on which lease. */
@@ -32,10 +33,8 @@ export class LeaseManager {
   /** A write of `key` with `ttlSeconds` at `nowMs`: attaches the key to the lease GetLease returns. */
   attach(key: string, nowMs: number, ttlSeconds: number): Lease {
     const lease = this.getLease(nowMs, ttlSeconds);
-    const old = this.leaseOf.get(key);
-    if (old !== lease) {
-      old?.keys.delete(key);
-      lease.keys.add(key);
+    if (this.leaseOf.get(key) !== lease) {
+      lease.keys.push(key);
       this.leaseOf.set(key, lease);
     }
     return lease;
@@ -43,15 +42,18 @@ export class LeaseManager {
 
   /** The key is gone (deleted): it no longer hangs on a lease. */
   detach(key: string): void {
-    this.leaseOf.get(key)?.keys.delete(key);
     this.leaseOf.delete(key);
   }
 
   /** The lease ended: the keys still attached to it, now detached. */
   expire(lease: Lease): string[] {
-    const keys = [...lease.keys];
-    for (const k of keys) this.leaseOf.delete(k);
-    lease.keys.clear();
+    const keys: string[] = [];
+    for (const k of lease.keys) {
+      if (this.leaseOf.get(k) !== lease) continue;
+      this.leaseOf.delete(k);
+      keys.push(k);
+    }
+    lease.keys = [];
     return keys;
   }
 
@@ -68,7 +70,7 @@ export class LeaseManager {
       const sufficient = nowMs + (ttlSeconds + reuseSeconds) * 1000 >= prev.expiresMs;
       if (valid && sufficient && this.attachedObjectCount <= LEASE_MAX_OBJECT_COUNT) return prev;
     }
-    const lease: Lease = { id: this.nextId++, expiresMs: nowMs + (ttlSeconds + reuseSeconds) * 1000, keys: new Set() };
+    const lease: Lease = { id: this.nextId++, expiresMs: nowMs + (ttlSeconds + reuseSeconds) * 1000, keys: [] };
     this.prev = lease;
     this.attachedObjectCount = 1;
     this.onGrant(lease);
