@@ -68,9 +68,15 @@ export function fuzzBenchmarks(now: () => number = () => performance.now()): Fuz
   // validator, and the JIT warm-up that makes a fresh thread's first ~50 runs 2-4x slower.
   let throughput: FuzzBenchResult['throughput'] | undefined;
   for (const workers of [1, defaultWorkers()]) {
+    const cpu0 = process.cpuUsage();
     const t = runFuzz({ scheduler: DEFAULT_SCHEDULER, runs: FUZZ_RUNS, seed: 1, size: medium, now, writeFile: () => false, workers });
+    // CPU time of every thread of the process (the workers', V8's compiler and GC threads too).
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     throughput = { runs: t.runsDone, wallMs: t.wallMs, runsPerSecond: (t.runsDone / t.wallMs) * 1000, outcome: t.outcome };
-    console.log(`fuzz throughput, 20-node random scenarios (size medium, 10m + 6m settle), ${workers} worker(s): ${t.runsDone} runs in ${(t.wallMs / 1000).toFixed(1)}s = ${throughput.runsPerSecond.toFixed(1)} runs/s (${t.outcome})`);
+    console.log(
+      `fuzz throughput, 20-node random scenarios (size medium, 10m + 6m settle), ${workers} worker(s): ${t.runsDone} runs in ${(t.wallMs / 1000).toFixed(1)}s = ${throughput.runsPerSecond.toFixed(1)} runs/s (${t.outcome}); CPU ${(cpuMs / 1000).toFixed(1)}s = ${(cpuMs / t.runsDone).toFixed(1)} ms/run on ${(cpuMs / t.wallMs).toFixed(2)} cores`,
+    );
     if (workers === defaultWorkers()) break;
   }
 
