@@ -207,16 +207,16 @@ export class Cluster {
     attempt(pending);
   }
 
-  /** The eviction subresource: refused (429) when a matching PDB allows no disruption. */
+  /** The eviction subresource: refused (429 TooManyRequests, "Cannot evict pod as it would
+   *  violate the pod's disruption budget.", pkg/registry/core/pod/storage/eviction.go) when a
+   *  matching PDB allows no disruption. The refusal writes nothing: no Event (kubectl drain only
+   *  prints it and retries). */
   evict(pod: Pod, gracePeriodSeconds?: number): boolean {
     const current = this.store.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name);
     if (!current || current.metadata.uid !== pod.metadata.uid) return true;
     for (const pdb of this.store.list<PodDisruptionBudget>('PodDisruptionBudget')) {
       if (!pdbCovers(pdb, current)) continue;
-      if (disruptionsAllowed(pdb, this.store.list<Pod>('Pod')) <= 0) {
-        this.events.record(current, 'Warning', 'EvictionBlocked', 'Cannot evict pod as it would violate the pod\'s disruption budget.', KUBECTL);
-        return false;
-      }
+      if (disruptionsAllowed(pdb, this.store.list<Pod>('Pod')) <= 0) return false;
     }
     this.store.delete('Pod', current.metadata.namespace, current.metadata.name, KUBECTL, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds });
     return true;
