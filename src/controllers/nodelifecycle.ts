@@ -78,6 +78,8 @@ const NO_SCHEDULE_KEYS = new Set([...CONDITION_TAINTS.map((c) => c[2]), TAINT_NO
 
 export class NodeLifecycleController {
   private readonly health = new Map<string, NodeHealth>();
+  /** knownNodeSet: the nodes the monitor pass has seen, by name, in the order it saw them. */
+  private readonly knownNodes = new Map<string, Node>();
   private readonly zoneStates = new Map<string, ZoneState>();
   private readonly tainters = new Map<string, ZoneTainter>();
   private taintPassPending = false;
@@ -111,6 +113,7 @@ export class NodeLifecycleController {
 
   private monitorNodeHealth(): void {
     const now = this.sim.nowMs;
+    this.observeAddedAndDeleted();
     const zoneCounts = new Map<string, { ready: number; notReady: number }>();
     // Zone states change only in handleDisruption, after the loop.
     const allZonesFullyDisrupted = this.allZonesFullyDisrupted();
@@ -144,6 +147,40 @@ export class NodeLifecycleController {
       }
     }
     this.handleDisruption(zoneCounts);
+  }
+
+  /** classifyNodes' added and deleted nodes: a node the pass has not seen before is
+   *  "RegisteredNode", a known one gone from the API "RemovingNode" (RecordNodeEvent: "Node <name>
+   *  event: <event>" about the Node by name and uid). */
+  private observeAddedAndDeleted(): void {
+    if (this.store.count('Node') === this.knownNodes.size) {
+      let same = true;
+      for (const node of this.store.list<Node>('Node')) {
+        if (this.knownNodes.has(node.metadata.name)) continue;
+        same = false;
+        break;
+      }
+      if (same) return;
+    }
+    const present = new Set<string>();
+    for (const node of [...this.store.list<Node>('Node')]) {
+      const name = node.metadata.name;
+      present.add(name);
+      if (this.knownNodes.has(name)) continue;
+      this.recordNodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
+      this.knownNodes.set(name, node);
+    }
+    for (const [name, node] of this.knownNodes) {
+      if (present.has(name)) continue;
+      this.recordNodeEvent(node, 'RemovingNode', `Removing Node ${name} from Controller`);
+      this.knownNodes.delete(name);
+    }
+  }
+
+  /** controller/util/node RecordNodeEvent: a Normal event about the node, by kind, name and uid. */
+  private recordNodeEvent(node: Node, reason: string, event: string): void {
+    const ref = { apiVersion: 'v1', kind: 'Node', metadata: { name: node.metadata.name, uid: node.metadata.uid } } as Node;
+    this.events.record(ref, 'Normal', reason, `Node ${node.metadata.name} event: ${event}`, COMPONENT);
   }
 
   /** For a settled node, the part of tryUpdateNodeHealth that can still change: a Lease renewal
@@ -182,14 +219,15 @@ export class NodeLifecycleController {
     return { observedReady: ready, currentReady: current, current: r.ok ? r.object : node };
   }
 
-  /** MarkPodsNotReady: every pod on the node gets Ready=False. */
+  /** MarkPodsNotReady (controller/util/node): every pod on the node gets Ready=False, then a
+   *  Warning "NodeNotReady" event ("Node is not ready") once the write went through. */
   private markPodsNotReady(nodeName: string): void {
     for (const pod of [...this.store.list<Pod>('Pod')]) {
       if (pod.spec.nodeName !== nodeName) continue;
       const conds = pod.status.conditions ?? [];
       if (!conds.some((c) => c.type === 'Ready' && c.status !== 'False')) continue;
       const conditions = conds.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' as const, lastTransitionTime: this.sim.nowMs } : c));
-      this.store.update<Pod>({ ...pod, status: { ...pod.status, conditions } }, COMPONENT, 'status');
+      if (this.store.update<Pod>({ ...pod, status: { ...pod.status, conditions } }, COMPONENT, 'status').ok) this.events.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready', COMPONENT);
     }
   }
 

@@ -140,3 +140,26 @@ t.test('PodGC force-deletes pods bound to a removed node after the 40s quarantin
     [100_000, 'tolerant'],
   ]);
 });
+
+t.test('node events: RegisteredNode at the first pass that sees a node, RemovingNode once it is gone; NodeNotReady on each pod marked not Ready', async (t) => {
+  const { cluster } = run(base(`events:\n  - {at: 1m, failNode: node-1}\n  - {at: 2m, addNode: {name: node-4, zone: zone-a, capacity: {cpu: \"4\", memory: 8Gi}}}\n  - {at: 3m, removeNode: node-2}\n`));
+  const occ = (reason: string) => cluster.events.occurrences.filter((o) => o.reason === reason).map((o) => [o.timeMs, o.type, o.involvedObject.kind, o.involvedObject.name, o.message, o.source]);
+  // controller/util/node RecordNodeEvent, from the monitor pass's classifyNodes (every 5s).
+  t.same(occ('RegisteredNode'), [
+    [5_000, 'Normal', 'Node', 'node-1', 'Node node-1 event: Registered Node node-1 in Controller', 'node-controller'],
+    [5_000, 'Normal', 'Node', 'node-2', 'Node node-2 event: Registered Node node-2 in Controller', 'node-controller'],
+    [5_000, 'Normal', 'Node', 'node-3', 'Node node-3 event: Registered Node node-3 in Controller', 'node-controller'],
+    [120_000, 'Normal', 'Node', 'node-4', 'Node node-4 event: Registered Node node-4 in Controller', 'node-controller'],
+  ]);
+  t.same(occ('RemovingNode'), [[180_000, 'Normal', 'Node', 'node-2', 'Node node-2 event: Removing Node node-2 from Controller', 'node-controller']]);
+  t.ok(cluster.events.occurrences.find((o) => o.reason === 'RegisteredNode')!.involvedObject.uid, 'about the Node by uid');
+  // MarkPodsNotReady: node-1's last Lease renewal is at 50s (none at 1m, when it fails), so it is
+  // Unknown at the first pass after 50s + the 50s grace: 1m45s.
+  t.same(
+    occ('NodeNotReady').filter((o) => o[2] === 'Pod'),
+    [
+      [105_000, 'Warning', 'Pod', 'pinned', 'Node is not ready', 'node-controller'],
+      [105_000, 'Warning', 'Pod', 'tolerant', 'Node is not ready', 'node-controller'],
+    ],
+  );
+});
