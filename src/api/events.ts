@@ -40,30 +40,59 @@ export const SPAM_QPS = Math.fround(1 / 300);
 /** EventAggregatorByReasonMessageFunc's prefix. */
 export const AGGREGATE_MESSAGE_PREFIX = '(combined from similar events): ';
 
-/** A Map used as groupcache's lru.Cache: get and add make an entry the most recent; past
- *  `max` entries the least recent is dropped. */
+/** groupcache's lru.Cache: get and add make an entry the most recent; past `max` entries the
+ *  least recent is dropped. A Map for lookups, a doubly linked list for the order (so a move
+ *  touches no hash table). */
 class Lru<V> {
-  private readonly map = new Map<string, V>();
-  /** The most recent key (a Map keeps insertion order: moving it to the end again is a no-op). */
-  private last: string | undefined;
+  private readonly map = new Map<string, LruEntry<V>>();
+  /** The most recent entry, and the least recent (the list runs from newest to oldest). */
+  private newest: LruEntry<V> | undefined;
+  private oldest: LruEntry<V> | undefined;
   constructor(private readonly max: number) {}
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined && key !== this.last) {
-      this.map.delete(key);
-      this.map.set(key, v);
-      this.last = key;
-    }
-    return v;
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    this.toFront(e);
+    return e.value;
   }
   add(key: string, value: V): void {
-    if (key !== this.last) {
-      this.map.delete(key);
-      this.last = key;
+    const e = this.map.get(key);
+    if (e !== undefined) {
+      e.value = value;
+      this.toFront(e);
+      return;
     }
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    const n: LruEntry<V> = { key, value, newer: undefined, older: this.newest };
+    if (this.newest !== undefined) this.newest.newer = n;
+    this.newest = n;
+    this.oldest ??= n;
+    this.map.set(key, n);
+    if (this.map.size > this.max) {
+      const gone = this.oldest!;
+      this.oldest = gone.newer;
+      if (this.oldest !== undefined) this.oldest.older = undefined;
+      this.map.delete(gone.key);
+    }
   }
+  private toFront(e: LruEntry<V>): void {
+    if (e === this.newest) return;
+    // Unlink (e has a newer entry, as it is not the newest).
+    e.newer!.older = e.older;
+    if (e.older !== undefined) e.older.newer = e.newer;
+    else this.oldest = e.newer;
+    // Relink as the newest.
+    e.older = this.newest;
+    e.newer = undefined;
+    this.newest!.newer = e;
+    this.newest = e;
+  }
+}
+
+interface LruEntry<V> {
+  key: string;
+  value: V;
+  newer: LruEntry<V> | undefined;
+  older: LruEntry<V> | undefined;
 }
 
 /** eventLog: what the eventLogger remembers of an event it saw. */
@@ -368,9 +397,7 @@ function nextTick(startMs: number, periodMs: number, nowMs: number): number {
   return startMs + (Math.floor((nowMs - startMs) / periodMs) + 1) * periodMs;
 }
 
-/** An ObjectReference as a key part: a uid names one object (so its kind, namespace, name and
- *  apiVersion), so uid and resourceVersion say it all; without a uid, every field. */
+/** An ObjectReference as a key part: every field (eventKey compares the structs). */
 function referenceKey(ref: ObjectReference): string {
-  if (ref.uid) return `${ref.uid}/${ref.resourceVersion ?? ''}`;
-  return `/${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${ref.apiVersion ?? ''}/${ref.resourceVersion ?? ''}`;
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}/${ref.uid ?? ''}/${ref.apiVersion ?? ''}/${ref.resourceVersion ?? ''}`;
 }

@@ -60,6 +60,8 @@ interface KindTable {
   /** Events: no key cache (each Event is written once or a few times, under a name of its own:
    *  caching their keys would only keep every name alive). */
   uncachedKeys: boolean;
+  /** Moves whenever an object of the kind is created or deleted (not on updates). */
+  membership: number;
   /** Leases only: the ones their holders keep renewing, by objectKey (see renewEvery). */
   renewals?: Map<string, Renewal>;
 }
@@ -95,7 +97,7 @@ export class Store {
     this.eventTtlSeconds = options.eventTtlSeconds ?? 0;
     this.eventLeases = this.eventTtlSeconds > 0 ? new LeaseManager((lease) => sim.at(lease.expiresMs, ETCD, () => this.expireEventLease(lease))) : undefined;
     for (const kind of Object.keys(KINDS) as Kind[]) {
-      this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map(), uncachedKeys: kind === 'Event', ...(kind === 'Lease' ? { renewals: new Map() } : {}) });
+      this.tables.set(kind, { namespaced: KINDS[kind].namespaced, objects: new Map(), keys: new Map(), uncachedKeys: kind === 'Event', membership: 0, ...(kind === 'Lease' ? { renewals: new Map() } : {}) });
     }
   }
 
@@ -215,13 +217,20 @@ export class Store {
     return this.tables.get(kind)!.objects.size;
   }
 
+  /** A number that moves whenever an object of `kind` is created or deleted: while it stays,
+   *  the kind's set of objects is the same (their contents may have changed). */
+  membershipVersion(kind: Kind): number {
+    return this.tables.get(kind)!.membership;
+  }
+
   create<T extends AnyObject>(input: T, actor: string, verb = 'create'): WriteResult<T> {
     const kind = input.kind as Kind;
     const info = KINDS[kind];
     if (info === undefined) return { ok: false, reason: 'Invalid', message: `kind ${String(input.kind)} is not supported` };
     let obj = this.normalizeMeta(input, info.namespaced);
     if (!obj.metadata.name) return { ok: false, reason: 'Invalid', message: `${kind}: metadata.name or generateName is required` };
-    const table = this.tables.get(kind)!.objects;
+    const t = this.tables.get(kind)!;
+    const table = t.objects;
     const key = this.keyOf(obj);
     if (table.has(key)) return { ok: false, reason: 'AlreadyExists', message: `${kindPlural(kind)} "${obj.metadata.name}" already exists` };
     const admitted = this.admit('CREATE', obj, undefined, '');
@@ -229,6 +238,7 @@ export class Store {
     obj = admitted as T;
     obj = this.stamp(obj, { uid: this.nextUid(), creationTimestamp: this.sim.nowMs, generation: info.generation ? 1 : undefined });
     table.set(key, obj);
+    t.membership++;
     if (kind === 'Event') this.eventLeases?.attach(key, this.sim.nowMs, this.eventTtlSeconds);
     this.emit({ type: 'ADDED', object: obj }, verb, actor);
     return { ok: true, object: obj };
@@ -277,6 +287,7 @@ export class Store {
       if (graceS > 0) return this.markTerminating(old, graceS, actor);
     }
     table.delete(key);
+    t.membership++;
     t.renewals?.delete(key);
     if (kind === 'Event') this.eventLeases?.detach(key);
     const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.resourceVersion) } } as AnyObject;
@@ -286,11 +297,13 @@ export class Store {
 
   /** An Event lease ended: etcd deletes the Events still on it (a DELETED watch event each). */
   private expireEventLease(lease: EtcdLease): void {
-    const table = this.tables.get('Event')!.objects;
+    const t = this.tables.get('Event')!;
+    const table = t.objects;
     for (const key of this.eventLeases!.expire(lease)) {
       const old = table.get(key);
       if (old === undefined) continue;
       table.delete(key);
+      t.membership++;
       const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(++this.resourceVersion) } } as AnyObject;
       this.emit({ type: 'DELETED', object: gone, old }, 'expire', ETCD);
     }

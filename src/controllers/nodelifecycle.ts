@@ -80,6 +80,8 @@ export class NodeLifecycleController {
   private readonly health = new Map<string, NodeHealth>();
   /** knownNodeSet: the nodes the monitor pass has seen, by name, in the order it saw them. */
   private readonly knownNodes = new Map<string, Node>();
+  /** The Node membership version knownNodes reflects (nothing to classify while it stays). */
+  private knownMembership = -1;
   private readonly zoneStates = new Map<string, ZoneState>();
   private readonly tainters = new Map<string, ZoneTainter>();
   private taintPassPending = false;
@@ -153,15 +155,9 @@ export class NodeLifecycleController {
    *  "RegisteredNode", a known one gone from the API "RemovingNode" (RecordNodeEvent: "Node <name>
    *  event: <event>" about the Node by name and uid). */
   private observeAddedAndDeleted(): void {
-    if (this.store.count('Node') === this.knownNodes.size) {
-      let same = true;
-      for (const node of this.store.list<Node>('Node')) {
-        if (this.knownNodes.has(node.metadata.name)) continue;
-        same = false;
-        break;
-      }
-      if (same) return;
-    }
+    const membership = this.store.membershipVersion('Node');
+    if (membership === this.knownMembership) return;
+    this.knownMembership = membership;
     const present = new Set<string>();
     for (const node of [...this.store.list<Node>('Node')]) {
       const name = node.metadata.name;

@@ -47,3 +47,17 @@ t.test('a component with a filtered and an unfiltered handler on one kind: one s
   t.same(deletes, ['a']);
   t.equal(outcome.steps, 1 + 2);
 });
+
+t.test('membershipVersion moves on creates and deletes of the kind, not on updates', async (t) => {
+  const sim = new Simulation(1);
+  const store = new Store(sim, 0);
+  const v0 = store.membershipVersion('Lease');
+  store.create(lease('a', 'x'), 'test');
+  const v1 = store.membershipVersion('Lease');
+  t.not(v1, v0, 'a create moves it');
+  store.update({ ...store.get<Lease>('Lease', 'default', 'a')!, spec: { holderIdentity: 'y' } }, 'test');
+  t.equal(store.membershipVersion('Lease'), v1, 'an update does not');
+  t.equal(store.membershipVersion('Node'), 0, 'nor do writes of another kind');
+  store.delete('Lease', 'default', 'a', 'test');
+  t.not(store.membershipVersion('Lease'), v1, 'a delete moves it');
+});
