@@ -1,6 +1,6 @@
 // Admission and defaulting, as the API server applies them on create and update.
 import { AdmissionDenied, type AdmissionPlugin } from './store.js';
-import type { AnyObject, Deployment, Pod, PriorityClass, ReplicaSet, Toleration } from './types.js';
+import type { AnyObject, Container, Deployment, Pod, PriorityClass, ReplicaSet, Toleration } from './types.js';
 
 // plugin/pkg/admission/defaulttolerationseconds/admission.go: flags
 // --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds, both 300.
@@ -100,7 +100,7 @@ export const defaulting: AdmissionPlugin = (op, obj) => {
 
 function podIsDefaulted(pod: Pod): boolean {
   const spec = pod.spec;
-  return spec.schedulerName !== undefined && spec.restartPolicy !== undefined && spec.terminationGracePeriodSeconds !== undefined && pod.status?.phase !== undefined;
+  return spec.schedulerName !== undefined && spec.restartPolicy !== undefined && spec.terminationGracePeriodSeconds !== undefined && pod.status?.phase !== undefined && requestsCoverLimits(spec.containers) && requestsCoverLimits(spec.initContainers);
 }
 
 function defaultPod(pod: Pod): AnyObject {
@@ -110,8 +110,39 @@ function defaultPod(pod: Pod): AnyObject {
     restartPolicy: pod.spec.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: pod.spec.terminationGracePeriodSeconds ?? 30,
   };
+  // SetDefaults_Pod: a container's (and an init container's) limits fill the requests it does not
+  // set. Only pods get this, not pod templates.
+  if (!requestsCoverLimits(spec.containers)) spec.containers = spec.containers.map(requestsFromLimits);
+  if (!requestsCoverLimits(spec.initContainers)) spec.initContainers = spec.initContainers!.map(requestsFromLimits);
   const status = { ...(pod.status ?? {}), phase: pod.status?.phase ?? 'Pending' };
   return { ...pod, spec, status };
+}
+
+/** Whether every limit of every container has a request (nothing for SetDefaults_Pod to fill). */
+function requestsCoverLimits(containers: readonly Container[] | undefined): boolean {
+  if (containers === undefined) return true;
+  for (const c of containers) {
+    const limits = c.resources?.limits;
+    if (limits === undefined) continue;
+    const requests = c.resources!.requests;
+    for (const key of Object.keys(limits)) if (requests === undefined || !Object.prototype.hasOwnProperty.call(requests, key)) return false;
+  }
+  return true;
+}
+
+/** A container with its unset requests defaulted to its limits (pkg/apis/core/v1/defaults.go
+ *  SetDefaults_Pod). */
+function requestsFromLimits(c: Container): Container {
+  const limits = c.resources?.limits;
+  if (limits === undefined) return c;
+  const requests = { ...(c.resources!.requests ?? {}) };
+  let changed = false;
+  for (const [key, value] of Object.entries(limits)) {
+    if (Object.prototype.hasOwnProperty.call(requests, key)) continue;
+    requests[key] = value;
+    changed = true;
+  }
+  return changed ? { ...c, resources: { ...c.resources, requests } } : c;
 }
 
 function defaultReplicaSet(rs: ReplicaSet): AnyObject {

@@ -68,3 +68,32 @@ t.test('defaulting an update: defaulted workloads pass through unchanged, others
     t.equal(updated === obj, same, `${name}: ${same ? 'the same object' : 'a defaulted copy'}`);
   }
 });
+
+t.test('SetDefaults_Pod: unset requests default to the limits, per container and init container', async (t) => {
+  const c = (name: string, resources?: { requests?: Record<string, string>; limits?: Record<string, string> }) => ({ name, image: 'x', ...(resources ? { resources } : {}) });
+  const p = (containers: Pod['spec']['containers'], initContainers?: Pod['spec']['containers']): Pod => ({ ...pod, spec: { containers, ...(initContainers ? { initContainers } : {}) } });
+  const resourcesOf = (o: AnyObject) => {
+    const spec = (o as Pod).spec;
+    return { containers: spec.containers.map((x) => x.resources), init: spec.initContainers?.map((x) => x.resources) };
+  };
+  const rows: Array<[string, Pod, ReturnType<typeof resourcesOf>]> = [
+    ['limits only', p([c('a', { limits: { cpu: '2', memory: '1Gi' } })]), { containers: [{ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '2', memory: '1Gi' } }], init: undefined }],
+    ['a request set is kept; the missing one comes from the limit', p([c('a', { requests: { cpu: '500m' }, limits: { cpu: '2', memory: '1Gi' } })]), { containers: [{ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } }], init: undefined }],
+    ['no limits: nothing to default', p([c('a', { requests: { cpu: '1' } }), c('b')]), { containers: [{ requests: { cpu: '1' } }, undefined], init: undefined }],
+    ['init containers too', p([c('a')], [c('init', { limits: { cpu: '3' } })]), { containers: [undefined], init: [{ limits: { cpu: '3' }, requests: { cpu: '3' } }] }],
+    ['an extended resource limit', p([c('a', { limits: { 'nvidia.com/gpu': '1' } })]), { containers: [{ limits: { 'nvidia.com/gpu': '1' }, requests: { 'nvidia.com/gpu': '1' } }], init: undefined }],
+  ];
+  for (const [name, input, want] of rows) {
+    t.same(resourcesOf(defaulting('CREATE', input, undefined, undefined as unknown as Store, '')), want, `${name}: on create`);
+    const defaulted = defaulting('CREATE', input, undefined, undefined as unknown as Store, '');
+    t.equal(defaulting('UPDATE', defaulted, defaulted, undefined as unknown as Store, ''), defaulted, `${name}: a defaulted pod's update passes through`);
+  }
+  // An update that drops a request the limit implies gets it back.
+  const defaulted = defaulting('CREATE', rows[0]![1], undefined, undefined as unknown as Store, '') as Pod;
+  const dropped: Pod = { ...defaulted, spec: { ...defaulted.spec, containers: [c('a', { limits: { cpu: '2' } })] } };
+  t.same(resourcesOf(defaulting('UPDATE', dropped, defaulted, undefined as unknown as Store, '')).containers, [{ limits: { cpu: '2' }, requests: { cpu: '2' } }]);
+  // Pod templates are not defaulted (SetDefaults_Pod is for pods only).
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r', namespace: 'default' }, spec: { selector: { matchLabels: { a: 'a' } }, template: { metadata: { labels: { a: 'a' } }, spec: { containers: [c('a', { limits: { cpu: '2' } })] } } } } as unknown as AnyObject;
+  const rsOut = defaulting('CREATE', rs, undefined, undefined as unknown as Store, '') as unknown as { spec: { template: { spec: Pod['spec'] } } };
+  t.same(rsOut.spec.template.spec.containers[0]!.resources, { limits: { cpu: '2' } });
+});
