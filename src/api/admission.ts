@@ -93,6 +93,10 @@ export const defaulting: AdmissionPlugin = (op, obj) => {
     case 'Deployment':
       if (op === 'UPDATE' && deploymentIsDefaulted(obj)) return obj;
       return defaultDeployment(obj);
+    case 'Node':
+      // SetDefaults_NodeStatus: allocatable defaults to capacity.
+      if (obj.status?.allocatable !== undefined || obj.status?.capacity === undefined) return obj;
+      return { ...obj, status: { ...obj.status, allocatable: { ...obj.status.capacity } } };
     default:
       return obj;
   }

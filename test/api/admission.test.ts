@@ -84,16 +84,25 @@ t.test('SetDefaults_Pod: unset requests default to the limits, per container and
     ['an extended resource limit', p([c('a', { limits: { 'nvidia.com/gpu': '1' } })]), { containers: [{ limits: { 'nvidia.com/gpu': '1' }, requests: { 'nvidia.com/gpu': '1' } }], init: undefined }],
   ];
   for (const [name, input, want] of rows) {
-    t.same(resourcesOf(defaulting('CREATE', input, undefined, undefined as unknown as Store, '')), want, `${name}: on create`);
-    const defaulted = defaulting('CREATE', input, undefined, undefined as unknown as Store, '');
+    const defaulted = defaulting('CREATE', input, undefined, undefined as unknown as Store, '') as AnyObject;
+    t.same(resourcesOf(defaulted), want, `${name}: on create`);
     t.equal(defaulting('UPDATE', defaulted, defaulted, undefined as unknown as Store, ''), defaulted, `${name}: a defaulted pod's update passes through`);
   }
   // An update that drops a request the limit implies gets it back.
   const defaulted = defaulting('CREATE', rows[0]![1], undefined, undefined as unknown as Store, '') as Pod;
   const dropped: Pod = { ...defaulted, spec: { ...defaulted.spec, containers: [c('a', { limits: { cpu: '2' } })] } };
-  t.same(resourcesOf(defaulting('UPDATE', dropped, defaulted, undefined as unknown as Store, '')).containers, [{ limits: { cpu: '2' }, requests: { cpu: '2' } }]);
+  t.same(resourcesOf(defaulting('UPDATE', dropped, defaulted, undefined as unknown as Store, '') as AnyObject).containers, [{ limits: { cpu: '2' }, requests: { cpu: '2' } }]);
   // Pod templates are not defaulted (SetDefaults_Pod is for pods only).
   const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r', namespace: 'default' }, spec: { selector: { matchLabels: { a: 'a' } }, template: { metadata: { labels: { a: 'a' } }, spec: { containers: [c('a', { limits: { cpu: '2' } })] } } } } as unknown as AnyObject;
   const rsOut = defaulting('CREATE', rs, undefined, undefined as unknown as Store, '') as unknown as { spec: { template: { spec: Pod['spec'] } } };
   t.same(rsOut.spec.template.spec.containers[0]!.resources, { limits: { cpu: '2' } });
+});
+
+t.test('SetDefaults_NodeStatus: allocatable defaults to capacity', async (t) => {
+  const node = (status: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, spec: {}, status }) as unknown as AnyObject;
+  const run = (o: AnyObject) => (defaulting('CREATE', o, undefined, undefined as unknown as Store, '') as unknown as { status: Record<string, unknown> }).status;
+  t.same(run(node({ capacity: { cpu: '4', memory: '8Gi' } })), { capacity: { cpu: '4', memory: '8Gi' }, allocatable: { cpu: '4', memory: '8Gi' } });
+  t.same(run(node({ capacity: { cpu: '4' }, allocatable: { cpu: '3500m' } })), { capacity: { cpu: '4' }, allocatable: { cpu: '3500m' } }, 'a set allocatable is kept');
+  const none = node({});
+  t.equal(defaulting('CREATE', none, undefined, undefined as unknown as Store, ''), none, 'no capacity: nothing to default');
 });
