@@ -104,7 +104,27 @@ export const defaulting: AdmissionPlugin = (op, obj) => {
 
 function podIsDefaulted(pod: Pod): boolean {
   const spec = pod.spec;
-  return spec.schedulerName !== undefined && spec.restartPolicy !== undefined && spec.terminationGracePeriodSeconds !== undefined && pod.status?.phase !== undefined && requestsCoverLimits(spec.containers) && requestsCoverLimits(spec.initContainers);
+  return (
+    spec.schedulerName !== undefined &&
+    spec.restartPolicy !== undefined &&
+    spec.terminationGracePeriodSeconds !== undefined &&
+    pod.status?.phase !== undefined &&
+    requestsCoverLimits(spec.containers) &&
+    requestsCoverLimits(spec.initContainers) &&
+    (spec.hostNetwork !== true || (hostPortsSet(spec.containers) && hostPortsSet(spec.initContainers)))
+  );
+}
+
+/** Whether every container port has a host port (nothing for defaultHostNetworkPorts to set). */
+function hostPortsSet(containers: readonly Container[] | undefined): boolean {
+  return containers === undefined || containers.every((c) => (c.ports ?? []).every((p) => (p.hostPort ?? 0) !== 0));
+}
+
+/** defaultHostNetworkPorts (pkg/apis/core/v1/defaults.go): an unset (0) hostPort becomes the
+ *  containerPort. */
+function hostPortsFromContainerPorts(c: Container): Container {
+  if (c.ports === undefined || c.ports.every((p) => (p.hostPort ?? 0) !== 0)) return c;
+  return { ...c, ports: c.ports.map((p) => ((p.hostPort ?? 0) !== 0 ? p : { ...p, hostPort: p.containerPort })) };
 }
 
 function defaultPod(pod: Pod): AnyObject {
@@ -118,6 +138,11 @@ function defaultPod(pod: Pod): AnyObject {
   // set. Only pods get this, not pod templates.
   if (!requestsCoverLimits(spec.containers)) spec.containers = spec.containers.map(requestsFromLimits);
   if (!requestsCoverLimits(spec.initContainers)) spec.initContainers = spec.initContainers!.map(requestsFromLimits);
+  // defaultHostNetworkPorts: on the host's network, a container port is also a host port.
+  if (spec.hostNetwork === true) {
+    if (!hostPortsSet(spec.containers)) spec.containers = spec.containers.map(hostPortsFromContainerPorts);
+    if (!hostPortsSet(spec.initContainers)) spec.initContainers = spec.initContainers!.map(hostPortsFromContainerPorts);
+  }
   const status = { ...(pod.status ?? {}), phase: pod.status?.phase ?? 'Pending' };
   return { ...pod, spec, status };
 }

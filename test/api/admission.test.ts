@@ -106,3 +106,20 @@ t.test('SetDefaults_NodeStatus: allocatable defaults to capacity', async (t) => 
   const none = node({});
   t.equal(defaulting('CREATE', none, undefined, undefined as unknown as Store, ''), none, 'no capacity: nothing to default');
 });
+
+t.test('defaultHostNetworkPorts: on the host network an unset hostPort becomes the containerPort', async (t) => {
+  const withPorts = (hostNetwork: boolean | undefined, ports: Array<{ containerPort: number; hostPort?: number }>, init?: Array<{ containerPort: number; hostPort?: number }>): Pod => ({
+    ...pod,
+    spec: { ...(hostNetwork === undefined ? {} : { hostNetwork }), containers: [{ name: 'c', image: 'x', ports }], ...(init ? { initContainers: [{ name: 'i', image: 'x', ports: init }] } : {}) },
+  });
+  const out = (p: Pod) => defaulting('CREATE', p, undefined, undefined as unknown as Store, '') as Pod;
+  const ports = (p: Pod) => ({ containers: p.spec.containers.map((c) => c.ports), init: p.spec.initContainers?.map((c) => c.ports) });
+  t.same(ports(out(withPorts(true, [{ containerPort: 8080 }, { containerPort: 9090, hostPort: 9090 }], [{ containerPort: 53 }]))), {
+    containers: [[{ containerPort: 8080, hostPort: 8080 }, { containerPort: 9090, hostPort: 9090 }]],
+    init: [[{ containerPort: 53, hostPort: 53 }]],
+  });
+  t.same(ports(out(withPorts(false, [{ containerPort: 8080 }]))), { containers: [[{ containerPort: 8080 }]], init: undefined }, 'not on the host network: unchanged');
+  t.same(ports(out(withPorts(true, [{ containerPort: 8080, hostPort: 0 }]))), { containers: [[{ containerPort: 8080, hostPort: 8080 }]], init: undefined }, 'a hostPort of 0 is unset');
+  const defaulted = out(withPorts(true, [{ containerPort: 8080 }]));
+  t.equal(defaulting('UPDATE', defaulted, defaulted, undefined as unknown as Store, ''), defaulted, 'a defaulted pod passes through an update');
+});

@@ -1,0 +1,84 @@
+// Pods are scheduled as the API server defaulted them (pkg/apis/core/v1/defaults.go
+// SetDefaults_Pod), as on a real cluster: NodeResourcesFit, NodePorts, the kubelet's admission
+// and the invariants all read the stored, defaulted pod. A pod that sets only limits requests
+// them; a pod on the host network holds its container ports as host ports.
+import t from 'tap';
+import { loadText } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run.js';
+
+const scenario = `
+name: limits-only
+until: 1m
+cluster:
+  nodes:
+    - name: node-1
+      capacity: {cpu: "2", memory: 8Gi}
+  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: big}
+      spec:
+        containers: [{name: c, image: app, resources: {limits: {cpu: "3", memory: 1Gi}}}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: fits}
+      spec:
+        containers: [{name: c, image: app, resources: {limits: {cpu: "1500m"}}}]
+expect:
+  - at: 30s
+    pods: {names: [fits], phase: Running, count: 1}
+  - at: 30s
+    pods: {names: [big], phase: Pending, count: 1}
+  - at: 30s
+    event: {reason: FailedScheduling, message: "Insufficient cpu"}
+  - at: 30s
+    object:
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: big}
+      spec:
+        containers: [{name: c, resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}]
+`;
+
+t.test('limits without requests: the pod needs its limits', async (t) => {
+  const loaded = loadText(scenario, 'inline.yaml');
+  t.same(loaded.errors, []);
+  const result = runScenario(loaded.scenarios[0]!);
+  t.same(result.failures, [], 'big (3 CPU by its limit) stays Pending on a 2-CPU node; fits (1.5 CPU) runs');
+});
+
+const hostNetwork = `
+name: host-network
+until: 1m
+cluster:
+  nodes:
+    - name: node-1
+      capacity: {cpu: "4", memory: 8Gi}
+  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: agent-a}
+      spec:
+        hostNetwork: true
+        containers: [{name: c, image: agent, ports: [{containerPort: 9100}]}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: agent-b}
+      spec:
+        hostNetwork: true
+        containers: [{name: c, image: agent, ports: [{containerPort: 9100}]}]
+expect:
+  - at: 30s
+    pods: {names: [agent-a], phase: Running, count: 1}
+  - at: 30s
+    pods: {names: [agent-b], phase: Pending, count: 1}
+  - at: 30s
+    event: {reason: FailedScheduling, message: "didn't have free ports for the requested pod ports"}
+`;
+
+t.test('host network: a container port is a host port, so two such pods do not share a node', async (t) => {
+  const loaded = loadText(hostNetwork, 'inline.yaml');
+  t.same(loaded.errors, []);
+  const result = runScenario(loaded.scenarios[0]!);
+  t.same(result.failures, []);
+});
