@@ -2,7 +2,7 @@
 // SetDefaults_Pod), as on a real cluster: NodeResourcesFit, NodePorts, the kubelet's admission
 // and the invariants all read the stored, defaulted pod. A pod that sets only limits requests
 // them; a pod on the host network holds its container ports as host ports.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
 
@@ -40,11 +40,15 @@ expect:
         containers: [{name: c, resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}]
 `;
 
-t.test('limits without requests: the pod needs its limits', async (t) => {
-  const loaded = loadText(scenario, 'inline.yaml');
+/** Loads and runs one inline scenario; every expectation must hold. */
+function passes(t: Test, yaml: string, what: string): void {
+  const loaded = loadText(yaml, 'inline.yaml');
   t.same(loaded.errors, []);
-  const result = runScenario(loaded.scenarios[0]!);
-  t.same(result.failures, [], 'big (3 CPU by its limit) stays Pending on a 2-CPU node; fits (1.5 CPU) runs');
+  t.same(runScenario(loaded.scenarios[0]!).failures, [], what);
+}
+
+t.test('limits without requests: the pod needs its limits', async (t) => {
+  passes(t, scenario, 'big (3 CPU by its limit) stays Pending on a 2-CPU node; fits (1.5 CPU) runs');
 });
 
 const hostNetwork = `
@@ -54,19 +58,15 @@ cluster:
   nodes:
     - name: node-1
       capacity: {cpu: "4", memory: 8Gi}
-  objects:
+  objects:${['a', 'b'].map(
+  (x) => `
     - apiVersion: v1
       kind: Pod
-      metadata: {name: agent-a}
+      metadata: {name: agent-${x}}
       spec:
         hostNetwork: true
-        containers: [{name: c, image: agent, ports: [{containerPort: 9100}]}]
-    - apiVersion: v1
-      kind: Pod
-      metadata: {name: agent-b}
-      spec:
-        hostNetwork: true
-        containers: [{name: c, image: agent, ports: [{containerPort: 9100}]}]
+        containers: [{name: c, image: agent, ports: [{containerPort: 9100}]}]`,
+).join('')}
 expect:
   - at: 30s
     pods: {names: [agent-a], phase: Running, count: 1}
@@ -77,8 +77,5 @@ expect:
 `;
 
 t.test('host network: a container port is a host port, so two such pods do not share a node', async (t) => {
-  const loaded = loadText(hostNetwork, 'inline.yaml');
-  t.same(loaded.errors, []);
-  const result = runScenario(loaded.scenarios[0]!);
-  t.same(result.failures, []);
+  passes(t, hostNetwork, 'agent-b stays Pending: node-1 has no free port 9100');
 });
