@@ -14,6 +14,7 @@
 // Every occurrence of either is also kept in order, so expectations can match "an event in a
 // window".
 import type { Prng } from '../engine/prng.js';
+import { TokenBucket } from './flowcontrol.js';
 import type { Simulation } from '../engine/sim.js';
 import type { Store } from './store.js';
 import type { Event, EventSeries, KubeObject, ObjectReference } from './types.js';
@@ -36,7 +37,7 @@ export const AGGREGATE_INTERVAL_MS = 600_000;
 /** defaultSpamBurst / defaultSpamQPS: a source may send 25 events about an object at once, then
  *  one every 5 minutes (a token bucket; the qps is a float32 in client-go). */
 export const SPAM_BURST = 25;
-export const SPAM_QPS = Math.fround(1 / 300);
+export const SPAM_QPS = 1 / 300;
 /** EventAggregatorByReasonMessageFunc's prefix. */
 export const AGGREGATE_MESSAGE_PREFIX = '(combined from similar events): ';
 
@@ -105,12 +106,6 @@ interface EventLog {
 /** aggregateRecord: the distinct messages of similar events, and when the last one came. */
 interface AggregateRecord {
   localKeys: Set<string>;
-  lastMs: number;
-}
-
-/** flowcontrol's token bucket (golang.org/x/time/rate): full at first, refilled continuously. */
-interface TokenBucket {
-  tokens: number;
   lastMs: number;
 }
 
@@ -209,27 +204,13 @@ export class EventRecorder {
     }
   }
 
-  /** EventSourceObjectSpamFilter.Filter's TryAccept on the source and object's token bucket
-   *  (rate.Limiter AllowN(now, 1): tokens = min(burst, tokens + elapsed × qps), take one if
-   *  there is one). */
+  /** EventSourceObjectSpamFilter.Filter: TryAccept on the source and object's token bucket. */
   private tryAccept(spamKey: string, now: number): boolean {
     let bucket = this.spam.get(spamKey);
-    if (bucket === undefined) bucket = { tokens: this.burst, lastMs: now };
-    const tokens = Math.min(this.burst, bucket.tokens + tokensFor(Math.max(0, now - bucket.lastMs)));
-    const ok = tokens >= 1;
-    if (ok) {
-      bucket.tokens = tokens - 1;
-      bucket.lastMs = now;
-    }
+    if (bucket === undefined) bucket = new TokenBucket(SPAM_QPS, this.burst);
     this.spam.add(spamKey, bucket);
-    return ok;
+    return bucket.tryAccept(now);
   }
-}
-
-/** rate.Limit tokensFromDuration: whole seconds and the rest (in ns) each times the limit. */
-function tokensFor(elapsedMs: number): number {
-  const seconds = Math.floor(elapsedMs / 1000);
-  return seconds * SPAM_QPS + ((elapsedMs - seconds * 1000) * 1e6 * SPAM_QPS) / 1e9;
 }
 
 /** tools/reference GetReference: the object's kind, name, namespace, uid, apiVersion and

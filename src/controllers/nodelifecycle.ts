@@ -8,6 +8,7 @@
 // ComputeZoneState and handleDisruption.
 import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE, TAINT_NODE_UNSCHEDULABLE } from '../api/admission.js';
 import type { EventRecorder } from '../api/events.js';
+import { TokenBucket } from '../api/flowcontrol.js';
 import type { Store, WatchEvent } from '../api/store.js';
 import type { Node, NodeCondition, Pod, Taint } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
@@ -44,20 +45,6 @@ interface NodeHealth {
   /** The zone it counts in, unless excluded from disruption (set with `settled`). */
   zone?: string;
   excluded?: boolean;
-}
-
-/** A token bucket (flowcontrol.NewTokenBucketRateLimiter, burst 1) in virtual time. */
-class TokenBucket {
-  private tokens = 1;
-  private lastMs = 0;
-  constructor(public qps: number) {}
-  tryAccept(nowMs: number): boolean {
-    this.tokens = Math.min(1, this.tokens + ((nowMs - this.lastMs) * this.qps) / 1000);
-    this.lastMs = nowMs;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
 }
 
 interface ZoneTainter {
@@ -134,7 +121,7 @@ export class NodeLifecycleController {
       }
       const { observedReady, currentReady, current } = this.tryUpdateNodeHealth(node, now);
       const zone = zoneKey(node);
-      if (!this.tainters.has(zone)) this.tainters.set(zone, { queue: [], limiter: new TokenBucket(this.options.nodeEvictionRate) });
+      if (!this.tainters.has(zone)) this.tainters.set(zone, { queue: [], limiter: new TokenBucket(this.options.nodeEvictionRate, 1) });
       const excluded = LABEL_EXCLUDE_DISRUPTION in (node.metadata.labels ?? {});
       if (!excluded) count(zone, currentReady?.status === 'True');
       const h = this.health.get(name)!;
@@ -332,7 +319,7 @@ export class NodeLifecycleController {
       for (const node of [...this.store.list<Node>('Node')]) this.setNoExecuteTaint(node, undefined);
       for (const t of this.tainters.values()) {
         t.queue = [];
-        t.limiter.qps = 0;
+        t.limiter.setQps(0, this.sim.nowMs);
       }
     } else if (allWasFull && !allFull) {
       const now = this.sim.nowMs;
@@ -358,8 +345,8 @@ export class NodeLifecycleController {
     const t = this.tainters.get(zone);
     if (!t) return;
     const size = c.ready + c.notReady;
-    if (state === 'PartialDisruption') t.limiter.qps = size > this.options.largeClusterSizeThreshold ? this.options.secondaryNodeEvictionRate : 0;
-    else t.limiter.qps = this.options.nodeEvictionRate;
+    const qps = state === 'PartialDisruption' ? (size > this.options.largeClusterSizeThreshold ? this.options.secondaryNodeEvictionRate : 0) : this.options.nodeEvictionRate;
+    t.limiter.setQps(qps, this.sim.nowMs);
   }
 }
 

@@ -110,6 +110,16 @@ export function satisfyVolumeConflicts(pod: Pod, node: NodeInfo): boolean {
   return true;
 }
 
+/** Both hints' prologue: the event's object (`side`) as its kind (an Error for another kind, or
+ *  when the event has none), or QueueSkip when it is in another namespace than the pod. */
+function objectInPodNamespace<T extends Pod | PersistentVolumeClaim>(pod: Pod, kind: T['kind'], oldObj: unknown, newObj: unknown, side: 'oldObj' | 'newObj', fn: string, missing: string): T | 'QueueSkip' | Error {
+  const objs = asKind<T>(kind, oldObj, newObj, fn);
+  if (objs instanceof Error) return objs;
+  const obj = objs[side];
+  if (obj === undefined) return new Error(`unexpected objects in ${fn}: ${missing}`);
+  return (obj.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default') ? 'QueueSkip' : obj;
+}
+
 /**
  * isSchedulableAfterPodDeleted (volume_restrictions.go): QueueSkip for a pod deleted from another
  * namespace; Queue when the deleted pod held an inline disk the pod's conflicts with
@@ -117,11 +127,8 @@ export function satisfyVolumeConflicts(pod: Pod, node: NodeInfo): boolean {
  * pod uses too (the claim's access mode is not fetched: it may be ReadWriteOncePod); else QueueSkip.
  */
 export function isSchedulableAfterPodDeleted(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
-  const objs = asKind<Pod>('Pod', oldObj, newObj, 'isSchedulableAfterPodDeleted');
-  if (objs instanceof Error) return objs;
-  const deletedPod = objs.oldObj;
-  if (deletedPod === undefined) return new Error('unexpected objects in isSchedulableAfterPodDeleted: no deleted pod');
-  if ((deletedPod.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return 'QueueSkip';
+  const deletedPod = objectInPodNamespace<Pod>(pod, 'Pod', oldObj, newObj, 'oldObj', 'isSchedulableAfterPodDeleted', 'no deleted pod');
+  if (typeof deletedPod === 'string' || deletedPod instanceof Error) return deletedPod;
   // satisfyVolumeConflicts(pod, framework.NewNodeInfo(deletedPod)).
   for (const v of pod.spec.volumes ?? []) {
     if (needsRestrictionsCheck(v) && isVolumeConflict(v, deletedPod)) return 'Queue';
@@ -144,11 +151,8 @@ export function isSchedulableAfterPodDeleted(pod: Pod, oldObj: unknown, newObj: 
  * claim is in the pod's namespace and one of the pod's volumes names it; else QueueSkip.
  */
 export function isSchedulableAfterPersistentVolumeClaimAdded(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint | Error {
-  const objs = asKind<PersistentVolumeClaim>('PersistentVolumeClaim', oldObj, newObj, 'isSchedulableAfterPersistentVolumeClaimChange');
-  if (objs instanceof Error) return objs;
-  const added = objs.newObj;
-  if (added === undefined) return new Error('unexpected objects in isSchedulableAfterPersistentVolumeClaimChange: no added claim');
-  if ((added.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return 'QueueSkip';
+  const added = objectInPodNamespace<PersistentVolumeClaim>(pod, 'PersistentVolumeClaim', oldObj, newObj, 'newObj', 'isSchedulableAfterPersistentVolumeClaimChange', 'no added claim');
+  if (typeof added === 'string' || added instanceof Error) return added;
   for (const v of pod.spec.volumes ?? []) {
     if (v.persistentVolumeClaim?.claimName === added.metadata.name) return 'Queue';
   }

@@ -45,18 +45,12 @@ t.test('volume_restrictions_test.go Test_isSchedulableAfterPodDeleted', async (t
   const ISCSIDiskVolState: Volume = { name: '', iscsi: { targetPortal: '127.0.0.1:3260', iqn: 'iqn.2016-12.server:storage.target01', fsType: 'ext4', lun: 0 } };
   const ISCSIDiskVolState2: Volume = { name: '', iscsi: { targetPortal: '127.0.0.1:3260', iqn: 'iqn.2017-12.server:storage.target01', fsType: 'ext4', lun: 0 } };
 
-  const podGCEDisk = podWithVolume(GCEDiskVolState);
-  const podGCEDiskConflicts = podWithVolume(GCEDiskVolState);
-  const podGCEDiskNoConflicts = podWithVolume(GCEDiskVolState2);
-  const podAWSDisk = podWithVolume(AWSDiskVolState);
-  const podAWSDiskConflicts = podWithVolume(AWSDiskVolState);
-  const podAWSDiskNoConflicts = podWithVolume(AWSDiskVolState2);
-  const podRBDDiskDisk = podWithVolume(RBDDiskVolState);
-  const podRBDDiskDiskConflicts = podWithVolume(RBDDiskVolState);
-  const podRBDDiskNoConflicts = podWithVolume(RBDDiskVolState2);
-  const podISCSIDiskDisk = podWithVolume(ISCSIDiskVolState);
-  const podISCSIDiskConflicts = podWithVolume(ISCSIDiskVolState);
-  const podISCSIDiskNoConflicts = podWithVolume(ISCSIDiskVolState2);
+  // Per disk kind, upstream's three fixtures: the pod, a pod with the same disk, one with another.
+  const fixtures = (disk: Volume, other: Volume) => [podWithVolume(disk), podWithVolume(disk), podWithVolume(other)] as const;
+  const [podGCEDisk, podGCEDiskConflicts, podGCEDiskNoConflicts] = fixtures(GCEDiskVolState, GCEDiskVolState2);
+  const [podAWSDisk, podAWSDiskConflicts, podAWSDiskNoConflicts] = fixtures(AWSDiskVolState, AWSDiskVolState2);
+  const [podRBDDiskDisk, podRBDDiskDiskConflicts, podRBDDiskNoConflicts] = fixtures(RBDDiskVolState, RBDDiskVolState2);
+  const [podISCSIDiskDisk, podISCSIDiskConflicts, podISCSIDiskNoConflicts] = fixtures(ISCSIDiskVolState, ISCSIDiskVolState2);
 
   const rows: Array<{ name: string; pod: Pod; oldObj: Pod; expectedHint: Hint }> = [
     { name: 'queue-new-object-gcedisk-conflict', pod: podGCEDisk, oldObj: podGCEDiskConflicts, expectedHint: 'Queue' },
