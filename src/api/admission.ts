@@ -1,6 +1,6 @@
 // Admission and defaulting, as the API server applies them on create and update.
 import { AdmissionDenied, type AdmissionPlugin } from './store.js';
-import type { AnyObject, Container, Deployment, Pod, PriorityClass, ReplicaSet, Toleration } from './types.js';
+import type { AnyObject, Container, Deployment, Pod, PriorityClass, ReplicaSet, Taint, Toleration } from './types.js';
 
 // plugin/pkg/admission/defaulttolerationseconds/admission.go: flags
 // --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds, both 300.
@@ -35,6 +35,21 @@ export function defaultTolerationSeconds(
     return { ...obj, spec: { ...obj.spec, tolerations: [...tolerations, ...added] } };
   };
 }
+
+/**
+ * TaintNodesByCondition (plugin/pkg/admission/nodetaint/admission.go, on by default): a Node
+ * created through the API (not a subresource write) gets `node.kubernetes.io/not-ready:NoSchedule`
+ * unless it already has a taint of that key and effect (Taint.MatchTaint), so no pod is scheduled
+ * to a new node before the node lifecycle controller has seen it Ready and lifted the taint
+ * (doNoScheduleTaintingPass). Updates are left alone.
+ */
+export const taintNodesByCondition: AdmissionPlugin = (op, obj, _old, _store, subresource) => {
+  if (op !== 'CREATE' || obj.kind !== 'Node' || subresource !== '') return obj;
+  const taints = obj.spec.taints ?? [];
+  if (taints.some((t) => t.key === TAINT_NODE_NOT_READY && t.effect === 'NoSchedule')) return obj;
+  const notReady: Taint = { key: TAINT_NODE_NOT_READY, effect: 'NoSchedule' };
+  return { ...obj, spec: { ...obj.spec, taints: [...taints, notReady] } };
+};
 
 // pkg/apis/scheduling/types.go: the two built-in system priority classes.
 export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {

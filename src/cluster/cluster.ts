@@ -1,7 +1,7 @@
 // One simulated cluster: the engine, the API store with admission, and every component wired
 // to it. Scenario events and the fuzzer act through the methods here, as kubectl and the
 // machines would; invariants observe every write.
-import { defaultTolerationSeconds, defaulting, priorityAdmission } from '../api/admission.js';
+import { defaultTolerationSeconds, defaulting, priorityAdmission, taintNodesByCondition } from '../api/admission.js';
 import { EventRecorder } from '../api/events.js';
 import { disruptionsAllowed, pdbCovers } from '../api/pdb.js';
 import { storageDefaulting } from '../api/storage.js';
@@ -68,6 +68,10 @@ export class Cluster {
     this.sim = new Simulation(options.seed, { keepTrace: options.keepTrace ?? true, digest: options.digest ?? true });
     this.store = new Store(this.sim, cp.watchLatencyMs, { eventTtlSeconds: Math.floor(cp.eventTTLMs / 1000) });
     this.store.addAdmission(defaulting);
+    // Without the node lifecycle controller nothing would lift its taint: scheduler-only clusters
+    // leave it out, as upstream's scheduler integration tests and scheduler_perf disable it
+    // (test/integration/util/util.go: DisablePlugins "TaintNodesByCondition").
+    if ((options.components ?? 'all') === 'all') this.store.addAdmission(taintNodesByCondition);
     this.store.addAdmission(priorityAdmission);
     this.store.addAdmission(defaultTolerationSeconds(cp.defaultNotReadyTolerationSeconds, cp.defaultUnreachableTolerationSeconds));
     this.store.addAdmission(storageDefaulting);
@@ -121,9 +125,14 @@ export class Cluster {
 
   // ---- machines ------------------------------------------------------------------------------
 
-  /** A node joins: its Node object is registered and its kubelet starts. */
-  addNode(node: Node): WriteResult<Node> {
-    const r = this.store.create(node, `kubelet/${node.metadata.name}`, 'register');
+  /**
+   * A node joins: its Node object is registered and its kubelet starts. A joining node gets
+   * TaintNodesByCondition's not-ready taint, lifted by the node lifecycle controller once it sees
+   * the node Ready. `running`: the node is part of the cluster as the scenario starts (its
+   * `cluster.nodes`), registered long ago: it has no such taint left.
+   */
+  addNode(node: Node, running = false): WriteResult<Node> {
+    const r = this.store.create(node, `kubelet/${node.metadata.name}`, 'register', running ? taintNodesByCondition : undefined);
     if (r.ok) this.kubelets?.add(node.metadata.name);
     return r;
   }
@@ -160,8 +169,9 @@ export class Cluster {
 
   // ---- kubectl -------------------------------------------------------------------------------
 
-  create(obj: AnyObject): WriteResult<AnyObject> {
-    if (obj.kind === 'Node') return this.addNode(obj);
+  /** `running`: as addNode's, for a Node among the objects the scenario starts with. */
+  create(obj: AnyObject, running = false): WriteResult<AnyObject> {
+    if (obj.kind === 'Node') return this.addNode(obj, running);
     return this.store.create(obj, KUBECTL);
   }
 

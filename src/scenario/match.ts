@@ -178,9 +178,11 @@ function closestObject(expected: Record<string, unknown>, candidates: AnyObject[
 }
 
 /** The actual object projected onto the expected keys; in a list, each expected element is
- *  shown against the actual element closest to it. */
+ *  shown against the actual element closest to it. An expected empty list is shown against the
+ *  whole actual one (its elements are what fails it). */
 export function project(expected: unknown, actual: unknown): unknown {
   if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (expected.length === 0) return actual;
     const pool = [...actual];
     const out: unknown[] = [];
     for (const e of expected) {

@@ -107,8 +107,9 @@ function budgetMessage(o: Extract<RunOutcome, { kind: 'budget' }>): string {
  *  queued before the run starts, so at any instant they run before the components' own work. */
 function scheduleSetup(cluster: Cluster, scenario: Scenario, failures: Failure[]): void {
   const sim = cluster.sim;
-  for (const { value, loc } of scenario.cluster.nodes) sim.at(0, 'scenario', () => report(failures, loc, cluster.addNode(value)));
-  for (const { value, loc } of scenario.cluster.objects) sim.at(0, 'scenario', () => report(failures, loc, cluster.create(value)));
+  // The cluster as it stands when the scenario starts: its nodes were registered long ago.
+  for (const { value, loc } of scenario.cluster.nodes) sim.at(0, 'scenario', () => report(failures, loc, cluster.addNode(value, true)));
+  for (const { value, loc } of scenario.cluster.objects) sim.at(0, 'scenario', () => report(failures, loc, cluster.create(value, true)));
   for (const ev of scenario.events) sim.at(ev.atMs, 'scenario', () => applyAction(cluster, ev.action, ev.loc, failures));
 }
 

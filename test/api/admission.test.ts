@@ -1,10 +1,11 @@
 // Admission as the API server applies it: DefaultTolerationSeconds
 // (plugin/pkg/admission/defaulttolerationseconds/admission.go) runs on creates and updates of a
-// pod itself, never on its subresources (status, binding).
+// pod itself, never on its subresources (status, binding); defaulting (pkg/apis/core/v1/defaults.go);
+// TaintNodesByCondition (plugin/pkg/admission/nodetaint/admission.go) on Node creates.
 import t from 'tap';
-import { defaultTolerationSeconds, defaulting } from '../../src/api/admission.js';
+import { defaultTolerationSeconds, defaulting, taintNodesByCondition } from '../../src/api/admission.js';
 import { Store } from '../../src/api/store.js';
-import type { AnyObject, Pod } from '../../src/api/types.js';
+import type { AnyObject, Node, NodeCondition, Pod, Taint } from '../../src/api/types.js';
 import { Simulation } from '../../src/engine/sim.js';
 
 function setup(): Store {
@@ -122,4 +123,44 @@ t.test('defaultHostNetworkPorts: on the host network an unset hostPort becomes t
   t.same(ports(out(withPorts(true, [{ containerPort: 8080, hostPort: 0 }]))), { containers: [[{ containerPort: 8080, hostPort: 8080 }]], init: undefined }, 'a hostPort of 0 is unset');
   const defaulted = out(withPorts(true, [{ containerPort: 8080 }]));
   t.equal(defaulting('UPDATE', defaulted, defaulted, undefined as unknown as Store, ''), defaulted, 'a defaulted pod passes through an update');
+});
+
+// plugin/pkg/admission/nodetaint/admission_test.go Test_nodeTaints, row by row (the row that
+// disables the TaintNodesByCondition feature gate is left out: the gate is GA and locked on).
+t.test('TaintNodesByCondition: Test_nodeTaints', async (t) => {
+  const notReadyTaint: Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
+  const notReadyCondition: NodeCondition = { type: 'Ready', status: 'False' };
+  const myNodeObj: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'mynode' }, spec: {}, status: {} };
+  const myTaintedNodeObj: Node = { ...myNodeObj, spec: { taints: [notReadyTaint] } };
+  const myUnreadyNodeObj: Node = { ...myNodeObj, status: { conditions: [notReadyCondition] } };
+  const rows: Array<{ name: string; node: Node; expectedTaints: Taint[] }> = [
+    { name: 'notReady taint is added on creation', node: myNodeObj, expectedTaints: [notReadyTaint] },
+    { name: 'already tainted node is not tainted again', node: myTaintedNodeObj, expectedTaints: [notReadyTaint] },
+    { name: 'NotReady taint is added to an unready node as well', node: myUnreadyNodeObj, expectedTaints: [notReadyTaint] },
+  ];
+  for (const row of rows) {
+    const store = new Store(new Simulation(1), 0);
+    store.addAdmission(taintNodesByCondition);
+    t.ok(store.create(row.node, 'kubelet/mynode', 'register').ok, row.name);
+    t.same(store.get<Node>('Node', undefined, 'mynode')!.spec.taints, row.expectedTaints, row.name);
+  }
+});
+
+t.test('TaintNodesByCondition: a taint of the same key and effect counts (Taint.MatchTaint); updates and subresources are left alone', async (t) => {
+  const store = new Store(new Simulation(1), 0);
+  store.addAdmission(taintNodesByCondition);
+  const base: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'a' }, spec: {}, status: {} };
+  store.create({ ...base, spec: { taints: [{ key: 'node.kubernetes.io/not-ready', value: 'x', effect: 'NoSchedule' }] } }, 'kubectl');
+  t.same(store.get<Node>('Node', undefined, 'a')!.spec.taints, [{ key: 'node.kubernetes.io/not-ready', value: 'x', effect: 'NoSchedule' }], 'same key and effect, another value');
+  store.create({ ...base, metadata: { name: 'b' }, spec: { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }] } }, 'kubectl');
+  t.same(store.get<Node>('Node', undefined, 'b')!.spec.taints!.map((x) => `${x.key}:${x.effect}`), ['node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule'], 'another effect');
+  const b = store.get<Node>('Node', undefined, 'b')!;
+  store.update({ ...b, spec: { taints: [] } }, 'node-lifecycle-controller', 'taint');
+  t.same(store.get<Node>('Node', undefined, 'b')!.spec.taints, [], 'an update');
+  store.update({ ...store.get<Node>('Node', undefined, 'b')!, status: { conditions: [{ type: 'Ready', status: 'True' }] } }, 'kubelet/b', 'status');
+  t.same(store.get<Node>('Node', undefined, 'b')!.spec.taints, [], 'a status write');
+  store.create({ ...base, metadata: { name: 'c' } }, 'scenario', 'register', taintNodesByCondition);
+  t.same(store.get<Node>('Node', undefined, 'c')!.spec.taints, undefined, 'a create that skips the plugin');
+  store.create(pod, 'kubectl');
+  t.same(store.get<Pod>('Pod', 'default', 'p')!.spec.tolerations, undefined, 'other kinds');
 });

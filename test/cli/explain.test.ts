@@ -84,8 +84,13 @@ t.test('preemption: message, nominated node and victim; the next attempt binds t
   t.match(next.out, /attempt 2 at 1m1s/);
   t.match(next.out, /\nOutcome: bound to node-1\n/);
   t.match(next.out, /\nDecision {2}node-1: the only feasible node, so the cycle did not score\n/);
-  const late = await run(['explain', PENDING, '--pod', 'big', '--at', '2m']);
-  t.match(late.out, /at 2m0s .*\n[^]*\n {2}big-1 {4}chosen {6}✓ /);
+  // big-1 joins at 2m with the not-ready taint (TaintNodesByCondition): the first attempt it
+  // triggers fails there too, the one after the node controller lifts the taint binds.
+  const joined = await run(['explain', PENDING, '--pod', 'big', '--at', '2m']);
+  t.match(joined.out, /attempt 2 at 2m0s .*\n[^]*\n {2}big-1 {4}infeasible {2}✓ +✓ +✗\* +✓\n/);
+  t.match(joined.out, /\n {2}✗\* TaintToleration on gpu-1, big-1: node\(s\) had untolerated taint\(s\)\n/);
+  const late = await run(['explain', PENDING, '--pod', 'big', '--at', '2m', '--attempt', '2']);
+  t.match(late.out, /attempt 3 at 2m0s .*\n[^]*\n {2}big-1 {4}chosen {6}✓ /);
 });
 
 t.test('volume plugins: VolumeBinding keeps db off the node without a volume', async (t) => {

@@ -42,7 +42,7 @@ t.test('fuzz: a broken policy is caught, written, and replayed from the last lin
   const argv = replay.replace(/^replay: kubedrill /, '').split(' ');
   const again = await run([...argv, '--out', out]);
   t.equal(again.code, EXIT_FAILED);
-  t.match(again.out, /✗ replayed case \d+(:\d+)* \(seed 42\): no-bind-to-failing-node broken at 0s virtual/);
+  t.match(again.out, /✗ replayed case \d+(:\d+)* \(seed 42\): no-bind-to-failing-node broken at 1s virtual/);
   t.same(readdirSync(out).sort(), ['fuzz-no-bind-to-failing-node-42-2.yaml', 'fuzz-no-bind-to-failing-node-42.yaml'], 'never overwrites');
 });
 

@@ -163,3 +163,42 @@ t.test('node events: RegisteredNode at the first pass that sees a node, Removing
     ],
   );
 });
+
+t.test('a joining node is registered with the not-ready NoSchedule taint (TaintNodesByCondition), lifted once the controller sees it Ready; the nodes a scenario starts with have none', async (t) => {
+  const nodeWrites: string[] = [];
+  const podWrites: string[] = [];
+  const extra = `events:
+  - at: 1m
+    create:
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: waits}
+      spec:
+        nodeSelector: {kubernetes.io/hostname: node-4}
+        containers: [{name: c, image: busybox}]
+  - {at: 2m, addNode: {name: node-4, zone: zone-a, capacity: {cpu: "4", memory: 8Gi}}}
+`;
+  const { result, cluster } = run(base(extra), (c) =>
+    c.store.observe((ev, verb, actor) => {
+      if (ev.object.kind === 'Node' && verb !== 'status') {
+        const taints = ((ev.object as Node).spec.taints ?? []).map((x) => `${x.key}:${x.effect}`).join(',');
+        nodeWrites.push(`${c.sim.nowMs} ${ev.object.metadata.name} ${actor} ${verb} [${taints}]`);
+      }
+      if (ev.object.kind === 'Pod' && ev.object.metadata.name === 'waits' && verb !== 'status') podWrites.push(`${c.sim.nowMs} ${actor} ${verb} ${(ev.object as Pod).spec.nodeName ?? '-'}`);
+    }),
+  );
+  t.same(result.failures, []);
+  t.same(nodeWrites, [
+    '0 node-1 kubelet/node-1 register []',
+    '0 node-2 kubelet/node-2 register []',
+    '0 node-3 kubelet/node-3 register []',
+    '120000 node-4 kubelet/node-4 register [node.kubernetes.io/not-ready:NoSchedule]',
+    '120000 node-4 node-controller taint []',
+  ]);
+  t.same(podWrites, ['60000 kubectl create -', '120000 default-scheduler bind node-4']);
+  const failed = cluster.events.occurrences.filter((e) => e.reason === 'FailedScheduling' && e.involvedObject.name === 'waits').map((e) => `${e.timeMs} ${e.message}`);
+  t.same(failed, [
+    "60000 0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    '120000 0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 node(s) didn\'t match Pod\'s node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+  ]);
+});

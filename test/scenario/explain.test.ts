@@ -109,10 +109,23 @@ t.test('pending-insufficient-cpu: every node fails, with its first failing filte
   t.equal(r.notes, undefined);
 });
 
-t.test('pending-insufficient-cpu at 2m: the added node is the only feasible one', async (t) => {
-  const r = explained(explainPod(scenario('scenarios/pending-insufficient-cpu.yaml'), { pod: 'default/big', atMs: 120_000 }));
+t.test('pending-insufficient-cpu at 2m: the added node is the only feasible one once its not-ready taint is lifted', async (t) => {
+  const joined = explained(explainPod(scenario('scenarios/pending-insufficient-cpu.yaml'), { pod: 'default/big', atMs: 120_000 }));
+  t.equal(joined.timeMs, 120_000);
+  t.equal(joined.attempt, 2, 'attempts counted from the start: at 0s, then when big-1 joins (its own status write does not requeue it)');
+  t.equal(joined.outcome.kind, 'unschedulable', 'big-1 joins with the not-ready NoSchedule taint (TaintNodesByCondition)');
+  t.same(
+    joined.nodes.map((n) => [n.node, n.status]),
+    [
+      ['small-1', 'infeasible'],
+      ['small-2', 'infeasible'],
+      ['gpu-1', 'infeasible'],
+      ['big-1', 'infeasible'],
+    ],
+  );
+  const r = explained(explainPod(scenario('scenarios/pending-insufficient-cpu.yaml'), { pod: 'default/big', atMs: 120_000, attempt: 2 }));
   t.equal(r.timeMs, 120_000);
-  t.equal(r.attempt, 2, 'attempts counted from the start: at 0s, then when big-1 joins (its own status write does not requeue it)');
+  t.equal(r.attempt, 3, 'the node controller lifting the taint (Node/UpdateNodeTaint) requeues it');
   t.equal(r.nodeCount, 4);
   t.same(r.outcome, { kind: 'scheduled', node: 'big-1', bound: true });
   t.same(r.decision, { kind: 'only-feasible', chosen: 'big-1' });
