@@ -1,6 +1,7 @@
 // Admission and defaulting, as the API server applies them on create and update.
 import { AdmissionDenied, type AdmissionPlugin } from './store.js';
-import type { AnyObject, Container, Deployment, Pod, PriorityClass, ReplicaSet, Taint, Toleration } from './types.js';
+import { type Quantity, parseQuantityValue } from './quantity.js';
+import { type AnyObject, type Container, type Deployment, type Pod, type PriorityClass, type ReplicaSet, type ResourceList, type Taint, type Toleration, isHugePageResource, isSupportedPodLevelResource } from './types.js';
 
 // plugin/pkg/admission/defaulttolerationseconds/admission.go: flags
 // --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds, both 300.
@@ -124,6 +125,8 @@ function podIsDefaulted(pod: Pod): boolean {
     spec.restartPolicy !== undefined &&
     spec.terminationGracePeriodSeconds !== undefined &&
     pod.status?.phase !== undefined &&
+    // Pod-level resources are rare: such a pod is defaulted again (it changes nothing the second time).
+    spec.resources === undefined &&
     requestsCoverLimits(spec.containers) &&
     requestsCoverLimits(spec.initContainers) &&
     (spec.hostNetwork !== true || (hostPortsSet(spec.containers) && hostPortsSet(spec.initContainers)))
@@ -153,6 +156,9 @@ function defaultPod(pod: Pod): AnyObject {
   // set. Only pods get this, not pod templates.
   if (!requestsCoverLimits(spec.containers)) spec.containers = spec.containers.map(requestsFromLimits);
   if (!requestsCoverLimits(spec.initContainers)) spec.initContainers = spec.initContainers!.map(requestsFromLimits);
+  // PodLevelResources (beta, on by default since v1.34): pod-level requests and hugepage limits,
+  // from the containers' requests and limits just defaulted.
+  if (spec.resources !== undefined) spec.resources = defaultPodLevelResources(spec);
   // defaultHostNetworkPorts: on the host's network, a container port is also a host port.
   if (spec.hostNetwork === true) {
     if (!hostPortsSet(spec.containers)) spec.containers = spec.containers.map(hostPortsFromContainerPorts);
@@ -160,6 +166,92 @@ function defaultPod(pod: Pod): AnyObject {
   }
   const status = { ...(pod.status ?? {}), phase: pod.status?.phase ?? 'Pending' };
   return { ...pod, spec, status };
+}
+
+/**
+ * SetDefaults_Pod's pod-level steps in v1.35 (pkg/apis/core/v1/defaults.go):
+ * defaultHugePagePodLimits — with any pod-level request or limit set, each hugepages-* resource
+ * the containers limit (AggregateContainerLimits) and the pod neither requests nor limits gets
+ * the containers' aggregate as its pod-level limit; then defaultPodRequests — with pod-level
+ * limits set, each of cpu and memory (supported at pod level and overcommittable) the containers
+ * request gets their aggregate (AggregateContainerRequests) as its pod-level request, and every
+ * other supported resource the pod limits but does not request gets its limit as request.
+ * (v1.36's defaultPodLimits, from the containers' limits, is not in v1.35.)
+ */
+function defaultPodLevelResources(spec: Pod['spec']): NonNullable<Pod['spec']['resources']> {
+  const res = spec.resources!;
+  let limits = res.limits;
+  const requests = res.requests;
+  if (!isEmptyList(limits) || !isEmptyList(requests)) {
+    const podLimits: ResourceList = { ...limits };
+    for (const [name, q] of aggregateContainerResources(spec, 'limits')) {
+      if (!isHugePageResource(name)) continue;
+      if (requests !== undefined && Object.prototype.hasOwnProperty.call(requests, name)) continue;
+      if (!Object.prototype.hasOwnProperty.call(podLimits, name)) podLimits[name] = q.toString();
+    }
+    if (Object.keys(podLimits).length > 0) limits = podLimits;
+  }
+  if (isEmptyList(limits)) return limits === res.limits ? res : { ...res, limits };
+  const podRequests: ResourceList = { ...requests };
+  for (const [name, q] of aggregateContainerResources(spec, 'requests')) {
+    if ((name === 'cpu' || name === 'memory') && !Object.prototype.hasOwnProperty.call(podRequests, name)) podRequests[name] = q.toString();
+  }
+  for (const [name, q] of Object.entries(limits!)) {
+    if (isSupportedPodLevelResource(name) && !Object.prototype.hasOwnProperty.call(podRequests, name)) podRequests[name] = q;
+  }
+  const out = { ...res, limits };
+  if (Object.keys(podRequests).length > 0) out.requests = podRequests;
+  return out;
+}
+
+function isEmptyList(list: ResourceList | undefined): boolean {
+  return list === undefined || Object.keys(list).length === 0;
+}
+
+/**
+ * AggregateContainerRequests / AggregateContainerLimits (component-helpers/resource/helpers.go):
+ * the app containers and restartable (sidecar) init containers summed, raised to each init
+ * container's value plus the sidecars started before it. Quantities that do not parse are left
+ * out (validation rejects them upstream).
+ */
+function aggregateContainerResources(spec: Pod['spec'], which: 'requests' | 'limits'): Map<string, Quantity> {
+  const total = new Map<string, Quantity>();
+  for (const c of spec.containers ?? []) addResourceList(total, c.resources?.[which]);
+  const sidecars = new Map<string, Quantity>();
+  const initMax = new Map<string, Quantity>();
+  for (const c of spec.initContainers ?? []) {
+    if (c.restartPolicy === 'Always') {
+      addResourceList(total, c.resources?.[which]);
+      addResourceList(sidecars, c.resources?.[which]);
+      maxResourceList(initMax, sidecars);
+    } else {
+      const tmp = new Map<string, Quantity>();
+      addResourceList(tmp, c.resources?.[which]);
+      for (const [name, q] of sidecars) tmp.set(name, tmp.has(name) ? tmp.get(name)!.add(q) : q);
+      maxResourceList(initMax, tmp);
+    }
+  }
+  maxResourceList(total, initMax);
+  return total;
+}
+
+/** addResourceList: each quantity added to the one of its name (a new name takes a copy). */
+function addResourceList(into: Map<string, Quantity>, list: ResourceList | undefined): void {
+  if (list === undefined) return;
+  for (const [name, raw] of Object.entries(list)) {
+    const parsed = parseQuantityValue(raw);
+    if (!parsed.ok) continue;
+    const have = into.get(name);
+    into.set(name, have === undefined ? parsed.quantity : have.add(parsed.quantity));
+  }
+}
+
+/** maxResourceList: each name keeps the larger quantity. */
+function maxResourceList(into: Map<string, Quantity>, other: Map<string, Quantity>): void {
+  for (const [name, q] of other) {
+    const have = into.get(name);
+    if (have === undefined || have.cmp(q) < 0) into.set(name, q);
+  }
 }
 
 /** Whether every limit of every container has a request (nothing for SetDefaults_Pod to fill). */

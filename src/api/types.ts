@@ -439,6 +439,16 @@ export function keyOf(obj: KubeObject): string {
   return objectKey(obj.kind, obj.metadata.namespace, obj.metadata.name);
 }
 
+/** IsHugePageResourceName (pkg/apis/core/v1/helper). */
+export function isHugePageResource(name: string): boolean {
+  return name.startsWith('hugepages-');
+}
+
+/** IsSupportedPodLevelResource (component-helpers/resource/helpers.go): cpu, memory, hugepages-*. */
+export function isSupportedPodLevelResource(name: string): boolean {
+  return name === 'cpu' || name === 'memory' || isHugePageResource(name);
+}
+
 export function podIsTerminal(pod: Pod): boolean {
   return pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
 }

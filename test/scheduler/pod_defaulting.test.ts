@@ -1,7 +1,8 @@
 // Pods are scheduled as the API server defaulted them (pkg/apis/core/v1/defaults.go
 // SetDefaults_Pod), as on a real cluster: NodeResourcesFit, NodePorts, the kubelet's admission
 // and the invariants all read the stored, defaulted pod. A pod that sets only limits requests
-// them; a pod on the host network holds its container ports as host ports.
+// them; a pod on the host network holds its container ports as host ports; a pod with pod-level
+// limits requests its containers' requests, or those limits (PodLevelResources).
 import t, { type Test } from 'tap';
 import { loadText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
@@ -78,4 +79,51 @@ expect:
 
 t.test('host network: a container port is a host port, so two such pods do not share a node', async (t) => {
   passes(t, hostNetwork, 'agent-b stays Pending: node-1 has no free port 9100');
+});
+
+const podLevel = `
+name: pod-level-limits
+until: 1m
+cluster:
+  nodes:
+    - name: node-1
+      capacity: {cpu: "2", memory: 8Gi}
+  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: big}
+      spec:
+        resources: {limits: {cpu: "3", memory: 1Gi}}
+        containers: [{name: a, image: app}, {name: b, image: app}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: sums}
+      spec:
+        resources: {limits: {cpu: "4", memory: 2Gi}}
+        containers:
+          - {name: a, image: app, resources: {requests: {cpu: 500m}}}
+          - {name: b, image: app, resources: {requests: {cpu: "1"}}}
+expect:
+  - at: 30s
+    pods: {names: [sums], phase: Running, count: 1}
+  - at: 30s
+    pods: {names: [big], phase: Pending, count: 1}
+  - at: 30s
+    event: {reason: FailedScheduling, message: "Insufficient cpu"}
+  - at: 30s
+    object:
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: big}
+      spec: {resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}
+  - at: 30s
+    object:
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: sums}
+      spec: {resources: {requests: {cpu: 1500m, memory: 2Gi}, limits: {cpu: "4", memory: 2Gi}}}
+`;
+
+t.test('pod-level limits without requests: the pod requests them, or what its containers request (PodLevelResources)', async (t) => {
+  passes(t, podLevel, 'big (3 CPU by its pod-level limit) stays Pending on a 2-CPU node; sums requests its containers\' 1.5 CPU and runs');
 });

@@ -2,7 +2,7 @@
 // staging/src/k8s.io/component-helpers/resource/helpers.go (PodRequests): integer milli-CPU and
 // integer bytes, exactly as upstream's Quantity.MilliValue()/Value().
 import { parseQuantityValue } from '../../api/quantity.js';
-import type { Pod, ResourceList } from '../../api/types.js';
+import { type Pod, type ResourceList, isSupportedPodLevelResource } from '../../api/types.js';
 
 export const RESOURCE_CPU = 'cpu';
 export const RESOURCE_MEMORY = 'memory';
@@ -180,11 +180,6 @@ export function podRequests(pod: Pod, nonMissing = false): Resource {
   if (podLevel !== undefined) applyPodLevelRequests(reqs, podLevel);
   if (pod.spec.overhead) reqs.addList(pod.spec.overhead);
   return reqs;
-}
-
-/** IsSupportedPodLevelResource: cpu, memory and hugepages-<size>. */
-export function isSupportedPodLevelResource(name: string): boolean {
-  return name === RESOURCE_CPU || name === RESOURCE_MEMORY || name.startsWith('hugepages-');
 }
 
 /** applyPodLevelResources: each supported pod-level request replaces the containers' sum. */
