@@ -1,6 +1,6 @@
 // Admission and defaulting, as the API server applies them on create and update.
 import { AdmissionDenied, type AdmissionPlugin } from './store.js';
-import { type Quantity, parseQuantityValue } from './quantity.js';
+import { aggregateContainerResources } from './resources.js';
 import { type AnyObject, type Container, type Deployment, type Pod, type PriorityClass, type ReplicaSet, type ResourceList, type Taint, type Toleration, isHugePageResource, isSupportedPodLevelResource } from './types.js';
 
 // plugin/pkg/admission/defaulttolerationseconds/admission.go: flags
@@ -206,52 +206,6 @@ function defaultPodLevelResources(spec: Pod['spec']): NonNullable<Pod['spec']['r
 
 function isEmptyList(list: ResourceList | undefined): boolean {
   return list === undefined || Object.keys(list).length === 0;
-}
-
-/**
- * AggregateContainerRequests / AggregateContainerLimits (component-helpers/resource/helpers.go):
- * the app containers and restartable (sidecar) init containers summed, raised to each init
- * container's value plus the sidecars started before it. Quantities that do not parse are left
- * out (validation rejects them upstream).
- */
-function aggregateContainerResources(spec: Pod['spec'], which: 'requests' | 'limits'): Map<string, Quantity> {
-  const total = new Map<string, Quantity>();
-  for (const c of spec.containers ?? []) addResourceList(total, c.resources?.[which]);
-  const sidecars = new Map<string, Quantity>();
-  const initMax = new Map<string, Quantity>();
-  for (const c of spec.initContainers ?? []) {
-    if (c.restartPolicy === 'Always') {
-      addResourceList(total, c.resources?.[which]);
-      addResourceList(sidecars, c.resources?.[which]);
-      maxResourceList(initMax, sidecars);
-    } else {
-      const tmp = new Map<string, Quantity>();
-      addResourceList(tmp, c.resources?.[which]);
-      for (const [name, q] of sidecars) tmp.set(name, tmp.has(name) ? tmp.get(name)!.add(q) : q);
-      maxResourceList(initMax, tmp);
-    }
-  }
-  maxResourceList(total, initMax);
-  return total;
-}
-
-/** addResourceList: each quantity added to the one of its name (a new name takes a copy). */
-function addResourceList(into: Map<string, Quantity>, list: ResourceList | undefined): void {
-  if (list === undefined) return;
-  for (const [name, raw] of Object.entries(list)) {
-    const parsed = parseQuantityValue(raw);
-    if (!parsed.ok) continue;
-    const have = into.get(name);
-    into.set(name, have === undefined ? parsed.quantity : have.add(parsed.quantity));
-  }
-}
-
-/** maxResourceList: each name keeps the larger quantity. */
-function maxResourceList(into: Map<string, Quantity>, other: Map<string, Quantity>): void {
-  for (const [name, q] of other) {
-    const have = into.get(name);
-    if (have === undefined || have.cmp(q) < 0) into.set(name, q);
-  }
 }
 
 /** Whether every limit of every container has a request (nothing for SetDefaults_Pod to fill). */

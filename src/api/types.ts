@@ -312,6 +312,22 @@ export interface PriorityClass extends KubeObject {
   description?: string;
 }
 
+/** core/v1 LimitRange: per-namespace defaults and bounds for containers, pods and claims
+ *  (enforced by the LimitRanger admission plugin, src/api/limitranger.ts). */
+export type LimitType = 'Container' | 'Pod' | 'PersistentVolumeClaim';
+export interface LimitRangeItem {
+  type: LimitType;
+  max?: ResourceList;
+  min?: ResourceList;
+  default?: ResourceList;
+  defaultRequest?: ResourceList;
+  maxLimitRequestRatio?: ResourceList;
+}
+export interface LimitRange extends KubeObject {
+  kind: 'LimitRange';
+  spec: { limits: LimitRangeItem[] };
+}
+
 export interface PodDisruptionBudget extends KubeObject {
   kind: 'PodDisruptionBudget';
   spec: { minAvailable?: number | string; maxUnavailable?: number | string; selector?: LabelSelector };
@@ -395,6 +411,7 @@ export type AnyObject =
   | Lease
   | Event
   | PriorityClass
+  | LimitRange
   | PodDisruptionBudget
   | PersistentVolume
   | PersistentVolumeClaim
@@ -418,6 +435,7 @@ export const KINDS = {
   Deployment: { apiVersion: 'apps/v1', namespaced: true, generation: true },
   Lease: { apiVersion: 'coordination.k8s.io/v1', namespaced: true, generation: false },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', namespaced: false, generation: false },
+  LimitRange: { apiVersion: 'v1', namespaced: true, generation: false },
   PodDisruptionBudget: { apiVersion: 'policy/v1', namespaced: true, generation: true },
   PersistentVolume: { apiVersion: 'v1', namespaced: false, generation: false },
   PersistentVolumeClaim: { apiVersion: 'v1', namespaced: true, generation: false },

@@ -3,6 +3,7 @@
 // machines would; invariants observe every write.
 import { defaultTolerationSeconds, defaulting, priorityAdmission, taintNodesByCondition } from '../api/admission.js';
 import { EventRecorder } from '../api/events.js';
+import { limitRanger } from '../api/limitranger.js';
 import { disruptionsAllowed, pdbCovers } from '../api/pdb.js';
 import { storageDefaulting } from '../api/storage.js';
 import { Store, type WriteResult } from '../api/store.js';
@@ -68,6 +69,7 @@ export class Cluster {
     this.sim = new Simulation(options.seed, { keepTrace: options.keepTrace ?? true, digest: options.digest ?? true });
     this.store = new Store(this.sim, cp.watchLatencyMs, { eventTtlSeconds: Math.floor(cp.eventTTLMs / 1000) });
     this.store.addAdmission(defaulting);
+    this.store.addAdmission(limitRanger);
     // Without the node lifecycle controller nothing would lift its taint: scheduler-only clusters
     // leave it out, as upstream's scheduler integration tests and scheduler_perf disable it
     // (test/integration/util/util.go: DisablePlugins "TaintNodesByCondition").

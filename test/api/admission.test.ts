@@ -5,7 +5,8 @@
 import t from 'tap';
 import { defaultTolerationSeconds, defaulting, taintNodesByCondition } from '../../src/api/admission.js';
 import { Store } from '../../src/api/store.js';
-import type { AnyObject, Node, NodeCondition, Pod, Taint } from '../../src/api/types.js';
+import { limitRanger } from '../../src/api/limitranger.js';
+import type { AnyObject, LimitRange, Node, NodeCondition, PersistentVolumeClaim, Pod, Taint } from '../../src/api/types.js';
 import { Simulation } from '../../src/engine/sim.js';
 
 function setup(): Store {
@@ -163,4 +164,37 @@ t.test('TaintNodesByCondition: a taint of the same key and effect counts (Taint.
   t.same(store.get<Node>('Node', undefined, 'c')!.spec.taints, undefined, 'a create that skips the plugin');
   store.create(pod, 'kubectl');
   t.same(store.get<Pod>('Pod', 'default', 'p')!.spec.tolerations, undefined, 'other kinds');
+});
+
+// LimitRanger (plugin/pkg/admission/limitranger/admission.go) in the store's admission chain:
+// SupportsAttributes (pods on create only, claims on create and update, no subresources), the
+// Forbidden message (admission.NewForbidden), and a LimitRange's own defaulting.
+t.test('LimitRanger: which requests it handles, and how it refuses', async (t) => {
+  const store = new Store(new Simulation(1), 0);
+  store.addAdmission(defaulting);
+  store.addAdmission(limitRanger);
+  const lr: LimitRange = {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'lr', namespace: 'default' },
+    spec: { limits: [{ type: 'Container', max: { cpu: '1' }, min: { memory: '64Mi' } }, { type: 'PersistentVolumeClaim', max: { storage: '2Gi' } }] },
+  };
+  t.ok(store.create(lr, 'kubectl').ok);
+  t.same(store.get<LimitRange>('LimitRange', 'default', 'lr')!.spec.limits[0], { type: 'Container', max: { cpu: '1' }, min: { memory: '64Mi' }, default: { cpu: '1' }, defaultRequest: { cpu: '1', memory: '64Mi' } }, 'SetDefaults_LimitRangeItem');
+  t.ok(store.create(pod, 'kubectl').ok);
+  const created = store.get<Pod>('Pod', 'default', 'p')!;
+  t.same(created.spec.containers[0]!.resources, { requests: { cpu: '1', memory: '64Mi' }, limits: { cpu: '1' } }, 'defaults merged on create');
+  t.equal(created.metadata.annotations?.['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu, memory request for container c; cpu limit for container c');
+  const stripped: Pod = { ...created, spec: { ...created.spec, containers: [{ name: 'c', image: 'x' }] } };
+  t.ok(store.update(stripped, 'kubectl').ok);
+  t.same(store.get<Pod>('Pod', 'default', 'p')!.spec.containers[0]!.resources, undefined, 'an update of the pod is not mutated');
+  const big: Pod = { ...pod, metadata: { name: 'big', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { cpu: '2' } } }] } };
+  t.same(store.create(big, 'kubectl'), { ok: false, reason: 'Forbidden', message: 'pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2' });
+  const other: Pod = { ...big, metadata: { name: 'big', namespace: 'other' } };
+  t.ok(store.create(other, 'kubectl').ok, 'another namespace has no LimitRange');
+  const claim: PersistentVolumeClaim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { resources: { requests: { storage: '1Gi' } } }, status: {} };
+  t.ok(store.create(claim, 'kubectl').ok);
+  const grown: PersistentVolumeClaim = { ...store.get<PersistentVolumeClaim>('PersistentVolumeClaim', 'default', 'data')!, spec: { resources: { requests: { storage: '5Gi' } } } };
+  t.same(store.update(grown, 'kubectl'), { ok: false, reason: 'Forbidden', message: 'persistentvolumeclaims "data" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi' }, 'a claim update is checked');
+  t.ok(store.update(grown, 'pv-controller', 'status').ok, 'a status write is not');
 });
