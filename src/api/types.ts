@@ -222,7 +222,23 @@ export interface Pod extends KubeObject {
 export interface ReplicaSet extends KubeObject {
   kind: 'ReplicaSet';
   spec: { replicas?: number; minReadySeconds?: number; selector: LabelSelector; template: PodTemplateSpec };
-  status: { replicas: number; readyReplicas?: number; availableReplicas?: number; fullyLabeledReplicas?: number; observedGeneration?: number };
+  status: {
+    replicas: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    fullyLabeledReplicas?: number;
+    observedGeneration?: number;
+    /** ReplicaFailure, while creating or deleting its pods fails. */
+    conditions?: ReplicaSetCondition[];
+  };
+}
+
+export interface ReplicaSetCondition {
+  type: 'ReplicaFailure';
+  status: ConditionStatus;
+  lastTransitionTime?: TimeMs;
+  reason?: string;
+  message?: string;
 }
 
 export interface DeploymentStrategy {

@@ -466,9 +466,9 @@ function nextPreemptionVictim(pod: Pod, cluster: Cluster): boolean {
  * bounded: each missing replica has a pending pod that fits no live node (capacity, not the
  * control plane, holds it back — pending-pods-bound's territory) or a scheduled pod that waits
  * for its volumes as upstream would (volumeWait), or is the next victim of a preemption
- * (nextPreemptionVictim).
+ * (nextPreemptionVictim), or (`refused`) was never created because the API server refuses it.
  */
-function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: number): string | undefined {
+function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: number, refused: boolean): string | undefined {
   const alive = pods.filter((p) => !podIsTerminal(p) && p.metadata.deletionTimestamp === undefined);
   const pending = alive.filter((p) => !p.spec.nodeName);
   for (const p of pending) {
@@ -482,7 +482,9 @@ function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: 
       !isPodReady(p) &&
       ((podClaimNames(p).length > 0 && volumeWait(p, cluster) !== undefined) || nextPreemptionVictim(p, cluster)),
   ).length;
-  const held = pending.length + waiting;
+  // Replicas the API server refuses to create (admission: a LimitRange, say) are held by policy.
+  const uncreated = refused ? Math.max(0, want - alive.length) : 0;
+  const held = pending.length + waiting + uncreated;
   if (held === 0) return 'none of its pods is pending';
   if (want - ready > held) {
     if (waiting === 0) return `only ${pending.length} of its pods ${pending.length === 1 ? 'is' : 'are'} pending, none of which fits a node`;
@@ -491,9 +493,10 @@ function shortfall(cluster: Cluster, pods: readonly Pod[], ready: number, want: 
   return undefined;
 }
 
-function workloadReport(cluster: Cluster, ref: string, want: number, ready: number, pods: readonly Pod[]): ViolationReport | undefined {
+function workloadReport(cluster: Cluster, ref: string, want: number, ready: number, pods: readonly Pod[], replicaSets: readonly ReplicaSet[]): ViolationReport | undefined {
   if (ready === want) return undefined;
-  const why = shortfall(cluster, pods, ready, want);
+  const refused = replicaSets.some((rs) => rs.status?.conditions?.some((c) => c.type === 'ReplicaFailure' && c.status === 'True' && c.reason === 'FailedCreate'));
+  const why = shortfall(cluster, pods, ready, want, refused);
   if (why === undefined) return undefined;
   return { objects: [ref], message: `${ref} has ${ready} ready replicas of ${want} at ${formatDuration(cluster.sim.nowMs)}: ${why}` };
 }
@@ -502,7 +505,7 @@ export const workloadsReachReplicas: LivenessInvariant = {
   name: 'workloads-reach-replicas',
   kind: 'liveness',
   description:
-    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would (a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration, 6m) or that is not Ready on a node where a pending pod of higher priority is nominated, or in the way of such a pod through required pod anti-affinity (the next victim of its preemption)',
+    'at the end of the settle phase, every Deployment and ReplicaSet has status.readyReplicas equal to spec.replicas, unless the shortfall is bounded: each missing replica has a pending pod that fits no live Ready node (judged with its pod affinity, spread constraints and volumes too) or a scheduled pod that waits for its volume as upstream would (a claim that can never be bound, a Multi-Attach on a volume another node\'s pod still uses, a detach from another node within maxWaitForUnmountDuration, 6m) or that is not Ready on a node where a pending pod of higher priority is nominated, or in the way of such a pod through required pod anti-affinity (the next victim of its preemption), or is a pod the API server refuses to create (a ReplicaSet with the ReplicaFailure condition, reason FailedCreate: admission, a LimitRange say, holds it back)',
   upstream: 'pkg/controller/deployment/sync.go and pkg/controller/replicaset/replica_set.go (status.readyReplicas; manageReplicas); pkg/controller/volume/attachdetach/reconciler/reconciler.go (Multi-Attach; force detach after maxWaitForUnmountDuration)',
   watch: trackVolumeReleases,
   check(cluster) {
@@ -511,7 +514,7 @@ export const workloadsReachReplicas: LivenessInvariant = {
     for (const d of cluster.store.list<Deployment>('Deployment')) {
       const rss = replicaSetsOf(cluster, d);
       const pods = podsControlledBy(cluster, new Set(rss.map((rs) => rs.metadata.uid!)));
-      const r = workloadReport(cluster, `Deployment/${d.metadata.namespace}/${d.metadata.name}`, d.spec.replicas ?? 1, d.status.readyReplicas ?? 0, pods);
+      const r = workloadReport(cluster, `Deployment/${d.metadata.namespace}/${d.metadata.name}`, d.spec.replicas ?? 1, d.status.readyReplicas ?? 0, pods, rss);
       if (!r) continue;
       reports.push(r);
       reported.add(d.metadata.uid!);
@@ -520,7 +523,7 @@ export const workloadsReachReplicas: LivenessInvariant = {
       const owner = controllerRef(rs);
       if (owner !== undefined && reported.has(owner.uid)) continue;
       const pods = podsControlledBy(cluster, new Set([rs.metadata.uid!]));
-      const r = workloadReport(cluster, `ReplicaSet/${rs.metadata.namespace}/${rs.metadata.name}`, rs.spec.replicas ?? 1, rs.status.readyReplicas ?? 0, pods);
+      const r = workloadReport(cluster, `ReplicaSet/${rs.metadata.namespace}/${rs.metadata.name}`, rs.spec.replicas ?? 1, rs.status.readyReplicas ?? 0, pods, [rs]);
       if (r) reports.push(r);
     }
     return reports;

@@ -11,7 +11,7 @@
 import type { EventRecorder } from '../api/events.js';
 import { labelSelectorAsSelector, type Selector, selectorFromSet } from '../api/selector.js';
 import type { Store, WatchEvent } from '../api/store.js';
-import { controllerRef, keyOf, type KubeObject, type OwnerReference, type Pod, type ReplicaSet, getCondition, podIsTerminal, sameControllerRef, sameLabels } from '../api/types.js';
+import { controllerRef, keyOf, type KubeObject, type OwnerReference, type Pod, type ReplicaSet, type ReplicaSetCondition, getCondition, podIsTerminal, sameControllerRef, sameLabels } from '../api/types.js';
 import type { Prng } from '../engine/prng.js';
 import type { Simulation } from '../engine/sim.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
@@ -271,8 +271,11 @@ export function replicasOf(obj: { spec: { replicas?: number } }): number {
   return obj.spec.replicas ?? 1;
 }
 
-/** replica_set_utils.go calculateStatus (without the ReplicaFailure condition). */
-export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], nowMs: number): ReplicaSet['status'] {
+/** replica_set_utils.go calculateStatus: counts, and the ReplicaFailure condition — added
+ *  (FailedCreate when pods are missing, FailedDelete when there are too many, with the error's
+ *  message) when manageReplicas failed and the condition is not there yet, removed once it
+ *  succeeds. */
+export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], nowMs: number, manageError?: string): ReplicaSet['status'] {
   const templateLabels = selectorFromSet(rs.spec.template.metadata?.labels);
   const minReadySeconds = rs.spec.minReadySeconds ?? 0;
   let fullyLabeled = 0;
@@ -284,7 +287,18 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
     ready++;
     if (isPodAvailable(pod, minReadySeconds, nowMs)) available++;
   }
-  return { ...rs.status, replicas: pods.length, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available };
+  const status: ReplicaSet['status'] = { ...rs.status, replicas: pods.length, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available };
+  const failure = rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure');
+  if (manageError !== undefined && failure === undefined) {
+    const diff = pods.length - replicasOf(rs);
+    const condition: ReplicaSetCondition = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: nowMs, reason: diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '', message: manageError };
+    status.conditions = [...(rs.status?.conditions ?? []), condition];
+  } else if (manageError === undefined && failure !== undefined) {
+    const rest = rs.status.conditions!.filter((c) => c.type !== 'ReplicaFailure');
+    if (rest.length > 0) status.conditions = rest;
+    else delete status.conditions;
+  }
+  return status;
 }
 
 /** updateReplicaSetStatus's steady-state test: nothing to write. */
@@ -295,7 +309,8 @@ function statusUnchanged(rs: ReplicaSet, next: ReplicaSet['status']): boolean {
     (cur.fullyLabeledReplicas ?? 0) === next.fullyLabeledReplicas &&
     (cur.readyReplicas ?? 0) === next.readyReplicas &&
     (cur.availableReplicas ?? 0) === next.availableReplicas &&
-    (rs.metadata.generation ?? 0) === (cur.observedGeneration ?? 0)
+    (rs.metadata.generation ?? 0) === (cur.observedGeneration ?? 0) &&
+    cur.conditions === next.conditions
   );
 }
 
@@ -470,7 +485,7 @@ export class ReplicaSetController {
     const claimed = this.claimPods(rs, parsed.selector, this.activeCandidates(rs));
     if (claimed.error !== undefined) return 'retry';
     const manageError = rs.metadata.deletionTimestamp === undefined ? this.manageReplicas(claimed.pods, rs) : undefined;
-    const updated = this.updateStatus(rs, calculateReplicaSetStatus(rs, claimed.pods, this.sim.nowMs));
+    const updated = this.updateStatus(rs, calculateReplicaSetStatus(rs, claimed.pods, this.sim.nowMs, manageError));
     if (updated === undefined) return 'retry';
     if (manageError === undefined) this.planAvailabilityCheck(key, updated, claimed.pods);
     return manageError === undefined ? 'done' : 'retry';

@@ -278,6 +278,20 @@ t.test('workloads-reach-replicas', async (t) => {
     createPod(c.store, 'rs-3', { owner: rs });
     t.same(messages(c), ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 3 at 0s: only 1 of its pods is pending, none of which fits a node']);
   });
+  t.test('short by replicas the API server refuses to create (ReplicaFailure, FailedCreate): bounded; FailedDelete is not', async (t) => {
+    for (const [reason, want] of [
+      ['FailedCreate', []],
+      ['FailedDelete', ['workloads-reach-replicas: ReplicaSet/default/rs has 1 ready replicas of 3 at 0s: none of its pods is pending']],
+    ] as const) {
+      const c = newCluster();
+      addNode(c.store, 'n1');
+      const rs = replicaSet(c.store, 'rs', 3, 1);
+      createPod(c.store, 'rs-1', { owner: rs, nodeName: 'n1' });
+      const failing = { type: 'ReplicaFailure' as const, status: 'True' as const, reason, message: 'pods "rs-x" is forbidden: maximum cpu usage per Container is 1, but limit is 2' };
+      must(c.store.update<ReplicaSet>({ ...rs, status: { ...rs.status, conditions: [failing] } }, 'replicaset-controller', 'status'));
+      t.same(messages(c), want, reason);
+    }
+  });
   t.test('a pending pod with anti-affinity that no node can take: bounded', async (t) => {
     const c = newCluster();
     addNode(c.store, 'n1');

@@ -93,7 +93,7 @@ const rows: Row[] = [
         line: 5,
         column: 13,
         path: 'cluster.objects[0].kind',
-        message: 'unsupported kind "Service"; supported kinds: Namespace, Node, Pod, Event, ReplicaSet, Deployment, Lease, PriorityClass, PodDisruptionBudget, PersistentVolume, PersistentVolumeClaim, StorageClass, VolumeAttachment, CSINode',
+        message: 'unsupported kind "Service"; supported kinds: Namespace, Node, Pod, Event, ReplicaSet, Deployment, Lease, PriorityClass, LimitRange, PodDisruptionBudget, PersistentVolume, PersistentVolumeClaim, StorageClass, VolumeAttachment, CSINode',
       },
     ],
   },
