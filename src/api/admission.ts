@@ -244,7 +244,7 @@ function defaultReplicaSet(rs: ReplicaSet): AnyObject {
 function deploymentIsDefaulted(d: Deployment): boolean {
   const spec = d.spec;
   const strategy = spec.strategy;
-  if (spec.replicas === undefined || spec.revisionHistoryLimit === undefined || strategy === undefined || d.status === undefined) return false;
+  if (spec.replicas === undefined || spec.revisionHistoryLimit === undefined || spec.progressDeadlineSeconds === undefined || strategy === undefined || d.status === undefined) return false;
   if (strategy.type !== 'RollingUpdate') return strategy.type !== undefined && Object.keys(strategy).length === 1;
   const r = strategy.rollingUpdate;
   return Object.keys(strategy).length === 2 && r !== undefined && r.maxSurge !== undefined && r.maxUnavailable !== undefined && Object.keys(r).length === 2;
@@ -258,6 +258,7 @@ function defaultDeployment(d: Deployment): AnyObject {
     ...d.spec,
     replicas: d.spec.replicas ?? 1,
     revisionHistoryLimit: d.spec.revisionHistoryLimit ?? 10,
+    progressDeadlineSeconds: d.spec.progressDeadlineSeconds ?? 600,
     strategy: rollingUpdate ? { type, rollingUpdate } : { type },
   };
   return { ...d, spec, status: d.status ?? {} };

@@ -256,6 +256,8 @@ export interface Deployment extends KubeObject {
     minReadySeconds?: number;
     revisionHistoryLimit?: number;
     paused?: boolean;
+    /** Seconds without progress before the rollout is reported failed (default 600). */
+    progressDeadlineSeconds?: number;
   };
   status: {
     replicas?: number;
@@ -265,7 +267,17 @@ export interface Deployment extends KubeObject {
     unavailableReplicas?: number;
     observedGeneration?: number;
     collisionCount?: number;
+    conditions?: DeploymentCondition[];
   };
+}
+
+export interface DeploymentCondition {
+  type: 'Available' | 'Progressing' | 'ReplicaFailure';
+  status: ConditionStatus;
+  lastUpdateTime?: TimeMs;
+  lastTransitionTime?: TimeMs;
+  reason?: string;
+  message?: string;
 }
 
 // ---- others -------------------------------------------------------------------------------

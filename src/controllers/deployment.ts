@@ -6,15 +6,17 @@
 // (sync, getNewReplicaSet, scale, scaleReplicaSet, cleanupDeployment, calculateStatus),
 // rolling.go, recreate.go, util/deployment_util.go and pkg/controller/controller_utils.go
 // (ComputeHash, ReplicaSetsByCreationTimestamp / BySizeOlder / BySizeNewer).
-// Not modelled (the types carry no such fields): status conditions (Progressing, Available,
-// ReplicaFailure) and so progressDeadlineSeconds, rollbackTo, terminatingReplicas and the alpha
+// Status conditions as sync.go calculateStatus (Available), getNewReplicaSet and progress.go
+// syncRolloutStatus (Progressing, with progressDeadlineSeconds and requeueStuckDeployment; the
+// ReplicaSets' ReplicaFailure) and deployment_controller.go checkPausedConditions set them.
+// Not modelled (the types carry no such fields): rollbackTo, terminatingReplicas and the alpha
 // podReplacementPolicy. Reads go to the store, so the resourceVersion conflicts upstream runs into
 // when it writes from a stale cache (and retries) do not happen here.
 import type { EventRecorder } from '../api/events.js';
 import { labelSelectorAsSelector } from '../api/selector.js';
 import type { LabelSelector } from '../api/selector.js';
 import { type Store, type WatchEvent, jsonExact } from '../api/store.js';
-import { controllerRef, type Deployment, type OwnerReference, type Pod, type PodTemplateSpec, type ReplicaSet, sameControllerRef, sameLabels } from '../api/types.js';
+import { controllerRef, type Deployment, type DeploymentCondition, type OwnerReference, type Pod, type PodTemplateSpec, type ReplicaSet, type ReplicaSetCondition, sameControllerRef, sameLabels } from '../api/types.js';
 import type { Simulation } from '../engine/sim.js';
 import { apiTimeMs, newControllerRef, PodsByController, replicasOf, splitKey } from './replicaset.js';
 import { type ReconcileResult, WorkQueue } from './workqueue.js';
@@ -383,10 +385,19 @@ export function deploymentComplete(d: Deployment, status: Deployment['status']):
   return (status.updatedReplicas ?? 0) === want && (status.replicas ?? 0) === want && (status.availableReplicas ?? 0) === want && (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
 }
 
-/** sync.go calculateStatus (without conditions). */
-export function calculateDeploymentStatus(allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined, d: Deployment): Deployment['status'] {
+/** deploymentutil.SetDeploymentRevision: the Deployment with that revision annotation, or
+ *  undefined when it has it already. */
+function withRevision(d: Deployment, revision: string): Deployment | undefined {
+  if (d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return undefined;
+  const annotations = { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+  return { ...d, metadata: { ...d.metadata, annotations } };
+}
+
+/** sync.go calculateStatus: the counts, the conditions carried over, and Available —
+ *  MinimumReplicasAvailable once at least replicas − maxUnavailable are available. */
+export function calculateDeploymentStatus(allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined, d: Deployment, nowMs: number): Deployment['status'] {
   const available = availableReplicaCount(allRSs);
-  return {
+  let status: Deployment['status'] = {
     observedGeneration: d.metadata.generation ?? 0,
     replicas: actualReplicaCount(allRSs),
     updatedReplicas: actualReplicaCount([newRS]),
@@ -394,7 +405,147 @@ export function calculateDeploymentStatus(allRSs: readonly (ReplicaSet | undefin
     availableReplicas: available,
     unavailableReplicas: Math.max(0, replicaCount(allRSs) - available),
     ...(d.status?.collisionCount !== undefined ? { collisionCount: d.status.collisionCount } : {}),
+    ...(d.status?.conditions !== undefined ? { conditions: d.status.conditions } : {}),
   };
+  const condition =
+    available >= replicasOf(d) - maxUnavailable(d)
+      ? newDeploymentCondition('Available', 'True', MINIMUM_REPLICAS_AVAILABLE, 'Deployment has minimum availability.', nowMs)
+      : newDeploymentCondition('Available', 'False', MINIMUM_REPLICAS_UNAVAILABLE, 'Deployment does not have minimum availability.', nowMs);
+  status = setDeploymentCondition(status, condition);
+  return status;
+}
+
+// ---- conditions (util/deployment_util.go, progress.go) ------------------------------------------
+
+// deploymentutil's condition reasons.
+export const REPLICA_SET_UPDATED_REASON = 'ReplicaSetUpdated';
+export const FAILED_RS_CREATE_REASON = 'ReplicaSetCreateError';
+export const NEW_REPLICA_SET_REASON = 'NewReplicaSetCreated';
+export const FOUND_NEW_RS_REASON = 'FoundNewReplicaSet';
+export const NEW_RS_AVAILABLE_REASON = 'NewReplicaSetAvailable';
+export const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';
+export const PAUSED_DEPLOY_REASON = 'DeploymentPaused';
+export const RESUMED_DEPLOY_REASON = 'DeploymentResumed';
+export const MINIMUM_REPLICAS_AVAILABLE = 'MinimumReplicasAvailable';
+export const MINIMUM_REPLICAS_UNAVAILABLE = 'MinimumReplicasUnavailable';
+/** math.MaxInt32: a progressDeadlineSeconds that means no deadline. */
+const NO_DEADLINE = 2147483647;
+
+/** NewDeploymentCondition: both times now. */
+export function newDeploymentCondition(type: DeploymentCondition['type'], status: DeploymentCondition['status'], reason: string, message: string, nowMs: number): DeploymentCondition {
+  return { type, status, lastUpdateTime: nowMs, lastTransitionTime: nowMs, reason, message };
+}
+
+/** GetDeploymentCondition. */
+export function getDeploymentCondition(status: Deployment['status'] | undefined, type: DeploymentCondition['type']): DeploymentCondition | undefined {
+  return status?.conditions?.find((c) => c.type === type);
+}
+
+/** SetDeploymentCondition: nothing changes when the current condition of that type has the same
+ *  status and reason; a same status keeps its lastTransitionTime; the condition goes last. */
+export function setDeploymentCondition(status: Deployment['status'], condition: DeploymentCondition): Deployment['status'] {
+  const current = getDeploymentCondition(status, condition.type);
+  if (current !== undefined && current.status === condition.status && current.reason === condition.reason) return status;
+  const next = current !== undefined && current.status === condition.status ? { ...condition, lastTransitionTime: current.lastTransitionTime } : condition;
+  return { ...status, conditions: [...(status.conditions ?? []).filter((c) => c.type !== condition.type), next] };
+}
+
+/** RemoveDeploymentCondition. */
+export function removeDeploymentCondition(status: Deployment['status'], type: DeploymentCondition['type']): Deployment['status'] {
+  if (getDeploymentCondition(status, type) === undefined) return status;
+  const rest = status.conditions!.filter((c) => c.type !== type);
+  const { conditions: _dropped, ...out } = status;
+  return rest.length === 0 ? out : { ...out, conditions: rest };
+}
+
+/** HasProgressDeadline: set, and not math.MaxInt32. */
+export function hasProgressDeadline(d: Deployment): boolean {
+  return d.spec.progressDeadlineSeconds !== undefined && d.spec.progressDeadlineSeconds !== NO_DEADLINE;
+}
+
+/** DeploymentProgressing: more updated, fewer old, more ready or more available replicas than the
+ *  Deployment's current status says. */
+export function deploymentProgressing(d: Deployment, newStatus: Deployment['status']): boolean {
+  const old = d.status ?? {};
+  const oldOld = (old.replicas ?? 0) - (old.updatedReplicas ?? 0);
+  const newOld = (newStatus.replicas ?? 0) - (newStatus.updatedReplicas ?? 0);
+  return (
+    (newStatus.updatedReplicas ?? 0) > (old.updatedReplicas ?? 0) ||
+    newOld < oldOld ||
+    (newStatus.readyReplicas ?? 0) > (old.readyReplicas ?? 0) ||
+    (newStatus.availableReplicas ?? 0) > (old.availableReplicas ?? 0)
+  );
+}
+
+/** DeploymentTimedOut: the Progressing condition last updated more than progressDeadlineSeconds
+ *  ago (read, as upstream reads it from the API, at second precision). */
+export function deploymentTimedOut(d: Deployment, newStatus: Deployment['status'], nowMs: number): boolean {
+  if (!hasProgressDeadline(d)) return false;
+  const condition = getDeploymentCondition(newStatus, 'Progressing');
+  if (condition === undefined) return false;
+  if (condition.reason === NEW_RS_AVAILABLE_REASON) return false;
+  if (condition.reason === TIMED_OUT_REASON) return true;
+  const from = apiTimeMs(condition.lastUpdateTime) ?? 0;
+  return from + d.spec.progressDeadlineSeconds! * 1000 < nowMs;
+}
+
+/** ReplicaSetToDeploymentCondition. */
+function replicaSetToDeploymentCondition(c: ReplicaSetCondition): DeploymentCondition {
+  return { type: 'ReplicaFailure', status: c.status, lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message };
+}
+
+/** getReplicaFailures: the new ReplicaSet's ReplicaFailure conditions, else the others'. */
+function replicaFailures(allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): DeploymentCondition[] {
+  const of = (rs: ReplicaSet | undefined) => (rs?.status?.conditions ?? []).filter((c) => c.type === 'ReplicaFailure').map(replicaSetToDeploymentCondition);
+  const own = of(newRS);
+  if (own.length > 0) return own;
+  return allRSs.flatMap(of);
+}
+
+/**
+ * progress.go syncRolloutStatus, the status it writes: calculateStatus, then (with a progress
+ * deadline, and unless the rollout is already reported complete) Progressing — True
+ * NewReplicaSetAvailable once complete, True ReplicaSetUpdated (keeping its transition time) on
+ * any progress, False ProgressDeadlineExceeded once timed out — then the ReplicaSets'
+ * ReplicaFailure carried over (or removed).
+ */
+export function syncRolloutStatusOf(allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined, d: Deployment, nowMs: number): Deployment['status'] {
+  let status = calculateDeploymentStatus(allRSs, newRS, d, nowMs);
+  if (!hasProgressDeadline(d)) status = removeDeploymentCondition(status, 'Progressing');
+  const current = getDeploymentCondition(d.status, 'Progressing');
+  const complete = status.replicas === status.updatedReplicas && current !== undefined && current.reason === NEW_RS_AVAILABLE_REASON;
+  if (hasProgressDeadline(d) && !complete) {
+    const subject = newRS !== undefined ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
+    if (deploymentComplete(d, status)) {
+      status = setDeploymentCondition(status, newDeploymentCondition('Progressing', 'True', NEW_RS_AVAILABLE_REASON, `${subject} has successfully progressed.`, nowMs));
+    } else if (deploymentProgressing(d, status)) {
+      let condition = newDeploymentCondition('Progressing', 'True', REPLICA_SET_UPDATED_REASON, `${subject} is progressing.`, nowMs);
+      if (current !== undefined) {
+        if (current.status === 'True') condition = { ...condition, lastTransitionTime: current.lastTransitionTime };
+        status = removeDeploymentCondition(status, 'Progressing');
+      }
+      status = setDeploymentCondition(status, condition);
+    } else if (deploymentTimedOut(d, status, nowMs)) {
+      status = setDeploymentCondition(status, newDeploymentCondition('Progressing', 'False', TIMED_OUT_REASON, `${subject} has timed out progressing.`, nowMs));
+    }
+  }
+  const failures = replicaFailures(allRSs, newRS);
+  status = failures.length > 0 ? setDeploymentCondition(status, failures[0]!) : removeDeploymentCondition(status, 'ReplicaFailure');
+  return status;
+}
+
+/**
+ * progress.go requeueStuckDeployment, for a status that did not change: -1 when there is nothing
+ * to wait for (no deadline, no Progressing condition, complete, or already timed out); 0 when the
+ * deadline is less than a second away (a rate-limited requeue now); else the time left before
+ * the deadline (the Deployment is queued a second after it).
+ */
+export function requeueStuckDeploymentAfter(d: Deployment, newStatus: Deployment['status'], nowMs: number): number {
+  const current = getDeploymentCondition(d.status, 'Progressing');
+  if (!hasProgressDeadline(d) || current === undefined) return -1;
+  if (deploymentComplete(d, newStatus) || current.reason === TIMED_OUT_REASON) return -1;
+  const after = (apiTimeMs(current.lastUpdateTime) ?? 0) + d.spec.progressDeadlineSeconds! * 1000 - nowMs;
+  return after < 1000 ? 0 : after;
 }
 
 // ---- scaling decisions (rolling.go, recreate.go, sync.go scale) ---------------------------------
@@ -551,7 +702,7 @@ export class DeploymentController {
   private pods: PodsByController | undefined;
 
   constructor(
-    sim: Simulation,
+    private readonly sim: Simulation,
     private readonly store: Store,
     private readonly events: EventRecorder,
   ) {
@@ -638,6 +789,8 @@ export class DeploymentController {
 
   private dispatch(run: Run, rsList: ReplicaSet[]): string | undefined {
     if (run.d.metadata.deletionTimestamp !== undefined) return this.syncStatusOnly(run, rsList);
+    const pausedError = this.checkPausedConditions(run);
+    if (pausedError !== undefined) return pausedError;
     if (run.d.spec.paused) return this.sync(run, rsList);
     const scaling = this.isScalingEvent(run, rsList);
     if (!scaling.ok) return scaling.error;
@@ -734,7 +887,14 @@ export class DeploymentController {
       const result = this.store.update<ReplicaSet>({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, minReadySeconds } }, COMPONENT);
       return result.ok ? ok(result.object) : fail(result.message);
     }
-    const error = this.setDeploymentRevision(run, rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
+    // SetDeploymentRevision, and Progressing FoundNewReplicaSet if no Progressing condition is
+    // recorded yet; one status write for both.
+    const revised = withRevision(run.d, rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
+    let next = revised ?? run.d;
+    if (hasProgressDeadline(next) && getDeploymentCondition(next.status, 'Progressing') === undefined) {
+      next = { ...next, status: setDeploymentCondition(next.status ?? {}, newDeploymentCondition('Progressing', 'True', FOUND_NEW_RS_REASON, `Found new replica set "${rs.metadata.name}"`, this.sim.nowMs)) };
+    }
+    const error = next === run.d ? undefined : this.writeDeployment(run, next);
     return error === undefined ? ok(rs) : fail(error);
   }
 
@@ -769,10 +929,18 @@ export class DeploymentController {
       created = mine.value;
     } else {
       const message = `Failed to create new replica set "${draft.metadata.name}": ${result.message}`;
-      this.events.record(run.d, 'Warning', 'ReplicaSetCreateError', message, COMPONENT);
+      if (hasProgressDeadline(run.d)) {
+        this.writeDeployment(run, { ...run.d, status: setDeploymentCondition(run.d.status ?? {}, newDeploymentCondition('Progressing', 'False', FAILED_RS_CREATE_REASON, message, this.sim.nowMs)) });
+      }
+      this.events.record(run.d, 'Warning', FAILED_RS_CREATE_REASON, message, COMPONENT);
       return fail(message);
     }
-    const error = this.setDeploymentRevision(run, newRevision);
+    // SetDeploymentRevision, and Progressing NewReplicaSetCreated for a ReplicaSet it created.
+    let next = withRevision(run.d, newRevision) ?? run.d;
+    if (result.ok && hasProgressDeadline(next)) {
+      next = { ...next, status: setDeploymentCondition(next.status ?? {}, newDeploymentCondition('Progressing', 'True', NEW_REPLICA_SET_REASON, `Created new replica set "${created.metadata.name}"`, this.sim.nowMs)) };
+    }
+    const error = next === run.d ? undefined : this.writeDeployment(run, next);
     return error === undefined ? ok(created) : fail(error);
   }
 
@@ -785,13 +953,6 @@ export class DeploymentController {
     const collisionCount = (run.d.status?.collisionCount ?? 0) + 1;
     this.writeDeployment(run, { ...run.d, status: { ...run.d.status, collisionCount } });
     return fail(`replicasets.apps "${name}" already exists`);
-  }
-
-  /** deploymentutil.SetDeploymentRevision, written through. */
-  private setDeploymentRevision(run: Run, revision: string): string | undefined {
-    if (run.d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return undefined;
-    const annotations = { ...(run.d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
-    return this.writeDeployment(run, { ...run.d, metadata: { ...run.d.metadata, annotations } });
   }
 
   private writeDeployment(run: Run, next: Deployment): string | undefined {
@@ -860,12 +1021,12 @@ export class DeploymentController {
     const scale = this.scaler(run);
     const scaledUp = reconcileNewReplicaSet(allRSs, newRS, run.d, scale);
     if (!scaledUp.ok) return scaledUp.error;
-    if (scaledUp.value || reconcileOldReplicaSets(allRSs, filterActiveReplicaSets(oldRSs), newRS, run.d, scale)) return this.syncDeploymentStatus(run, allRSs, newRS);
+    if (scaledUp.value || reconcileOldReplicaSets(allRSs, filterActiveReplicaSets(oldRSs), newRS, run.d, scale)) return this.syncRolloutStatus(run, allRSs, newRS);
     if (deploymentComplete(run.d, run.d.status ?? {})) {
       const error = this.cleanupDeployment(run, oldRSs);
       if (error !== undefined) return error;
     }
-    return this.syncDeploymentStatus(run, allRSs, newRS);
+    return this.syncRolloutStatus(run, allRSs, newRS);
   }
 
   /** recreate.go rolloutRecreate: old ReplicaSets to 0, wait for their pods to go, then scale up. */
@@ -880,7 +1041,7 @@ export class DeploymentController {
       if (!r.ok) return r.error;
       scaledDown ||= r.scaled;
     }
-    if (scaledDown || oldPodsRunning(newRS, oldRSs, this.podMap(run.d, rsList))) return this.syncDeploymentStatus(run, [...oldRSs, newRS], newRS);
+    if (scaledDown || oldPodsRunning(newRS, oldRSs, this.podMap(run.d, rsList))) return this.syncRolloutStatus(run, [...oldRSs, newRS], newRS);
     if (newRS === undefined) {
       const created = this.getAllReplicaSets(run, rsList, true);
       if (!created.ok) return created.error;
@@ -892,7 +1053,7 @@ export class DeploymentController {
       const error = this.cleanupDeployment(run, oldRSs);
       if (error !== undefined) return error;
     }
-    return this.syncDeploymentStatus(run, [...oldRSs, newRS], newRS);
+    return this.syncRolloutStatus(run, [...oldRSs, newRS], newRS);
   }
 
   /** sync.go cleanupDeployment: delete the oldest empty old ReplicaSets past revisionHistoryLimit. */
@@ -910,10 +1071,41 @@ export class DeploymentController {
     return undefined;
   }
 
-  /** sync.go syncDeploymentStatus / progress.go syncRolloutStatus (no conditions). */
+  /** sync.go syncDeploymentStatus (scaling, paused, deleted): calculateStatus only. */
   private syncDeploymentStatus(run: Run, allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): string | undefined {
-    const status = calculateDeploymentStatus(allRSs, newRS, run.d);
+    const status = calculateDeploymentStatus(allRSs, newRS, run.d, this.sim.nowMs);
     if (sameRecord(status, run.d.status ?? {})) return undefined;
     return this.writeDeployment(run, { ...run.d, status });
+  }
+
+  /** progress.go syncRolloutStatus (after a rollout step): the status with its Progressing and
+   *  ReplicaFailure conditions; when nothing changed, a stuck rollout is looked at again when its
+   *  progress deadline passes (requeueStuckDeployment). */
+  private syncRolloutStatus(run: Run, allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): string | undefined {
+    const status = syncRolloutStatusOf(allRSs, newRS, run.d, this.sim.nowMs);
+    if (sameRecord(status, run.d.status ?? {})) {
+      const after = requeueStuckDeploymentAfter(run.d, status, this.sim.nowMs);
+      const key = objectKeyOf(run.d);
+      if (after === 0) this.queue.addRateLimited(key);
+      else if (after > 0) this.queue.addAfter(key, after + 1000);
+      return undefined;
+    }
+    return this.writeDeployment(run, { ...run.d, status });
+  }
+
+  /** deployment_controller.go checkPausedConditions: Progressing Unknown DeploymentPaused while
+   *  paused, DeploymentResumed once resumed (never over a reported timeout), so a paused rollout
+   *  does not time out. */
+  private checkPausedConditions(run: Run): string | undefined {
+    const d = run.d;
+    if (!hasProgressDeadline(d)) return undefined;
+    const cond = getDeploymentCondition(d.status, 'Progressing');
+    if (cond?.reason === TIMED_OUT_REASON) return undefined;
+    const pausedCondExists = cond?.reason === PAUSED_DEPLOY_REASON;
+    let condition: DeploymentCondition | undefined;
+    if (d.spec.paused && !pausedCondExists) condition = newDeploymentCondition('Progressing', 'Unknown', PAUSED_DEPLOY_REASON, 'Deployment is paused', this.sim.nowMs);
+    else if (!d.spec.paused && pausedCondExists) condition = newDeploymentCondition('Progressing', 'Unknown', RESUMED_DEPLOY_REASON, 'Deployment is resumed', this.sim.nowMs);
+    if (condition === undefined) return undefined;
+    return this.writeDeployment(run, { ...d, status: setDeploymentCondition(d.status ?? {}, condition) });
   }
 }

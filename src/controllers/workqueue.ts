@@ -35,17 +35,22 @@ export class WorkQueue {
     this.sim.after(delayMs, this.component, () => this.add(key));
   }
 
+  /** AddRateLimited: back after the item's backoff, which grows with each call until a reconcile
+   *  of the item succeeds (Forget). */
+  addRateLimited(key: string): void {
+    const n = this.failures.get(key) ?? 0;
+    this.failures.set(key, n + 1);
+    this.addAfter(key, Math.min(BASE_DELAY_MS * 2 ** n, MAX_DELAY_MS));
+  }
+
   private drainOne(): void {
     this.scheduled = false;
     const key = this.order.shift();
     if (key === undefined) return;
     this.waiting.delete(key);
     const result = this.reconcile(key);
-    if (result === 'retry') {
-      const n = this.failures.get(key) ?? 0;
-      this.failures.set(key, n + 1);
-      this.addAfter(key, Math.min(BASE_DELAY_MS * 2 ** n, MAX_DELAY_MS));
-    } else this.failures.delete(key);
+    if (result === 'retry') this.addRateLimited(key);
+    else this.failures.delete(key);
     if (this.order.length > 0 && !this.scheduled) {
       this.scheduled = true;
       this.sim.after(0, this.component, () => this.drainOne());

@@ -496,7 +496,18 @@ t.test('calculateDeploymentStatus sums the ReplicaSets', async (t) => {
   d.metadata.generation = 3;
   const a: ReplicaSet = { ...rs('a', 3, undefined, 0), status: { replicas: 3, readyReplicas: 3, availableReplicas: 2 } };
   const b: ReplicaSet = { ...rs('b', 2, undefined, 1), status: { replicas: 1, readyReplicas: 0, availableReplicas: 0 } };
-  t.same(calculateDeploymentStatus([a, b], b, d), { observedGeneration: 3, replicas: 4, updatedReplicas: 1, readyReplicas: 3, availableReplicas: 2, unavailableReplicas: 3 });
+  t.same(calculateDeploymentStatus([a, b], b, d, 7000), {
+    observedGeneration: 3,
+    replicas: 4,
+    updatedReplicas: 1,
+    readyReplicas: 3,
+    availableReplicas: 2,
+    unavailableReplicas: 3,
+    conditions: [{ type: 'Available', status: 'False', lastUpdateTime: 7000, lastTransitionTime: 7000, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }],
+  });
+  const c: ReplicaSet = { ...b, status: { replicas: 1, readyReplicas: 1, availableReplicas: 1 } };
+  const available = calculateDeploymentStatus([a, c], c, d, 9000);
+  t.same(available.conditions, [{ type: 'Available', status: 'True', lastUpdateTime: 9000, lastTransitionTime: 9000, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }], '3 of 4 available: replicas − maxUnavailable (25% of 4 = 1)');
 });
 
 // ---- behaviour in a simulation ----
@@ -522,7 +533,20 @@ t.test('a new Deployment gets a ReplicaSet named by its template hash, revision 
   t.same(only!.metadata.annotations, { [DESIRED_REPLICAS_ANNOTATION]: '3', [MAX_REPLICAS_ANNOTATION]: '4', [REVISION_ANNOTATION]: '1' });
   const dep = h.store.get<Deployment>('Deployment', 'default', 'web')!;
   t.equal(dep.metadata.annotations?.[REVISION_ANNOTATION], '1');
-  t.same(dep.status, { observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 0 });
+  t.same(dep.status, {
+    observedGeneration: 1,
+    replicas: 3,
+    updatedReplicas: 3,
+    readyReplicas: 3,
+    availableReplicas: 3,
+    unavailableReplicas: 0,
+    // Available from the second its pods were; Progressing True since the ReplicaSet was created
+    // (NewReplicaSetCreated at 0s), NewReplicaSetAvailable once the rollout completed.
+    conditions: [
+      { type: 'Available', status: 'True', lastUpdateTime: 1000, lastTransitionTime: 1000, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+      { type: 'Progressing', status: 'True', lastUpdateTime: 1000, lastTransitionTime: 0, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "web-${hash}" has successfully progressed.` },
+    ],
+  });
   t.same(h.eventMessages('ScalingReplicaSet'), [`Scaled up replica set web-${hash} from 0 to 3`]);
   t.equal(h.activePods().length, 3);
   t.ok(h.activePods().every((p) => p.metadata.labels?.[HASH_LABEL] === hash));
@@ -554,8 +578,21 @@ t.test('RollingUpdate stays within maxSurge and maxUnavailable', async (t) => {
   t.ok(pods.every((p) => p.spec.containers[0]!.image === 'nginx:2'));
   const dep = h.store.get<Deployment>('Deployment', 'default', 'web')!;
   t.equal(dep.metadata.annotations?.[REVISION_ANNOTATION], '2');
-  t.same(dep.status, { observedGeneration: 2, replicas: 10, updatedReplicas: 10, readyReplicas: 10, availableReplicas: 10, unavailableReplicas: 0 });
   const [old, cur] = rsOf(h);
+  t.same(dep.status, {
+    observedGeneration: 2,
+    replicas: 10,
+    updatedReplicas: 10,
+    readyReplicas: 10,
+    availableReplicas: 10,
+    unavailableReplicas: 0,
+    // Available throughout the rollout (never below replicas − maxUnavailable); Progressing True
+    // since 0s, through NewReplicaSetCreated and ReplicaSetUpdated to NewReplicaSetAvailable.
+    conditions: [
+      { type: 'Available', status: 'True', lastUpdateTime: 3000, lastTransitionTime: 3000, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+      { type: 'Progressing', status: 'True', lastUpdateTime: 26000, lastTransitionTime: 0, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${cur!.metadata.name}" has successfully progressed.` },
+    ],
+  });
   t.equal(old!.spec.replicas, 0);
   t.equal(cur!.spec.replicas, 10);
   t.equal(old!.metadata.annotations?.[REVISION_ANNOTATION], '1');
