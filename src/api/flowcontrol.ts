@@ -2,8 +2,9 @@
 // throttle.go NewTokenBucketRateLimiter, over golang.org/x/time/rate's Limiter) in virtual time:
 // it starts full (`burst` tokens) and refills continuously at `qps` (a float32 in client-go);
 // TryAccept takes a token when there is one (rate.Limiter AllowN(now, 1)), and a refused call
-// changes nothing. The node lifecycle controller's eviction queues and the event recorder's spam
-// filter both use it.
+// changes nothing; Reserve takes one even when it is not there yet and says when it will be. The
+// node lifecycle controller's eviction queues, the event recorder's spam filter and the
+// controllers' work queues (their bucket rate limiter) use it.
 
 export class TokenBucket {
   private tokens: number;
@@ -37,6 +38,18 @@ export class TokenBucket {
     this.tokens = tokens - 1;
     this.lastMs = nowMs;
     return true;
+  }
+
+  /** rate.Limiter.Reserve().Delay(): takes a token now, owing it when there is none (tokens go
+   *  below zero), and says how long until the token is due (durationFromTokens), rounded up to
+   *  whole milliseconds. */
+  reserve(nowMs: number): number {
+    const tokens = this.available(nowMs) - 1;
+    this.tokens = tokens;
+    this.lastMs = nowMs;
+    if (tokens >= 0) return 0;
+    // durationFromTokens truncates to whole nanoseconds; the simulation waits whole milliseconds.
+    return Math.ceil(Math.trunc((-tokens / this.rate) * 1e9) / 1e6);
   }
 
   /** advance: min(burst, tokens + tokensFromDuration(elapsed)). */

@@ -1,11 +1,16 @@
 // The client-go workqueue shape controllers use (staging/src/k8s.io/client-go/util/workqueue):
-// keys are de-duplicated while waiting, processed one at a time, and re-added with a per-item
-// exponential backoff (5ms doubling to 1000s, DefaultTypedControllerRateLimiter's item limiter)
-// when a reconcile asks for a retry. One queue entry in the simulation per processed key.
+// keys are de-duplicated while waiting, processed one at a time, and re-added rate-limited when a
+// reconcile asks for a retry, by DefaultTypedControllerRateLimiter (default_rate_limiters.go): the
+// larger of a per-item exponential backoff (5ms doubling to 1000s, reset when the item's
+// reconcile succeeds: Forget) and the queue's token bucket (10 qps, burst 100), which every
+// rate-limited add draws on. One queue entry in the simulation per processed key.
+import { TokenBucket } from '../api/flowcontrol.js';
 import type { Simulation } from '../engine/sim.js';
 
 const BASE_DELAY_MS = 5;
 const MAX_DELAY_MS = 1_000_000;
+const BUCKET_QPS = 10;
+const BUCKET_BURST = 100;
 
 export type ReconcileResult = 'done' | 'retry';
 
@@ -14,6 +19,7 @@ export class WorkQueue {
   private readonly order: string[] = [];
   private scheduled = false;
   private readonly failures = new Map<string, number>();
+  private readonly bucket = new TokenBucket(BUCKET_QPS, BUCKET_BURST);
 
   constructor(
     private readonly sim: Simulation,
@@ -35,12 +41,13 @@ export class WorkQueue {
     this.sim.after(delayMs, this.component, () => this.add(key));
   }
 
-  /** AddRateLimited: back after the item's backoff, which grows with each call until a reconcile
-   *  of the item succeeds (Forget). */
+  /** AddRateLimited: back after MaxOf(the item's backoff, which grows with each call until a
+   *  reconcile of the item succeeds (Forget); the bucket's delay). */
   addRateLimited(key: string): void {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    this.addAfter(key, Math.min(BASE_DELAY_MS * 2 ** n, MAX_DELAY_MS));
+    const itemDelay = Math.min(BASE_DELAY_MS * 2 ** n, MAX_DELAY_MS);
+    this.addAfter(key, Math.max(itemDelay, this.bucket.reserve(this.sim.nowMs)));
   }
 
   private drainOne(): void {
