@@ -125,8 +125,7 @@ function podIsDefaulted(pod: Pod): boolean {
     spec.restartPolicy !== undefined &&
     spec.terminationGracePeriodSeconds !== undefined &&
     pod.status?.phase !== undefined &&
-    // Pod-level resources are rare: such a pod is defaulted again (it changes nothing the second time).
-    spec.resources === undefined &&
+    podLevelDefaulted(spec) &&
     requestsCoverLimits(spec.containers) &&
     requestsCoverLimits(spec.initContainers) &&
     (spec.hostNetwork !== true || (hostPortsSet(spec.containers) && hostPortsSet(spec.initContainers)))
@@ -202,6 +201,30 @@ function defaultPodLevelResources(spec: Pod['spec']): NonNullable<Pod['spec']['r
   const out = { ...res, limits };
   if (Object.keys(podRequests).length > 0) out.requests = podRequests;
   return out;
+}
+
+/** Whether defaultPodLevelResources would leave the pod-level resources as they are (read off the
+ *  resource names alone: a name is in the containers' aggregate when some container sets it). */
+function podLevelDefaulted(spec: Pod['spec']): boolean {
+  const res = spec.resources;
+  if (res === undefined) return true;
+  const limits = res.limits ?? {};
+  const requests = res.requests ?? {};
+  const containers = spec.initContainers === undefined ? spec.containers : [...spec.containers, ...spec.initContainers];
+  const setBySome = (which: 'requests' | 'limits', name: string) => containers.some((c) => c.resources?.[which] !== undefined && has(c.resources[which]!, name));
+  if (!isEmptyList(limits) || !isEmptyList(requests)) {
+    for (const c of containers) {
+      for (const name of Object.keys(c.resources?.limits ?? {})) if (isHugePageResource(name) && !has(requests, name) && !has(limits, name)) return false;
+    }
+  }
+  if (isEmptyList(limits)) return true;
+  for (const name of Object.keys(limits)) if (isSupportedPodLevelResource(name) && !has(requests, name)) return false;
+  for (const name of ['cpu', 'memory']) if (!has(requests, name) && setBySome('requests', name)) return false;
+  return true;
+}
+
+function has(list: ResourceList, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(list, name);
 }
 
 function isEmptyList(list: ResourceList | undefined): boolean {

@@ -93,8 +93,9 @@ export function minAvailable(d: Deployment): number {
 
 // ---- pod-template-hash ---------------------------------------------------------------------------
 
-/** canonicalJson(a) === canonicalJson(b), without the texts when every value is JSON-exact
- *  (a string, a boolean, a finite number or null: a status of counts). */
+/** canonicalJson(a) === canonicalJson(b), without the texts where the values are JSON-exact (a
+ *  string, a boolean, a finite number or null: a status of counts) or plain objects and arrays of
+ *  such (its conditions). */
 export function sameRecord(a: object, b: object): boolean {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
@@ -103,12 +104,33 @@ export function sameRecord(a: object, b: object): boolean {
     const x = ra[k];
     if (x === undefined) continue;
     const y = rb[k];
-    if (!jsonExact(x) || (y !== undefined && !jsonExact(y))) return canonicalJson(a) === canonicalJson(b);
-    if (x !== y) return false;
+    const same = sameJsonValue(x, y);
+    if (same === undefined) return canonicalJson(a) === canonicalJson(b);
+    if (!same) return false;
     n++;
   }
   for (const k of Object.keys(rb)) if (rb[k] !== undefined) n--;
   return n === 0;
+}
+
+/** Whether two values have the same canonical JSON, when that is plain to see; else undefined. */
+function sameJsonValue(x: unknown, y: unknown): boolean | undefined {
+  if (jsonExact(x) && (y === undefined || jsonExact(y))) return x === y;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    if (x === y) return true;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) {
+      const same = x[i] === undefined || y[i] === undefined ? undefined : sameJsonValue(x[i], y[i]);
+      if (same !== true) return same;
+    }
+    return true;
+  }
+  if (isPlainObject(x) && isPlainObject(y)) return x === y || sameRecord(x, y);
+  return undefined;
+}
+
+function isPlainObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 /** JSON with object keys sorted and undefined members dropped: one text per value. */
@@ -1085,6 +1107,11 @@ export class DeploymentController {
     const status = syncRolloutStatusOf(allRSs, newRS, run.d, this.sim.nowMs);
     if (sameRecord(status, run.d.status ?? {})) {
       const after = requeueStuckDeploymentAfter(run.d, status, this.sim.nowMs);
+      // Upstream requeues a Deployment that lost a replica after its rollout completed (Progressing
+      // NewReplicaSetAvailable, not complete) as often as the rate limiter allows, 10 times a
+      // second. Such a sync changes nothing: that condition never times out, and progress comes
+      // with the ReplicaSet and pod events that sync the Deployment anyway. Not spent here.
+      if (getDeploymentCondition(run.d.status, 'Progressing')?.reason === NEW_RS_AVAILABLE_REASON) return undefined;
       const key = objectKeyOf(run.d);
       if (after === 0) this.queue.addRateLimited(key);
       else if (after > 0) this.queue.addAfter(key, after + 1000);

@@ -306,3 +306,19 @@ t.test('TestPodResourcesDefaults', async (t) => {
     t.strictSame(rowProblems(row, i), [], row.name);
   });
 });
+
+// kubedrill's own shortcut: an update of a pod that defaulting would leave as it is comes back as
+// the same object (so a status write keeps its spec, and the store sees at a glance that the
+// generation stays). Every row, defaulted once, must come back as is; every row as written must
+// be defaulted on an update exactly as on its create.
+t.test('defaulting an update: a defaulted pod is left as is, any other is defaulted as on create', async (t) => {
+  rows.forEach((row, i) => {
+    const created = defaulting('CREATE', podFor(row, i), undefined, undefined as never, '') as Pod;
+    t.equal(defaulting('UPDATE', created, created, undefined as never, ''), created, `${row.name}: defaulted`);
+    // Everything defaulted but the pod-level resources, which are as written.
+    const partly: Pod = { ...created, spec: { ...created.spec } };
+    if (row.podResources === undefined) delete partly.spec.resources;
+    else partly.spec.resources = structuredClone(row.podResources);
+    t.same(defaulting('UPDATE', partly, partly, undefined as never, ''), created, `${row.name}: pod-level resources as written`);
+  });
+});
