@@ -1,6 +1,6 @@
 // Admission and defaulting, as the API server applies them on create and update.
 import { AdmissionDenied, type AdmissionPlugin } from './store.js';
-import { aggregateContainerResources } from './resources.js';
+import { aggregateContainerResources, hasResource } from './resources.js';
 import { type AnyObject, type Container, type Deployment, type Pod, type PriorityClass, type ReplicaSet, type ResourceList, type Taint, type Toleration, isHugePageResource, isSupportedPodLevelResource } from './types.js';
 
 // plugin/pkg/admission/defaulttolerationseconds/admission.go: flags
@@ -185,18 +185,18 @@ function defaultPodLevelResources(spec: Pod['spec']): NonNullable<Pod['spec']['r
     const podLimits: ResourceList = { ...limits };
     for (const [name, q] of aggregateContainerResources(spec, 'limits')) {
       if (!isHugePageResource(name)) continue;
-      if (requests !== undefined && Object.prototype.hasOwnProperty.call(requests, name)) continue;
-      if (!Object.prototype.hasOwnProperty.call(podLimits, name)) podLimits[name] = q.toString();
+      if (requests !== undefined && hasResource(requests, name)) continue;
+      if (!hasResource(podLimits, name)) podLimits[name] = q.toString();
     }
     if (Object.keys(podLimits).length > 0) limits = podLimits;
   }
   if (isEmptyList(limits)) return limits === res.limits ? res : { ...res, limits };
   const podRequests: ResourceList = { ...requests };
   for (const [name, q] of aggregateContainerResources(spec, 'requests')) {
-    if ((name === 'cpu' || name === 'memory') && !Object.prototype.hasOwnProperty.call(podRequests, name)) podRequests[name] = q.toString();
+    if ((name === 'cpu' || name === 'memory') && !hasResource(podRequests, name)) podRequests[name] = q.toString();
   }
   for (const [name, q] of Object.entries(limits!)) {
-    if (isSupportedPodLevelResource(name) && !Object.prototype.hasOwnProperty.call(podRequests, name)) podRequests[name] = q;
+    if (isSupportedPodLevelResource(name) && !hasResource(podRequests, name)) podRequests[name] = q;
   }
   const out = { ...res, limits };
   if (Object.keys(podRequests).length > 0) out.requests = podRequests;
@@ -211,21 +211,18 @@ function podLevelDefaulted(spec: Pod['spec']): boolean {
   const limits = res.limits ?? {};
   const requests = res.requests ?? {};
   const containers = spec.initContainers === undefined ? spec.containers : [...spec.containers, ...spec.initContainers];
-  const setBySome = (which: 'requests' | 'limits', name: string) => containers.some((c) => c.resources?.[which] !== undefined && has(c.resources[which]!, name));
+  const requestedBySome = (name: string) => containers.some((c) => c.resources?.requests !== undefined && hasResource(c.resources.requests, name));
   if (!isEmptyList(limits) || !isEmptyList(requests)) {
     for (const c of containers) {
-      for (const name of Object.keys(c.resources?.limits ?? {})) if (isHugePageResource(name) && !has(requests, name) && !has(limits, name)) return false;
+      for (const name of Object.keys(c.resources?.limits ?? {})) if (isHugePageResource(name) && !hasResource(requests, name) && !hasResource(limits, name)) return false;
     }
   }
   if (isEmptyList(limits)) return true;
-  for (const name of Object.keys(limits)) if (isSupportedPodLevelResource(name) && !has(requests, name)) return false;
-  for (const name of ['cpu', 'memory']) if (!has(requests, name) && setBySome('requests', name)) return false;
+  for (const name of Object.keys(limits)) if (isSupportedPodLevelResource(name) && !hasResource(requests, name)) return false;
+  for (const name of ['cpu', 'memory']) if (!hasResource(requests, name) && requestedBySome(name)) return false;
   return true;
 }
 
-function has(list: ResourceList, name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(list, name);
-}
 
 function isEmptyList(list: ResourceList | undefined): boolean {
   return list === undefined || Object.keys(list).length === 0;

@@ -12,7 +12,7 @@
 // request. Where upstream walks a Go map (a LimitRange's resource lists, the namespace's
 // LimitRanges from the lister), kubedrill walks the object's own key order and creation order.
 import { type Quantity, parseQuantityValue } from './quantity.js';
-import { aggregateContainerResources } from './resources.js';
+import { aggregateContainerResources, hasResource } from './resources.js';
 import { AdmissionDenied, type AdmissionPlugin, type Store } from './store.js';
 import type { Container, LimitRange, LimitRangeItem, PersistentVolumeClaim, Pod, ResourceList } from './types.js';
 
@@ -24,9 +24,9 @@ export function defaultLimitRangeItem(item: LimitRangeItem): LimitRangeItem {
   if (item.type !== 'Container') return item;
   const def: ResourceList = { ...item.default };
   const defReq: ResourceList = { ...item.defaultRequest };
-  for (const [k, v] of Object.entries(item.max ?? {})) if (!has(def, k)) def[k] = v;
-  for (const [k, v] of Object.entries(def)) if (!has(defReq, k)) defReq[k] = v;
-  for (const [k, v] of Object.entries(item.min ?? {})) if (!has(defReq, k)) defReq[k] = v;
+  for (const [k, v] of Object.entries(item.max ?? {})) if (!hasResource(def, k)) def[k] = v;
+  for (const [k, v] of Object.entries(def)) if (!hasResource(defReq, k)) defReq[k] = v;
+  for (const [k, v] of Object.entries(item.min ?? {})) if (!hasResource(defReq, k)) defReq[k] = v;
   return { ...item, default: def, defaultRequest: defReq };
 }
 
@@ -68,12 +68,12 @@ function mergeContainerResources(c: Container, defaults: { requests: ResourceLis
   const setLimits: string[] = [];
   const setRequests: string[] = [];
   for (const [k, v] of Object.entries(defaults.limits)) {
-    if (has(limits, k)) continue;
+    if (hasResource(limits, k)) continue;
     limits[k] = v;
     setLimits.push(k);
   }
   for (const [k, v] of Object.entries(defaults.requests)) {
-    if (has(requests, k)) continue;
+    if (hasResource(requests, k)) continue;
     requests[k] = v;
     setRequests.push(k);
   }
@@ -168,7 +168,7 @@ function aggregate(errs: readonly string[]): string | undefined {
 
 /** A quantity of a list (undefined when absent or not a quantity). */
 function quantityOf(list: ResourceList, name: string): Quantity | undefined {
-  if (!has(list, name)) return undefined;
+  if (!hasResource(list, name)) return undefined;
   const r = parseQuantityValue(list[name]);
   return r.ok ? r.quantity : undefined;
 }
@@ -224,9 +224,25 @@ function limitRequestRatioConstraint(type: string, name: string, enforcedRaw: st
   const lim = quantityOf(limits, name);
   if (req === undefined || req.isZero()) return `${name} max limit to request ratio per ${type} is ${enforced.toString()}, but no request is specified or request is 0`;
   if (lim === undefined || lim.isZero()) return `${name} max limit to request ratio per ${type} is ${enforced.toString()}, but no limit is specified or limit is 0`;
-  const observed = lim.milliValue() / req.milliValue();
-  if (observed * 1000 > enforced.milliValue()) return `${name} max limit to request ratio per ${type} is ${enforced.toString()}, but provided ratio is ${observed.toFixed(6)}`;
+  // requestLimitEnforcedValues: milli-values when all three fit, else values.
+  const values = integerValues([lim, req, enforced], -3) ?? integerValues([lim, req, enforced], 0);
+  if (values === undefined) return undefined; // beyond 2^53 even as values: not checked
+  const [limV, reqV, enforcedV] = values as [number, number, number];
+  const observed = limV / reqV;
+  // The ratio is compared ×1000 against the milli-value when the enforced value fits as one.
+  const milliEnforced = integerValues([enforced], -3)?.[0];
+  const exceeded = milliEnforced !== undefined ? observed * 1000 > milliEnforced : observed > enforcedV;
+  if (exceeded) return `${name} max limit to request ratio per ${type} is ${enforced.toString()}, but provided ratio is ${observed.toFixed(6)}`;
   return undefined;
+}
+
+/** The quantities' values at a scale (-3: milli-values), when every one is a safe integer there. */
+function integerValues(qs: readonly Quantity[], scale: number): number[] | undefined {
+  try {
+    return qs.map((x) => x.scaledValue(scale));
+  } catch {
+    return undefined;
+  }
 }
 
 /** podRequests / podLimits of limitranger/admission.go: the containers' aggregate
@@ -240,6 +256,3 @@ function podResources(pod: Pod, which: 'requests' | 'limits'): ResourceList {
   return out;
 }
 
-function has(list: ResourceList, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(list, key);
-}

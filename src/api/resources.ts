@@ -49,3 +49,8 @@ function maxResourceList(into: Map<string, Quantity>, other: Map<string, Quantit
     if (have === undefined || have.cmp(q) < 0) into.set(name, q);
   }
 }
+
+/** Whether a resource list names the resource (set, whatever its quantity). */
+export function hasResource(list: ResourceList, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(list, name);
+}

@@ -199,3 +199,14 @@ t.test('LimitRanger: which requests it handles, and how it refuses', async (t) =
   t.same(store.update(grown, 'kubectl'), { ok: false, reason: 'Forbidden', message: 'persistentvolumeclaims "data" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi' }, 'a claim update is checked');
   t.ok(store.update(grown, 'pv-controller', 'status').ok, 'a status write is not');
 });
+
+t.test('LimitRanger: a limit/request ratio of quantities too big for milli-values is judged on values; none is a crash', async (t) => {
+  const store = new Store(new Simulation(1), 0);
+  store.addAdmission(limitRanger);
+  const lr: LimitRange = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'lr', namespace: 'default' }, spec: { limits: [{ type: 'Container', maxLimitRequestRatio: { memory: '2' } }] } };
+  store.create(lr, 'kubectl');
+  const withMemory = (name: string, request: string, limit: string): Pod => ({ ...pod, metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { memory: request }, limits: { memory: limit } } }] } });
+  t.same(store.create(withMemory('big', '1Pi', '4Pi'), 'kubectl'), { ok: false, reason: 'Forbidden', message: 'pods "big" is forbidden: memory max limit to request ratio per Container is 2, but provided ratio is 4.000000' });
+  t.ok(store.create(withMemory('fits', '2Pi', '4Pi'), 'kubectl').ok, 'a ratio of 2');
+  t.ok(store.create(withMemory('huge', '1Ei', '8Ei'), 'kubectl').ok, 'beyond 2^53 even as values: not checked');
+});
