@@ -7,8 +7,21 @@ import t, { type Test } from 'tap';
 import { loadText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
 
-const scenario = `
-name: limits-only
+/**
+ * One 2-CPU node, a pod `big` whose defaulted requests (3 CPU) do not fit it and a pod `fits`
+ * whose do: `fits` runs, `big` stays Pending on Insufficient cpu, and each stored pod reads as
+ * `bigSpec` / `fitsSpec` say (YAML flow maps of the expected spec).
+ */
+function twoPods(name: string, big: string, fits: string, bigSpec: string, fitsSpec?: string): string {
+  const object = (pod: string, spec: string) => `
+  - at: 30s
+    object:
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: ${pod}}
+      spec: ${spec}`;
+  return `
+name: ${name}
 until: 1m
 cluster:
   nodes:
@@ -18,28 +31,27 @@ cluster:
     - apiVersion: v1
       kind: Pod
       metadata: {name: big}
-      spec:
-        containers: [{name: c, image: app, resources: {limits: {cpu: "3", memory: 1Gi}}}]
+      spec: ${big}
     - apiVersion: v1
       kind: Pod
       metadata: {name: fits}
-      spec:
-        containers: [{name: c, image: app, resources: {limits: {cpu: "1500m"}}}]
+      spec: ${fits}
 expect:
   - at: 30s
     pods: {names: [fits], phase: Running, count: 1}
   - at: 30s
     pods: {names: [big], phase: Pending, count: 1}
   - at: 30s
-    event: {reason: FailedScheduling, message: "Insufficient cpu"}
-  - at: 30s
-    object:
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: big}
-      spec:
-        containers: [{name: c, resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}]
+    event: {reason: FailedScheduling, message: "Insufficient cpu"}${object('big', bigSpec)}${fitsSpec === undefined ? '' : object('fits', fitsSpec)}
 `;
+}
+
+const scenario = twoPods(
+  'limits-only',
+  '{containers: [{name: c, image: app, resources: {limits: {cpu: "3", memory: 1Gi}}}]}',
+  '{containers: [{name: c, image: app, resources: {limits: {cpu: "1500m"}}}]}',
+  '{containers: [{name: c, resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}]}',
+);
 
 /** Loads and runs one inline scenario; every expectation must hold. */
 function passes(t: Test, yaml: string, what: string): void {
@@ -81,49 +93,14 @@ t.test('host network: a container port is a host port, so two such pods do not s
   passes(t, hostNetwork, 'agent-b stays Pending: node-1 has no free port 9100');
 });
 
-const podLevel = `
-name: pod-level-limits
-until: 1m
-cluster:
-  nodes:
-    - name: node-1
-      capacity: {cpu: "2", memory: 8Gi}
-  objects:
-    - apiVersion: v1
-      kind: Pod
-      metadata: {name: big}
-      spec:
-        resources: {limits: {cpu: "3", memory: 1Gi}}
-        containers: [{name: a, image: app}, {name: b, image: app}]
-    - apiVersion: v1
-      kind: Pod
-      metadata: {name: sums}
-      spec:
-        resources: {limits: {cpu: "4", memory: 2Gi}}
-        containers:
-          - {name: a, image: app, resources: {requests: {cpu: 500m}}}
-          - {name: b, image: app, resources: {requests: {cpu: "1"}}}
-expect:
-  - at: 30s
-    pods: {names: [sums], phase: Running, count: 1}
-  - at: 30s
-    pods: {names: [big], phase: Pending, count: 1}
-  - at: 30s
-    event: {reason: FailedScheduling, message: "Insufficient cpu"}
-  - at: 30s
-    object:
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: big}
-      spec: {resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}
-  - at: 30s
-    object:
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: sums}
-      spec: {resources: {requests: {cpu: 1500m, memory: 2Gi}, limits: {cpu: "4", memory: 2Gi}}}
-`;
+const podLevel = twoPods(
+  'pod-level-limits',
+  '{resources: {limits: {cpu: "3", memory: 1Gi}}, containers: [{name: a, image: app}, {name: b, image: app}]}',
+  '{resources: {limits: {cpu: "4", memory: 2Gi}}, containers: [{name: a, image: app, resources: {requests: {cpu: 500m}}}, {name: b, image: app, resources: {requests: {cpu: "1"}}}]}',
+  '{resources: {requests: {cpu: "3", memory: 1Gi}, limits: {cpu: "3", memory: 1Gi}}}',
+  '{resources: {requests: {cpu: 1500m, memory: 2Gi}, limits: {cpu: "4", memory: 2Gi}}}',
+);
 
 t.test('pod-level limits without requests: the pod requests them, or what its containers request (PodLevelResources)', async (t) => {
-  passes(t, podLevel, 'big (3 CPU by its pod-level limit) stays Pending on a 2-CPU node; sums requests its containers\' 1.5 CPU and runs');
+  passes(t, podLevel, 'big (3 CPU by its pod-level limit) stays Pending on a 2-CPU node; fits requests its containers\' 1.5 CPU and runs');
 });
